@@ -1,9 +1,22 @@
-/** Tests run through the real app against a real database (embedded PGlite, or DATABASE_URL). */
+/**
+ * Tests run through the real app against a real database (embedded PGlite, or DATABASE_URL).
+ * SWC compiles TypeScript, and the few dependencies published only as ES modules, to CommonJS: jest on
+ * Node 20 cannot require an ES module.
+ */
+const esmOnlyPackages = ['content-disposition'];
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }] },
+  transform: {
+    '^.+\\.(t|j)s$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  moduleNameMapper: { '^@adsync/tenant-sim$': '<rootDir>/../tenant-sim/src/index.ts' },
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,0 +1,83 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config';
+import { apiKeyRoutes } from './features/api-keys/routes';
+import { auditRoutes } from './features/audit/routes';
+import { authPlugin } from './features/auth/plugin';
+import { authRoutes } from './features/auth/routes';
+import { healthRoutes } from './features/health/routes';
+import { importedUserRoutes } from './features/imported-users/routes';
+import { userRoutes } from './features/users/routes';
+import type { Contract } from './infra/contract/contract';
+import { contractPlugin } from './infra/contract/plugin';
+import type { Database } from './infra/db/database';
+import { databasePlugin } from './infra/db/plugin';
+import { errorHandlerPlugin } from './infra/http/error-handler';
+import { webAppPlugin } from './infra/http/web-app';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppDependencies {
+  config: Config;
+  database: Database;
+  contract: Contract;
+  /** Check every response against openapi.yaml and collect violations (tests). */
+  checkResponses?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const bodyLimitBytes = 1024 * 1024;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: deps.config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: true,
+  });
+  app.decorate('config', deps.config);
+
+  await app.register(errorHandlerPlugin);
+  await app.register(databasePlugin, { database: deps.database });
+  await app.register(contractPlugin, { contract: deps.contract, checkResponses: deps.checkResponses });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // The component library and Swagger UI inject style elements at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(fastifySwagger, {
+    mode: 'static',
+    specification: { document: deps.contract.document as never },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(authPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(auditRoutes);
+  await app.register(userRoutes);
+  await app.register(importedUserRoutes);
+  await app.register(webAppPlugin, { distDir: deps.config.WEB_DIST_DIR });
+  return app;
+}

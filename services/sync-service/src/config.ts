@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '',
+);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((value) => value === 'true' || value === '1');
+
+/** Every variable the service reads, with its default. `.env.example` mirrors this list. */
+const configSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  DATA_DIR: z.string().default(path.join(repoRoot, '.data', 'service')),
+  SECRET_ENCRYPTION_KEY: optionalString,
+  ADMIN_USERNAME: z.string().min(1).default('admin'),
+  ADMIN_PASSWORD: optionalString,
+  SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(8 * 60),
+  COOKIE_SECURE: booleanFlag,
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  OPENAPI_PATH: z.string().default(path.join(repoRoot, 'openapi.yaml')),
+  WEB_DIST_DIR: z.string().default(path.join(repoRoot, 'web', 'dist')),
+  AZURE_AD_TENANT_ID: optionalString,
+  AZURE_AD_CLIENT_ID: optionalString,
+  AZURE_AD_CLIENT_SECRET: optionalString,
+  AZURE_AD_AUTHORITY_HOST: optionalString,
+  AZURE_AD_GRAPH_BASE_URL: optionalString,
+  SYNC_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).default(5),
+  SYNC_LEASE_SECONDS: z.coerce.number().min(1).default(30),
+  GRAPH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment once, at start. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}

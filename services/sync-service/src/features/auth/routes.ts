@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import { Problem } from '../../infra/http/problem';
+import { recordAudit } from '../audit/repository';
+import { actorOf, allScopes, type Identity } from './identity';
+import { decoyHash, verifyPassword } from './passwords';
+import { identityOf, sessionCookie } from './plugin';
+import { createSession, findAdministratorByUsername, revokeSession } from './repository';
+
+function identityView(identity: Identity) {
+  return {
+    kind: identity.kind,
+    id: identity.id,
+    name: identity.name,
+    scopes: identity.scopes,
+    sessionExpiresAt: identity.sessionExpiresAt?.toISOString() ?? null,
+  };
+}
+
+export async function authRoutes(app: FastifyInstance) {
+  const { SESSION_TTL_MINUTES, COOKIE_SECURE, SIGN_IN_ATTEMPTS_PER_MINUTE } = app.config;
+
+  app.post<{ Body: { username: string; password: string } }>(
+    '/api/auth/sign-in',
+    { config: { rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const administrator = await findAdministratorByUsername(app.db, username);
+      const valid = await verifyPassword(administrator?.password_hash ?? (await decoyHash), password);
+      if (!administrator || !valid) {
+        // One answer for an unknown user and a wrong password: neither is revealed.
+        throw new Problem(
+          401,
+          'invalid_credentials',
+          'Unauthorized',
+          'The username or password is incorrect.',
+        );
+      }
+      const session = await createSession(app.db, administrator.id, SESSION_TTL_MINUTES);
+      const identity: Identity = {
+        kind: 'administrator',
+        id: administrator.id,
+        name: administrator.username,
+        scopes: [...allScopes],
+        sessionExpiresAt: session.expiresAt,
+      };
+      await recordAudit(app.db, actorOf(identity), 'administrator.signed_in', administrator.id);
+      reply.setCookie(sessionCookie, session.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: COOKIE_SECURE,
+        path: '/',
+        maxAge: SESSION_TTL_MINUTES * 60,
+      });
+      return identityView(identity);
+    },
+  );
+
+  app.post('/api/auth/sign-out', async (request, reply) => {
+    const identity = identityOf(request);
+    if (identity.sessionId) await revokeSession(app.db, identity.sessionId);
+    reply.clearCookie(sessionCookie, { path: '/' });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/auth/me', async (request) => identityView(identityOf(request)));
+}

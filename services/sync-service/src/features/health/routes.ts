@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import { Problem } from '../../infra/http/problem';
+
+export async function healthRoutes(app: FastifyInstance) {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async () => {
+    try {
+      await app.db.raw('select 1');
+    } catch {
+      throw new Problem(503, 'database_unavailable', 'Service unavailable', 'The database does not answer.');
+    }
+    return { status: 'ok', database: app.database.kind };
+  });
+}

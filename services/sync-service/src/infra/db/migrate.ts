@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import { migrations } from '../../../migrations';
+
+/** Knex reads the ordered, typed migrations from a list rather than from the file system. */
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => migrations.map((migration) => migration.name),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => {
+    const migration = migrations.find((candidate) => candidate.name === name);
+    if (!migration) throw new Error(`Unknown migration ${name}`);
+    return migration;
+  },
+};
+
+const migratorConfig: Knex.MigratorConfig = { migrationSource, tableName: 'knex_migrations' };
+
+export async function migrateToLatest(db: Knex): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest(migratorConfig)) as [number, string[]];
+  return applied;
+}
+
+export async function rollbackAll(db: Knex): Promise<string[]> {
+  const [, reverted] = (await db.migrate.rollback(migratorConfig, true)) as [number, string[]];
+  return reverted;
+}

@@ -1,0 +1,4 @@
+import type { Knex } from 'knex';
+
+/** The database, or a transaction on it: repository functions accept either. */
+export type Queryable = Knex | Knex.Transaction;

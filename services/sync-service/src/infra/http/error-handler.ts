@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Problem, problemBody } from './problem';
+
+const fastifyCodes: Record<string, Problem> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: Problem.badRequest('malformed_json', 'The request body is not valid JSON.'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: Problem.badRequest('malformed_json', 'The request body is empty.'),
+  FST_ERR_CTP_BODY_TOO_LARGE: new Problem(
+    413,
+    'payload_too_large',
+    'Payload too large',
+    'The body exceeds 1 MiB.',
+  ),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: new Problem(
+    415,
+    'unsupported_media_type',
+    'Unsupported media type',
+    'Send application/json.',
+  ),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: Problem.badRequest('bad_content_length', 'Content-Length is wrong.'),
+};
+
+/** Turns anything thrown by a route into application/problem+json; 5xx bodies hide internals. */
+function toProblem(error: FastifyError): Problem {
+  if (error instanceof Problem) return error;
+  if (error.validation) {
+    const errors = error.validation.map((issue) => ({
+      path: issue.instancePath,
+      message: issue.message ?? '',
+    }));
+    const summary = errors.map((issue) => `${issue.path} ${issue.message}`).join('; ');
+    return Problem.badRequest('validation_failed', `The request is invalid: ${summary}`, { errors });
+  }
+  if (error.code && fastifyCodes[error.code]) return fastifyCodes[error.code];
+  if (error.statusCode === 429) {
+    return new Problem(429, 'too_many_requests', 'Too many requests', 'Too many attempts; try again later.');
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return Problem.badRequest('bad_request', error.message);
+  }
+  return new Problem(500, 'internal_error', 'Internal server error', 'Something went wrong on our side.');
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  return reply
+    .code(problem.status)
+    .type('application/problem+json')
+    .send(problemBody(problem, request.url.split('?')[0], request.id));
+}
+
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const problem = toProblem(error);
+      if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ code: problem.code, status: problem.status }, 'request rejected');
+      return sendProblem(request, reply, problem);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(request, reply, Problem.notFound(`${request.method} ${request.url.split('?')[0]}`)),
+    );
+  },
+  { name: 'error-handler' },
+);

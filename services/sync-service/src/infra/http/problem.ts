@@ -1,0 +1,60 @@
+/** An error that the API reports as an RFC 9457 problem with a stable `code`. */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+  }
+
+  static badRequest(code: string, detail: string, extensions?: Record<string, unknown>): Problem {
+    return new Problem(400, code, 'Bad request', detail, extensions);
+  }
+
+  static unauthorized(detail = 'Sign in, or send a valid API key.'): Problem {
+    return new Problem(401, 'unauthorized', 'Unauthorized', detail);
+  }
+
+  static forbidden(detail: string): Problem {
+    return new Problem(403, 'forbidden', 'Forbidden', detail);
+  }
+
+  static notFound(what: string): Problem {
+    return new Problem(404, 'not_found', 'Not found', `${what} does not exist.`);
+  }
+
+  static conflict(code: string, detail: string, extensions?: Record<string, unknown>): Problem {
+    return new Problem(409, code, 'Conflict', detail, extensions);
+  }
+
+  static badGateway(code: string, detail: string): Problem {
+    return new Problem(502, code, 'Azure AD request failed', detail);
+  }
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  instance?: string;
+  requestId?: string;
+  [extension: string]: unknown;
+}
+
+export function problemBody(problem: Problem, instance: string, requestId: string): ProblemBody {
+  return {
+    type: `about:blank#${problem.code}`,
+    title: problem.title,
+    status: problem.status,
+    code: problem.code,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    instance,
+    requestId,
+    ...problem.extensions,
+  };
+}

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import knex from 'knex';
+import { type Database, openDatabase } from '../../src/infra/db/database';
+import { migrateToLatest } from '../../src/infra/db/migrate';
+
+/**
+ * Each test file gets a database of its own: an in-memory embedded one, or, with DATABASE_URL set, a fresh
+ * database on that PostgreSQL server, dropped afterwards.
+ */
+export async function openTestDatabase(): Promise<Database> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await migrateToLatest(database.knex);
+    return database;
+  }
+  const name = `adsync_test_${randomBytes(6).toString('hex')}`;
+  const admin = knex({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), dataDir: 'unused', poolMax: 10 });
+  await migrateToLatest(database.knex);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await admin.raw(`drop database if exists ${name} with (force)`);
+      await admin.destroy();
+    },
+  };
+}

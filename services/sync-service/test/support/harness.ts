@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import request from 'supertest';
+import { buildApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { bootstrapAdministrator } from '../../src/features/auth/bootstrap';
+import { type Contract, loadContract } from '../../src/infra/contract/contract';
+import { openTestDatabase } from './databases';
+
+export const adminCredentials = { username: 'admin', password: 'correct-horse-battery-staple' };
+
+let contract: Contract | undefined;
+
+export interface TestApp {
+  app: FastifyInstance;
+  http: ReturnType<typeof request>;
+  /** A signed-in administrator's cookie header. */
+  adminCookie: string;
+  apiKey(scopes: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on a real database, checking every response against openapi.yaml. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent', ...env });
+  contract ??= loadContract(config.OPENAPI_PATH);
+  const database = await openTestDatabase();
+  await bootstrapAdministrator(database.knex, adminCredentials.username, adminCredentials.password);
+  const app = await buildApp({ config, database, contract, checkResponses: true });
+  await app.ready();
+  const http = request(app.server);
+  const signIn = await http.post('/api/auth/sign-in').send(adminCredentials).expect(200);
+  const adminCookie = String(signIn.headers['set-cookie']).split(';')[0];
+  return {
+    app,
+    http,
+    adminCookie,
+    async apiKey(scopes) {
+      const created = await http
+        .post('/api/api-keys')
+        .set('cookie', adminCookie)
+        .send({ name: 'test', scopes });
+      return created.body.key as string;
+    },
+    async close() {
+      const violations = [...app.contractViolations];
+      await app.close();
+      if (violations.length > 0) throw new Error(`Responses broke the contract:\n${violations.join('\n')}`);
+    },
+  };
+}
