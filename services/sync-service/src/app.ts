@@ -9,11 +9,17 @@ import { apiKeyRoutes } from './features/api-keys/routes';
 import { auditRoutes } from './features/audit/routes';
 import { authPlugin } from './features/auth/plugin';
 import { authRoutes } from './features/auth/routes';
+import { directoryImportRoutes } from './features/directory-import/routes';
 import { healthRoutes } from './features/health/routes';
 import { importedUserRoutes } from './features/imported-users/routes';
+import { azureAdSettingsRoutes } from './features/settings/azure-ad-routes';
+import { type DirectoryClientFactory, directoryAccessPlugin } from './features/settings/directory-access';
+import { syncEnginePlugin } from './features/sync/engine';
+import { syncRoutes } from './features/sync/routes';
 import { userRoutes } from './features/users/routes';
 import type { Contract } from './infra/contract/contract';
 import { contractPlugin } from './infra/contract/plugin';
+import type { SecretBox } from './infra/crypto/secret-box';
 import type { Database } from './infra/db/database';
 import { databasePlugin } from './infra/db/plugin';
 import { errorHandlerPlugin } from './infra/http/error-handler';
@@ -29,6 +35,9 @@ export interface AppDependencies {
   config: Config;
   database: Database;
   contract: Contract;
+  secretBox: SecretBox;
+  /** Replaces the Graph client (tests of failure paths that the simulator cannot produce). */
+  createDirectoryClient?: DirectoryClientFactory;
   /** Check every response against openapi.yaml and collect violations (tests). */
   checkResponses?: boolean;
   logger?: FastifyServerOptions['logger'];
@@ -71,6 +80,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(authPlugin);
+  await app.register(directoryAccessPlugin, {
+    secretBox: deps.secretBox,
+    createClient: deps.createDirectoryClient,
+  });
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -78,6 +91,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(auditRoutes);
   await app.register(userRoutes);
   await app.register(importedUserRoutes);
+  await app.register(azureAdSettingsRoutes);
+  await app.register(directoryImportRoutes);
+  await app.register(syncEnginePlugin);
+  await app.register(syncRoutes);
   await app.register(webAppPlugin, { distDir: deps.config.WEB_DIST_DIR });
   return app;
 }

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
-import { buildApp } from '../../src/app';
+import { type AppDependencies, buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { bootstrapAdministrator } from '../../src/features/auth/bootstrap';
 import { type Contract, loadContract } from '../../src/infra/contract/contract';
+import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openTestDatabase } from './databases';
 
 export const adminCredentials = { username: 'admin', password: 'correct-horse-battery-staple' };
@@ -20,12 +22,22 @@ export interface TestApp {
 }
 
 /** The real app on a real database, checking every response against openapi.yaml. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: Pick<AppDependencies, 'createDirectoryClient' | 'logger'> = {},
+): Promise<TestApp> {
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent', ...env });
   contract ??= loadContract(config.OPENAPI_PATH);
   const database = await openTestDatabase();
   await bootstrapAdministrator(database.knex, adminCredentials.username, adminCredentials.password);
-  const app = await buildApp({ config, database, contract, checkResponses: true });
+  const app = await buildApp({
+    config,
+    database,
+    contract,
+    secretBox: new SecretBox(randomBytes(32)),
+    checkResponses: true,
+    ...options,
+  });
   await app.ready();
   const http = request(app.server);
   const signIn = await http.post('/api/auth/sign-in').send(adminCredentials).expect(200);

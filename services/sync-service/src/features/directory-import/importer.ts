@@ -1,0 +1,158 @@
+import type { Knex } from 'knex';
+import type { DirectoryUser } from '../../infra/directory';
+import { mapProfile } from '../settings/attribute-mapping';
+import type { ActiveDirectory } from '../settings/directory-access';
+import { type DuplicateOf, findCollisions } from '../users/duplicates';
+import { type UserProfile, type UserRow, userColumns } from '../users/user';
+
+export type ImportOutcome = 'imported' | 'already_imported' | 'duplicate' | 'not_found' | 'failed';
+
+export interface ImportResultItem {
+  objectId: string;
+  outcome: ImportOutcome;
+  user?: UserRow;
+  duplicateOf?: DuplicateOf;
+  reason?: string;
+}
+
+const chunkSize = 500;
+
+/**
+ * Imports directory users by object id. Each is read from Graph (a failure to read is `failed`, never
+ * `not_found` unless Graph said 404), refused as `duplicate` when its email or username belongs to an
+ * existing user or to an earlier user of the same request, and otherwise inserted.
+ */
+export async function importUsers(db: Knex, directory: ActiveDirectory, objectIds: string[]) {
+  const lookups = await directory.client.readUsersByIds(objectIds);
+  const results = new Map<string, ImportResultItem>();
+  const found: Array<{ objectId: string; profile: UserProfile }> = [];
+  for (const objectId of objectIds) {
+    const lookup = lookups.get(objectId);
+    if (!lookup || lookup.kind === 'failed') {
+      results.set(objectId, {
+        objectId,
+        outcome: 'failed',
+        reason: lookup?.failure.message ?? 'No answer from Azure AD.',
+      });
+    } else if (lookup.kind === 'notFound') {
+      results.set(objectId, {
+        objectId,
+        outcome: 'not_found',
+        reason: 'The user does not exist in Azure AD.',
+      });
+    } else {
+      const profile = mapProfile(lookup.user, directory.mapping);
+      const missing = missingField(profile, lookup.user);
+      if (missing) results.set(objectId, { objectId, outcome: 'failed', reason: missing });
+      else found.push({ objectId, profile });
+    }
+  }
+  for (let start = 0; start < found.length; start += chunkSize) {
+    const chunk = found.slice(start, start + chunkSize);
+    for (const item of await importChunk(db, directory.tenantId, chunk)) results.set(item.objectId, item);
+  }
+  const ordered = objectIds.map((objectId) => results.get(objectId)!);
+  return { results: ordered, counts: countOutcomes(ordered) };
+}
+
+function missingField(profile: UserProfile, user: DirectoryUser): string | null {
+  if (!profile.username) return `The user ${user.id} has no value for the username mapping.`;
+  if (!profile.email) return `The user ${user.userPrincipalName} has no value for the email mapping.`;
+  return null;
+}
+
+async function importChunk(
+  db: Knex,
+  tenantId: string,
+  chunk: Array<{ objectId: string; profile: UserProfile }>,
+): Promise<ImportResultItem[]> {
+  return db.transaction(async (trx) => {
+    const existing: Array<{ object_id: string }> = await trx('users')
+      .where({ tenant_id: tenantId, source: 'azure_ad' })
+      .whereIn(
+        'object_id',
+        chunk.map((item) => item.objectId),
+      )
+      .select('object_id');
+    const alreadyImported = new Set(existing.map((row) => row.object_id));
+    const candidates = chunk.filter((item) => !alreadyImported.has(item.objectId));
+    const collisions = await findCollisions(
+      trx,
+      candidates.map((item) => item.profile),
+    );
+    const claimedEmails = new Map<string, string>();
+    const claimedUsernames = new Map<string, string>();
+    const items: ImportResultItem[] = [];
+    const toInsert: typeof candidates = [];
+    candidates.forEach((item, index) => {
+      const collision = collisions[index];
+      if (collision) {
+        items.push({ objectId: item.objectId, outcome: 'duplicate', duplicateOf: collision });
+        return;
+      }
+      const email = item.profile.email.toLowerCase();
+      const username = item.profile.username.toLowerCase();
+      if (claimedEmails.has(email) || claimedUsernames.has(username)) {
+        const other = claimedEmails.get(email) ?? claimedUsernames.get(username)!;
+        items.push({
+          objectId: item.objectId,
+          outcome: 'failed',
+          reason: `Azure AD user ${other} in this import has the same ${claimedEmails.has(email) ? 'email' : 'username'}.`,
+        });
+        return;
+      }
+      claimedEmails.set(email, item.objectId);
+      claimedUsernames.set(username, item.objectId);
+      toInsert.push(item);
+    });
+    const inserted: UserRow[] = toInsert.length
+      ? await trx('users')
+          .insert(
+            toInsert.map(({ objectId, profile }) => ({
+              username: profile.username,
+              first_name: profile.firstName,
+              last_name: profile.lastName,
+              email: profile.email,
+              contact_number: profile.contactNumber,
+              source: 'azure_ad',
+              object_id: objectId,
+              tenant_id: tenantId,
+              last_synced_at: trx.fn.now(),
+            })),
+          )
+          // A concurrent request may have taken an email or username since the check: skip, then explain.
+          .onConflict()
+          .ignore()
+          .returning(userColumns)
+      : [];
+    for (const user of inserted) items.push({ objectId: user.object_id!, outcome: 'imported', user });
+    const insertedIds = new Set(inserted.map((user) => user.object_id));
+    const raced = toInsert.filter((item) => !insertedIds.has(item.objectId));
+    const racedCollisions = await findCollisions(
+      trx,
+      raced.map((item) => item.profile),
+    );
+    raced.forEach((item, index) => {
+      const duplicateOf = racedCollisions[index];
+      items.push(
+        duplicateOf
+          ? { objectId: item.objectId, outcome: 'duplicate', duplicateOf }
+          : { objectId: item.objectId, outcome: 'already_imported' },
+      );
+    });
+    for (const objectId of alreadyImported) items.push({ objectId, outcome: 'already_imported' });
+    return items;
+  });
+}
+
+function countOutcomes(items: ImportResultItem[]): Record<ImportOutcome, number> {
+  const counts: Record<ImportOutcome, number> = {
+    imported: 0,
+    already_imported: 0,
+    duplicate: 0,
+    not_found: 0,
+    failed: 0,
+  };
+  for (const item of items) counts[item.outcome] += 1;
+  return counts;
+}

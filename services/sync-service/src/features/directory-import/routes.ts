@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { DirectoryError } from '../../infra/directory';
+import { Problem } from '../../infra/http/problem';
+import { recordAudit } from '../audit/repository';
+import { actorOf } from '../auth/identity';
+import { identityOf } from '../auth/plugin';
+import { mapProfile } from '../settings/attribute-mapping';
+import { findCollisions } from '../users/duplicates';
+import { userView } from '../users/user';
+import { importUsers } from './importer';
+
+/** A directory failure is reported as a 502 naming Azure AD's reason; it never reads as "no such user". */
+function asProblem(error: unknown): never {
+  if (error instanceof DirectoryError) throw Problem.badGateway(error.failure.code, error.failure.message);
+  throw error;
+}
+
+export async function directoryImportRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: { search?: string; limit: number } }>('/api/directory/users', async (request) => {
+    const directory = await app.directoryAccess.open();
+    const users = await directory.client
+      .searchUsers(request.query.search?.trim() ?? '', request.query.limit)
+      .catch(asProblem);
+    const profiles = users.map((user) => mapProfile(user, directory.mapping));
+    const imported: Array<{ id: string; object_id: string }> = await app
+      .db('users')
+      .where({ tenant_id: directory.tenantId, source: 'azure_ad' })
+      .whereIn(
+        'object_id',
+        users.map((user) => user.id),
+      )
+      .select('id', 'object_id');
+    const importedIds = new Map(imported.map((row) => [row.object_id, row.id]));
+    const collisions = await findCollisions(app.db, profiles);
+    return {
+      items: users.map((user, index) => {
+        const importedUserId = importedIds.get(user.id) ?? null;
+        const duplicateOf = importedUserId ? null : collisions[index];
+        return {
+          objectId: user.id,
+          displayName: user.displayName,
+          userPrincipalName: user.userPrincipalName,
+          mapped: profiles[index],
+          status: importedUserId ? 'imported' : duplicateOf ? 'duplicate' : 'available',
+          duplicateOf,
+          importedUserId,
+        };
+      }),
+    };
+  });
+
+  app.post<{ Body: { objectIds: string[] } }>('/api/imported-users', async (request) => {
+    const directory = await app.directoryAccess.open();
+    const outcome = await importUsers(app.db, directory, request.body.objectIds).catch(asProblem);
+    await recordAudit(app.db, actorOf(identityOf(request)), 'users.imported', directory.tenantId, {
+      requested: request.body.objectIds.length,
+      ...outcome.counts,
+    });
+    return {
+      counts: outcome.counts,
+      results: outcome.results.map(({ user, ...item }) => ({
+        ...item,
+        ...(user ? { user: userView(user) } : {}),
+      })),
+    };
+  });
+}
