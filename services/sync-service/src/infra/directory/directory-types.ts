@@ -1,0 +1,110 @@
+/** Where and as whom to reach a tenant's directory. */
+export interface DirectoryConnection {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default https://login.microsoftonline.com (national clouds and the simulator override it). */
+  authorityHost: string;
+  /** Default https://graph.microsoft.com, without version segment. */
+  graphBaseUrl: string;
+}
+
+export const PUBLIC_CLOUD = {
+  authorityHost: 'https://login.microsoftonline.com',
+  graphBaseUrl: 'https://graph.microsoft.com',
+} as const;
+
+/** A directory user as the product reads it (Graph property names). */
+export interface DirectoryUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  mobilePhone: string | null;
+  businessPhones: string[];
+  accountEnabled: boolean | null;
+}
+
+/**
+ * Why a directory call did not give an answer. `transient`: try again later (throttling, outages,
+ * timeouts); `configuration`: an administrator must fix the connection (secret, tenant, consent);
+ * `unknown`: anything else. Never a reason to treat a user as deleted.
+ */
+export interface DirectoryFailure {
+  category: 'transient' | 'configuration' | 'unknown';
+  /** One of DirectoryFailureCode when produced by this client; callers branch on it, never on `message`. */
+  code: string;
+  /** HTTP status of the answer that failed, when there was one. */
+  status?: number;
+  /** For administrators; never contains the client secret. */
+  message: string;
+}
+
+export type DirectoryFailureCode =
+  | 'tenant_not_found'
+  | 'invalid_client'
+  | 'invalid_secret'
+  | 'authentication_failed'
+  | 'authority_unavailable'
+  | 'unreachable'
+  | 'unauthorized'
+  | 'missing_permission'
+  | 'throttled'
+  | 'service_unavailable'
+  | 'server_error'
+  | 'timeout'
+  | 'network_error'
+  | 'cancelled'
+  | 'bad_request'
+  | 'not_found'
+  | 'invalid_object_id'
+  | 'unexpected_response';
+
+/** Only `notFound` (Graph's 404 Request_ResourceNotFound for that id) means "deleted upstream". */
+export type UserLookup =
+  | { kind: 'found'; user: DirectoryUser }
+  | { kind: 'notFound' }
+  | { kind: 'failed'; failure: DirectoryFailure };
+
+export type ConnectionTest =
+  | { ok: true; sampleUser: DirectoryUser | null }
+  | { ok: false; failure: DirectoryFailure };
+
+export interface DirectoryStats {
+  /** HTTP requests sent to Graph (retries included). */
+  requests: number;
+  /** 429 answers seen, top-level or inside a batch. */
+  throttled: number;
+  /** Requests or batch items sent again after a retryable failure. */
+  retries: number;
+}
+
+export interface DirectoryClient {
+  /** Obtains a token and reads one user; says precisely what is wrong when it cannot. */
+  testConnection(): Promise<ConnectionTest>;
+  /** Users whose displayName, mail or userPrincipalName starts with `term`; throws DirectoryError. */
+  searchUsers(term: string, limit: number): Promise<DirectoryUser[]>;
+  /** One lookup per distinct id, in $batch round trips of up to 300 ids. Never throws for Graph failures. */
+  readUsersByIds(ids: string[], signal?: AbortSignal): Promise<Map<string, UserLookup>>;
+  // Full and delta sync (listAllUsers, /users/delta) build on `followPages` in graph-pages.ts, which
+  // already follows nextLinks through empty pages and hands back the final deltaLink.
+  stats(): DirectoryStats;
+}
+
+/** pino-compatible subset, so the service's Fastify logger can be passed as is. */
+export interface DirectoryLogger {
+  debug(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export interface DirectoryClientOptions {
+  /** $batch requests in flight at once (default 4). */
+  concurrency?: number;
+  /** Retries of a throttled/unavailable request or batch item (default 4). */
+  maxRetries?: number;
+  /** Per HTTP request, token acquisition included (default 30 s). */
+  timeoutMs?: number;
+  logger?: DirectoryLogger;
+}

@@ -1,0 +1,183 @@
+import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { AuthorityDiagnostics, transportCode } from './authority-diagnostics';
+import { DirectoryError } from './directory-error';
+import type {
+  DirectoryClientOptions,
+  DirectoryConnection,
+  DirectoryLogger,
+  DirectoryStats,
+} from './directory-types';
+import {
+  type ClassifiedFailure,
+  classifyFailure,
+  type FailureEvidence,
+  toDirectoryFailure,
+} from './failure-classification';
+import { retryDelayMs, sleep } from './retry-delay';
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** Error names @azure/identity uses when no token could be obtained. */
+const AUTHENTICATION_ERROR_NAMES = new Set([
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+  'CredentialUnavailableError',
+  'AggregateAuthenticationError',
+]);
+
+const NO_LOGGER: DirectoryLogger = { debug: () => {}, warn: () => {} };
+
+/** One tenant's authenticated Graph channel: SDK client, credential, retry budget and counters. */
+export class GraphSession {
+  readonly client: Client;
+  readonly credential: TokenCredential;
+  readonly counters: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
+  readonly concurrency: number;
+  readonly maxRetries: number;
+  readonly timeoutMs: number;
+  readonly logger: DirectoryLogger;
+  private readonly diagnostics = new AuthorityDiagnostics();
+
+  constructor(connection: DirectoryConnection, options: DirectoryClientOptions = {}) {
+    this.concurrency = Math.max(1, options.concurrency ?? 4);
+    this.maxRetries = Math.max(0, options.maxRetries ?? 4);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.logger = options.logger ?? NO_LOGGER;
+    this.credential = new ClientSecretCredential(
+      connection.tenantId,
+      connection.clientId,
+      connection.clientSecret,
+      {
+        authorityHost: connection.authorityHost,
+        // Instance discovery calls the public cloud, which national clouds and the simulator are not.
+        disableInstanceDiscovery: true,
+        additionalPolicies: [{ policy: this.diagnostics.policy, position: 'perCall' }],
+        retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
+      },
+    );
+    const authProvider = new TokenCredentialAuthenticationProvider(this.credential, {
+      scopes: [GRAPH_SCOPE],
+    });
+    this.client = Client.initWithMiddleware({
+      authProvider,
+      baseUrl: connection.graphBaseUrl.replace(/\/+$/, ''),
+      defaultVersion: 'v1.0',
+      // The SDK only attaches the token to known Graph hosts or these (host names, no port).
+      customHosts: new Set([new URL(connection.graphBaseUrl).hostname.replace(/^\[|\]$/g, '')]),
+    });
+  }
+
+  /** SDK retries are switched off per request: this session retries, abortably and counted. */
+  static noSdkRetries(): RetryHandlerOptions[] {
+    return [new RetryHandlerOptions(0, 0)];
+  }
+
+  /**
+   * Runs one Graph exchange with a timeout per attempt, retrying throttled, unavailable, timed-out
+   * and dropped requests within the retry budget. Throws DirectoryError with the classified failure.
+   */
+  async send<T>(
+    description: string,
+    exchange: (signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted)
+        throw new DirectoryError(toDirectoryFailure(classifyFailure({ kind: 'cancelled' })));
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      this.counters.requests += 1;
+      let failure: ClassifiedFailure;
+      let retryAfter: string | null = null;
+      try {
+        // The race also bounds token acquisition, which the SDK performs without our signal.
+        return await abortable(exchange(attemptSignal), attemptSignal);
+      } catch (error) {
+        const evidence = this.evidenceOf(error, {
+          timedOut: timeout.aborted,
+          cancelled: signal?.aborted === true,
+        });
+        failure = classifyFailure(evidence);
+        retryAfter = error instanceof GraphError ? (error.headers?.get('Retry-After') ?? null) : null;
+      }
+      if (failure.code === 'throttled') this.counters.throttled += 1;
+      if (!failure.retryable || attempt >= this.maxRetries) {
+        this.logger.warn(
+          { request: description, code: failure.code, status: failure.status, attempt },
+          'Graph request failed',
+        );
+        throw new DirectoryError(toDirectoryFailure(failure));
+      }
+      const delay = retryDelayMs(attempt, retryAfter);
+      this.counters.retries += 1;
+      this.logger.debug(
+        { request: description, code: failure.code, delayMs: delay, attempt },
+        'Retrying Graph request',
+      );
+      try {
+        await sleep(delay, signal);
+      } catch {
+        throw new DirectoryError(toDirectoryFailure(classifyFailure({ kind: 'cancelled' })));
+      }
+    }
+  }
+
+  /** Acquires a token directly (testConnection), classifying failures with the authority's own codes. */
+  async acquireToken(): Promise<ClassifiedFailure | undefined> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    try {
+      await abortable(this.credential.getToken(GRAPH_SCOPE, { abortSignal: timeout }), timeout);
+      return undefined;
+    } catch (error) {
+      return classifyFailure(this.evidenceOf(error, { timedOut: timeout.aborted, cancelled: false }));
+    }
+  }
+
+  evidenceOf(error: unknown, context: { timedOut: boolean; cancelled: boolean }): FailureEvidence {
+    if (context.cancelled) return { kind: 'cancelled' };
+    if (context.timedOut) return { kind: 'timeout' };
+    if (error instanceof GraphError) {
+      if (error.statusCode > 0)
+        return { kind: 'graph', status: error.statusCode, graphCode: error.code ?? undefined };
+      // Without a status the SDK wrapped a thrown error: its name is in `code`, or, when the error
+      // came from another realm (fetch under jest), the error itself is in `body`.
+      const cause = error.code ? undefined : (error.body as { name?: unknown; cause?: unknown } | null);
+      const name = error.code ?? (typeof cause?.name === 'string' ? cause.name : undefined);
+      if (name && AUTHENTICATION_ERROR_NAMES.has(name)) return this.authenticationEvidence(name);
+      if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout' };
+      // fetch() rejects with a TypeError for every network-level failure (reset, refused, TLS).
+      if (name === 'TypeError') return { kind: 'network', transportCode: transportCode(cause?.cause) };
+      return { kind: 'unexpected', detail: name ?? 'an error without status' };
+    }
+    if (error instanceof Error && AUTHENTICATION_ERROR_NAMES.has(error.name))
+      return this.authenticationEvidence(error.name);
+    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
+      return { kind: 'timeout' };
+    return { kind: 'unexpected', detail: error instanceof Error ? error.name : typeof error };
+  }
+
+  private authenticationEvidence(errorName: string): FailureEvidence {
+    return this.diagnostics.latestFailure() ?? { kind: 'authentication', errorName };
+  }
+}
+
+/** Rejects when `signal` aborts even if `work` ignores the signal (e.g. a hanging token request). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,35 @@
+import { DirectoryError } from './directory-error';
+import type { DirectoryClient, DirectoryClientOptions, DirectoryConnection } from './directory-types';
+import { GraphSession } from './graph-session';
+import { readUsersByIds } from './read-users-by-ids';
+import { searchUsers } from './search-users';
+import { testConnection } from './test-connection';
+
+export type {
+  ConnectionTest,
+  DirectoryClient,
+  DirectoryClientOptions,
+  DirectoryConnection,
+  DirectoryFailure,
+  DirectoryFailureCode,
+  DirectoryLogger,
+  DirectoryStats,
+  DirectoryUser,
+  UserLookup,
+} from './directory-types';
+export { PUBLIC_CLOUD } from './directory-types';
+export { DirectoryError };
+
+/** The directory of one tenant through Microsoft Graph, authenticated with a client secret. */
+export function createGraphDirectoryClient(
+  connection: DirectoryConnection,
+  options: DirectoryClientOptions = {},
+): DirectoryClient {
+  const session = new GraphSession(connection, options);
+  return {
+    testConnection: () => testConnection(session),
+    searchUsers: (term, limit) => searchUsers(session, term, limit),
+    readUsersByIds: (ids, signal) => readUsersByIds(session, ids, signal),
+    stats: () => ({ ...session.counters }),
+  };
+}

@@ -1,0 +1,26 @@
+import { DirectoryError } from './directory-error';
+import type { ConnectionTest } from './directory-types';
+import { toDirectoryUser, USER_SELECT } from './directory-user';
+import { toDirectoryFailure } from './failure-classification';
+import { followPages } from './graph-pages';
+import type { GraphSession } from './graph-session';
+
+/**
+ * First a token, on its own, so Entra's answer (unknown tenant, unknown client, wrong secret,
+ * unreachable) is told apart from Graph's; then one user, which proves the User.Read.All consent.
+ */
+export async function testConnection(session: GraphSession): Promise<ConnectionTest> {
+  const tokenFailure = await session.acquireToken();
+  if (tokenFailure) return { ok: false, failure: toDirectoryFailure(tokenFailure) };
+  try {
+    // A page may be empty yet have a nextLink; a tenant may also have no user at all.
+    for await (const page of followPages(session, `/users?$top=1&$select=${USER_SELECT}`)) {
+      const sampleUser = page.value.map(toDirectoryUser).find((user) => user !== undefined);
+      if (sampleUser) return { ok: true, sampleUser };
+    }
+    return { ok: true, sampleUser: null };
+  } catch (error) {
+    if (error instanceof DirectoryError) return { ok: false, failure: error.failure };
+    throw error;
+  }
+}

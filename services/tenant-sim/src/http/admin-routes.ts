@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FaultRule } from '../control/faults';
+import type { SimRoute } from '../control/routes';
+import type { TenantControl, TenantSettings } from '../control/tenant-control';
+import { DirectoryChangeError } from '../directory/tenant-directory';
+import type { UserChanges } from '../directory/user-record';
+import type { Simulator } from '../simulator';
+
+type TenantParams = { tenantId: string };
+type UserParams = { tenantId: string; id: string };
+
+/**
+ * The simulator's own admin API under `/_sim`: plain JSON, no Graph auth, and nothing Graph would
+ * serve, so a client under test can never reach it by accident.
+ */
+export function registerAdminRoutes(app: FastifyInstance, simulator: Simulator): void {
+  const withTenant = (tenantId: string, reply: FastifyReply): TenantControl | undefined => {
+    try {
+      return simulator.tenant(tenantId);
+    } catch {
+      reply.code(404).send({ error: `Unknown tenant ${tenantId}` });
+      return undefined;
+    }
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    if (!request.url.startsWith('/_sim')) return reply.send(error);
+    const status =
+      error instanceof DirectoryChangeError
+        ? error.status
+        : ((error as { statusCode?: number }).statusCode ?? 500);
+    return reply.code(status).send({ error: (error as Error).message });
+  });
+
+  app.get('/_sim/tenants', async () =>
+    simulator.tenants.map(({ tenantId, clientId, domain, userCount }) => ({
+      tenantId,
+      clientId,
+      domain,
+      userCount,
+    })),
+  );
+  app.get('/_sim/stats', async () => simulator.stats());
+  app.delete('/_sim/stats', async (_request, reply) => {
+    simulator.resetStats();
+    return reply.code(204).send();
+  });
+  app.post('/_sim/reset', async (_request, reply) => {
+    simulator.reset();
+    return reply.code(204).send();
+  });
+
+  app.get('/_sim/faults', async () => simulator.faults());
+  app.put<{ Body: FaultRule[] }>('/_sim/faults', async (request) => {
+    simulator.setFaults(Array.isArray(request.body) ? request.body : []);
+    return simulator.faults();
+  });
+  app.post<{ Body: FaultRule }>('/_sim/faults', async (request) => {
+    simulator.addFault(request.body);
+    return simulator.faults();
+  });
+  app.delete('/_sim/faults', async (_request, reply) => {
+    simulator.clearFaults();
+    return reply.code(204).send();
+  });
+  app.put<{ Body: { ms: number; route?: SimRoute | '*' } }>('/_sim/latency', async (request, reply) => {
+    simulator.setLatency(Number(request.body?.ms ?? 0), request.body?.route);
+    return reply.code(204).send();
+  });
+
+  app.patch<{ Params: TenantParams; Body: TenantSettings }>(
+    '/_sim/tenants/:tenantId',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      tenant.configure(request.body ?? {});
+      return reply.code(204).send();
+    },
+  );
+  app.post<{ Params: TenantParams; Body: { newSecret?: string } | undefined }>(
+    '/_sim/tenants/:tenantId/revoke-secret',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return { clientSecret: tenant.revokeSecret(request.body?.newSecret) };
+    },
+  );
+  app.post<{ Params: TenantParams }>(
+    '/_sim/tenants/:tenantId/expire-access-tokens',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      tenant.expireAccessTokens();
+      return reply.code(204).send();
+    },
+  );
+  app.post<{ Params: TenantParams }>(
+    '/_sim/tenants/:tenantId/expire-delta-tokens',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      tenant.expireDeltaTokens();
+      return reply.code(204).send();
+    },
+  );
+
+  app.get<{ Params: UserParams }>('/_sim/tenants/:tenantId/users/:id', async (request, reply) => {
+    const tenant = withTenant(request.params.tenantId, reply);
+    if (!tenant) return reply;
+    const key = /^\d+$/.test(request.params.id) ? Number(request.params.id) : request.params.id;
+    const stored = tenant.user(key);
+    if (!stored) return reply.code(404).send({ error: `No user ${request.params.id}` });
+    return stored;
+  });
+  app.post<{ Params: TenantParams; Body: UserChanges & { userPrincipalName: string } }>(
+    '/_sim/tenants/:tenantId/users',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return reply.code(201).send(tenant.createUser(request.body ?? ({} as never)));
+    },
+  );
+  app.patch<{ Params: UserParams; Body: UserChanges }>(
+    '/_sim/tenants/:tenantId/users/:id',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return tenant.updateUser(request.params.id, request.body ?? {});
+    },
+  );
+  app.delete<{ Params: UserParams; Querystring: { mode?: string } }>(
+    '/_sim/tenants/:tenantId/users/:id',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      if (request.query.mode === 'hard') tenant.hardDeleteUser(request.params.id);
+      else tenant.softDeleteUser(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+  app.post<{ Params: UserParams }>('/_sim/tenants/:tenantId/users/:id/restore', async (request, reply) => {
+    const tenant = withTenant(request.params.tenantId, reply);
+    if (!tenant) return reply;
+    return tenant.restoreUser(request.params.id);
+  });
+}

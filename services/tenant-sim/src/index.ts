@@ -1,0 +1,15 @@
+export { type CertificateFiles, DEFAULT_CERT_DIR, ensureCertificates } from './certificates';
+export type { FaultRule } from './control/faults';
+export type { SimRoute } from './control/routes';
+export type { TenantOptions } from './control/sim-tenant';
+export type { SimStats } from './control/stats';
+export type { TenantControl, TenantSettings } from './control/tenant-control';
+export type { StoredUser, UserState } from './directory/tenant-directory';
+export type { UserChanges, UserRecord } from './directory/user-record';
+export {
+  defaultTenant,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator,
+  type TenantInfo,
+} from './simulator';

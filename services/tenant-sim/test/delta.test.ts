@@ -1,0 +1,71 @@
+import type { Simulator } from '../src';
+import { accessToken, type GraphResult, graph, startTestSimulator } from './sim-harness';
+
+describe('Graph /users/delta', () => {
+  let sim: Simulator;
+  let token: string;
+  beforeAll(async () => {
+    sim = await startTestSimulator({}, { userCount: 120 });
+    token = await accessToken(sim);
+  });
+  afterAll(() => sim.close());
+  afterEach(() => sim.reset());
+
+  /** Follows nextLinks until the deltaLink; returns every item and the deltaLink. */
+  async function drain(start: string) {
+    const items: Record<string, unknown>[] = [];
+    let page: GraphResult = await graph(sim, token, start, { headers: { Prefer: 'odata.maxpagesize=50' } });
+    for (;;) {
+      expect(page.status).toBe(200);
+      items.push(...page.body.value);
+      if (page.body['@odata.deltaLink']) return { items, deltaLink: page.body['@odata.deltaLink'] as string };
+      page = await graph(sim, token, page.body['@odata.nextLink'], {
+        headers: { Prefer: 'odata.maxpagesize=50' },
+      });
+    }
+  }
+
+  it('enumerates everyone, then reports only changes with @removed reasons', async () => {
+    const initial = await drain('/users/delta?$select=id,displayName');
+    expect(initial.items).toHaveLength(120);
+    const [changed, soft, hard] = [0, 1, 2].map((i) => sim.tenant().userId(i));
+    sim.tenant().updateUser(changed, { displayName: 'Renamed Person' });
+    sim.tenant().softDeleteUser(soft);
+    sim.tenant().hardDeleteUser(hard);
+    const created = sim
+      .tenant()
+      .createUser({ userPrincipalName: 'new.person@fabrikam.example', displayName: 'New Person' });
+
+    const changes = await drain(initial.deltaLink);
+    expect(changes.items).toEqual(
+      expect.arrayContaining([
+        { id: changed, displayName: 'Renamed Person' },
+        { id: soft, '@removed': { reason: 'changed' } },
+        { id: hard, '@removed': { reason: 'deleted' } },
+        { id: created.id, displayName: 'New Person' },
+      ]),
+    );
+    expect(changes.items).toHaveLength(4);
+    expect((await drain(changes.deltaLink)).items).toHaveLength(0);
+  });
+
+  it('starts from now with $deltatoken=latest', async () => {
+    const latest = await graph(sim, token, '/users/delta?$deltatoken=latest');
+    expect(latest.body.value).toEqual([]);
+    sim.tenant().updateUser(sim.tenant().userId(9), { surname: 'Changed' });
+    expect((await drain(latest.body['@odata.deltaLink'])).items).toHaveLength(1);
+  });
+
+  it('answers 410 syncStateNotFound for an expired token', async () => {
+    const { deltaLink } = await drain('/users/delta?$select=id');
+    sim.tenant().expireDeltaTokens();
+    const response = await graph(sim, token, deltaLink);
+    expect(response.status).toBe(410);
+    expect(response.body.error.code).toBe('syncStateNotFound');
+    expect(response.headers.get('location')).toMatch(/\/v1\.0\/users\/delta$/);
+  });
+
+  it('refuses $top', async () => {
+    expect((await graph(sim, token, '/users/delta?$top=5')).status).toBe(400);
+  });
+});
