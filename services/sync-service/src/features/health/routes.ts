@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../../infra/http/problem';
+import { configuredTenantId } from '../settings/connection-repository';
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -10,6 +11,7 @@ export async function healthRoutes(app: FastifyInstance) {
     } catch {
       throw new Problem(503, 'database_unavailable', 'Service unavailable', 'The database does not answer.');
     }
-    return { status: 'ok', database: app.database.kind };
+    const directory = (await configuredTenantId(app.db)) ? 'configured' : 'not_configured';
+    return { status: 'ok', database: app.database.kind, directory };
   });
 }

@@ -6,6 +6,7 @@ import {
   createGraphDirectoryClient,
   type DirectoryClient,
   type DirectoryConnection,
+  type DirectoryStats,
 } from '../../infra/directory';
 import { Problem } from '../../infra/http/problem';
 import type { AttributeMapping } from './attribute-mapping';
@@ -22,6 +23,8 @@ export interface DirectoryAccess {
   /** The configured tenant's client; a 409 problem when no connection (or no secret) is configured. */
   open(db?: Queryable): Promise<ActiveDirectory>;
   secretBox: SecretBox;
+  /** Graph traffic of this process since it started, across connection changes. */
+  currentStats(): DirectoryStats;
 }
 
 declare module 'fastify' {
@@ -47,9 +50,18 @@ export const directoryAccessPlugin = fp(
           logger: app.log,
         }));
     let cached: { version: string; active: ActiveDirectory } | undefined;
+    const retired: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
 
     app.decorate('directoryAccess', {
       secretBox: options.secretBox,
+      currentStats() {
+        const current = cached?.active.client.stats() ?? { requests: 0, throttled: 0, retries: 0 };
+        return {
+          requests: retired.requests + current.requests,
+          throttled: retired.throttled + current.throttled,
+          retries: retired.retries + current.retries,
+        };
+      },
       async open(db: Queryable = app.db) {
         const row = await findConnection(db);
         if (!row?.client_secret_encrypted) {
@@ -60,6 +72,10 @@ export const directoryAccessPlugin = fp(
         }
         const version = `${row.updated_at.toISOString()}|${row.client_secret_encrypted}`;
         if (cached?.version !== version) {
+          if (cached) {
+            const stats = cached.active.client.stats();
+            for (const kind of ['requests', 'throttled', 'retries'] as const) retired[kind] += stats[kind];
+          }
           const client = createClient({
             tenantId: row.tenant_id,
             clientId: row.client_id,

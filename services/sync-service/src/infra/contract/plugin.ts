@@ -81,7 +81,7 @@ export const contractPlugin = fp(
 );
 
 export function isContractPath(url: string): boolean {
-  return url.startsWith('/api/') || url === '/healthz' || url === '/readyz';
+  return url.startsWith('/api/') || url === '/healthz' || url === '/readyz' || url === '/metrics';
 }
 
 function checkResponse(operation: ContractOperation, status: number, contentType: string, payload: string) {
@@ -91,8 +91,9 @@ function checkResponse(operation: ContractOperation, status: number, contentType
   if (payload === '' && Object.keys(response).length === 0) return null;
   if (!(mediaType in response)) return `content type ${mediaType} is not in the contract for ${status}`;
   const schema = response[mediaType];
-  if (!schema || mediaType === 'text/event-stream') return null;
+  if (!schema) return null;
   const validate = responseAjv.compile(schema);
-  if (validate(JSON.parse(payload))) return null;
+  const isJson = mediaType === 'application/json' || mediaType.endsWith('+json');
+  if (validate(isJson ? JSON.parse(payload) : payload)) return null;
   return `status ${status} body does not match: ${JSON.stringify(describeErrors(validate.errors, 'body'))}`;
 }

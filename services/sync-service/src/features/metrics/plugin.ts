@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry;
+  }
+}
+
+interface PoolStats {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
+/**
+ * Prometheus metrics. Run and outcome figures are read from the database at scrape time, so every
+ * replica reports the same truth whichever process ran the sync; request timings and Graph traffic are
+ * this process's own.
+ */
+export const metricsPlugin = fp(
+  async (app: FastifyInstance) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'adsync_' });
+
+    const httpDuration = new Histogram({
+      name: 'adsync_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      httpDuration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? 'unmatched',
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    new Gauge({
+      name: 'adsync_sync_runs',
+      help: 'Sync runs kept in the history, by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const rows: Array<{ status: string; count: number }> = await app
+          .db('sync_runs')
+          .select('status')
+          .count({ count: '*' })
+          .groupBy('status');
+        this.reset();
+        for (const row of rows) this.set({ status: row.status }, Number(row.count));
+      },
+    });
+    new Gauge({
+      name: 'adsync_sync_outcomes',
+      help: 'Per-user outcomes of the runs kept in the history (dry runs excluded)',
+      labelNames: ['outcome'],
+      registers: [registry],
+      async collect() {
+        const totals = await app
+          .db('sync_runs')
+          .where({ dry_run: false })
+          .sum({
+            modified: 'modified',
+            deleted: 'deleted',
+            duplicated: 'duplicated',
+            unchanged: 'unchanged',
+            failed: 'failed',
+          })
+          .first();
+        for (const [outcome, value] of Object.entries(totals ?? {}))
+          this.set({ outcome }, Number(value ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'adsync_sync_last_run_duration_seconds',
+      help: 'Duration of the last finished run',
+      registers: [registry],
+      async collect() {
+        const last = await app
+          .db('sync_runs')
+          .whereNotNull('finished_at')
+          .whereNotNull('started_at')
+          .orderBy('finished_at', 'desc')
+          .first(app.db.raw('extract(epoch from finished_at - started_at) as seconds'));
+        this.set(Number(last?.seconds ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'adsync_imported_users',
+      help: 'Imported users by tenant',
+      labelNames: ['tenant_id'],
+      registers: [registry],
+      async collect() {
+        const rows: Array<{ tenant_id: string; imported_count: number }> = await app.db('tenant_user_counts');
+        this.reset();
+        for (const row of rows) this.set({ tenant_id: row.tenant_id }, Number(row.imported_count));
+      },
+    });
+    let reported = { requests: 0, throttled: 0, retries: 0 };
+    new Counter({
+      name: 'adsync_graph_requests_total',
+      help: 'HTTP requests sent to Microsoft Graph by this process, and how many were throttled or retried',
+      labelNames: ['kind'],
+      registers: [registry],
+      collect() {
+        // The directory client keeps the counts; fold their growth in at each scrape.
+        const stats = app.directoryAccess.currentStats();
+        for (const kind of ['requests', 'throttled', 'retries'] as const) {
+          const grown = stats[kind] - reported[kind];
+          if (grown > 0) this.inc({ kind }, grown);
+        }
+        reported = stats;
+      },
+    });
+    new Gauge({
+      name: 'adsync_database_pool_connections',
+      help: 'Database pool connections by state',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        const pool = (app.db.client as { pool?: PoolStats }).pool;
+        if (!pool) return;
+        this.set({ state: 'used' }, pool.numUsed());
+        this.set({ state: 'free' }, pool.numFree());
+        this.set({ state: 'pending' }, pool.numPendingAcquires());
+      },
+    });
+
+    app.decorate('metrics', registry);
+    app.get('/metrics', async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+  },
+  { name: 'metrics', dependencies: ['database', 'directory-access'] },
+);
