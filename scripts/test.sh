@@ -27,7 +27,9 @@ npm test --silent -w @adsync/web -- --reporter=default --reporter=json --outputF
 
 step "browser tests (Chromium)"
 if [ -x /usr/bin/chromium ]; then
-  node scripts/with-fresh-database.js npm run --silent test:e2e -w @adsync/web || status=1
+  # Everything is built above: the browser tests start the product with `npm start`, not `npm run demo`.
+  E2E_SERVER_COMMAND="npm start" PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$results/e2e.json" \
+    node scripts/with-fresh-database.js npm run --silent test:e2e -w @adsync/web -- --reporter=list,json || status=1
 else
   cat <<'MSG'
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!

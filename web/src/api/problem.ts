@@ -1,0 +1,80 @@
+import type { Problem } from './schemas';
+
+/** An error answer of the API, carrying its RFC 9457 problem details. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(status: number, problem: Problem) {
+    super(readableProblem(problem));
+    this.name = 'ApiError';
+    this.status = status;
+    this.problem = problem;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+}
+
+/**
+ * Turns whatever an error response carried into a problem. A proxy or a crashed upstream may answer
+ * with HTML or nothing, and the administrator must still read a sentence, never a raw body.
+ */
+export function toProblem(status: number, body: unknown): Problem {
+  if (isProblem(body)) return body;
+  return {
+    type: 'about:blank',
+    status,
+    code: status >= 500 ? 'service_unavailable' : 'unexpected_response',
+    title:
+      status >= 500
+        ? 'The service is not answering properly. Try again in a moment.'
+        : `The request failed (HTTP ${status}).`,
+  };
+}
+
+function isProblem(body: unknown): body is Problem {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as Problem).title === 'string' &&
+    typeof (body as Problem).code === 'string'
+  );
+}
+
+/** One readable paragraph: the title, the detail when it adds something, then each invalid field. */
+export function readableProblem(problem: Problem): string {
+  const parts = [problem.title];
+  if (problem.detail && problem.detail !== problem.title) parts.push(problem.detail);
+  const sentences = parts.map((part) => part.trim().replace(/([^.!?])$/, '$1.'));
+  const fields = (problem.errors ?? []).map((fieldError) => {
+    const field = fieldName(fieldError.path);
+    return field ? `${field}: ${fieldError.message}` : fieldError.message;
+  });
+  return [...sentences, ...fields].join(' ');
+}
+
+/** Messages by form field, for showing validation errors beside their inputs. */
+export function fieldErrors(problem: Problem): Record<string, string> {
+  const byField: Record<string, string> = {};
+  for (const fieldError of problem.errors ?? []) {
+    const field = fieldName(fieldError.path);
+    if (field && !byField[field]) byField[field] = fieldError.message;
+  }
+  return byField;
+}
+
+// Paths come as JSON pointers ("/body/email") or dotted ("body.email"); the form knows fields by name.
+function fieldName(path: string): string {
+  const segments = path.split(/[/.]/).filter((segment) => segment && segment !== 'body');
+  return segments.at(-1) ?? '';
+}
+
+/** What to tell the administrator about any failure of an action. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError)
+    return 'The service cannot be reached. Check that it is running and try again.';
+  return 'Something went wrong. Try again, and if it keeps failing, check the service log.';
+}

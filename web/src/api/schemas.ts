@@ -1,0 +1,37 @@
+// Names for the contract's schemas, so the app speaks in the domain's words. Generated from
+// openapi.yaml: when the contract changes shape, everything that uses these fails the type-check.
+import type { components, paths } from '@adsync/shared';
+
+type Schemas = components['schemas'];
+
+export type Problem = Schemas['Problem'];
+export type Identity = Schemas['Identity'];
+export type Scope = Schemas['Scope'];
+export type ApiKey = Schemas['ApiKey'];
+export type User = Schemas['User'];
+export type UserSource = Schemas['UserSource'];
+export type LocalUserInput = Schemas['LocalUserInput'];
+export type LocalUserPatch = Schemas['LocalUserPatch'];
+export type ImportedUserPage = Schemas['ImportedUserPage'];
+export type DuplicateOf = Schemas['DuplicateOf'];
+export type DirectoryUser = Schemas['DirectoryUser'];
+export type ImportResult = Schemas['ImportResult'];
+export type ImportOutcome = ImportResult['results'][number]['outcome'];
+export type AttributeMapping = Schemas['AttributeMapping'];
+export type GraphProperty = Schemas['GraphPropertyList'][number];
+export type AzureAdSettings = Schemas['AzureAdSettings'];
+export type AzureAdSettingsInput = Schemas['AzureAdSettingsInput'];
+export type ConnectionTestResult = Schemas['ConnectionTestResult'];
+export type SyncPolicy = Schemas['SyncPolicy'];
+export type SyncOutcome = Schemas['SyncOutcome'];
+export type SyncRunStatus = Schemas['SyncRunStatus'];
+export type SyncSelection = Schemas['SyncSelection'];
+export type SyncCounts = Schemas['SyncCounts'];
+export type SyncRun = Schemas['SyncRun'];
+export type SyncRunItem = Schemas['SyncRunItem'];
+export type SyncRunItemPage = Schemas['SyncRunItemPage'];
+export type FieldChange = Schemas['FieldChange'];
+
+export type ImportedUserQuery = NonNullable<paths['/api/imported-users']['get']['parameters']['query']>;
+export type ImportedUserSort = NonNullable<ImportedUserQuery['sort']>;
+export type SortOrder = NonNullable<ImportedUserQuery['order']>;

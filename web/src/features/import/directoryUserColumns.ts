@@ -1,0 +1,59 @@
+import { type DataTableColumns, NCheckbox, NTag } from 'naive-ui';
+import { h } from 'vue';
+import type { DirectoryUser } from '@/api/schemas';
+import { fullName } from '@/shell/format';
+
+interface PickState {
+  isPicked(user: DirectoryUser): boolean;
+  toggle(user: DirectoryUser, picked: boolean): void;
+}
+
+function renderStatus(user: DirectoryUser) {
+  if (user.status === 'imported')
+    return h(NTag, { size: 'small', bordered: false }, () => 'Already imported');
+  if (user.status === 'duplicate') {
+    const collision = user.duplicateOf;
+    return h('div', { class: 'status-duplicate' }, [
+      h(NTag, { size: 'small', type: 'warning', bordered: false }, () => 'Duplicate'),
+      collision
+        ? h(
+            'div',
+            { class: 'muted' },
+            `Same ${collision.field} as ${collision.username} (${collision.email})`,
+          )
+        : null,
+    ]);
+  }
+  return h(NTag, { size: 'small', type: 'success', bordered: false }, () => 'Available');
+}
+
+export function directoryUserColumns(picks: PickState): DataTableColumns<DirectoryUser> {
+  return [
+    {
+      key: 'picked',
+      width: 48,
+      // A duplicate may still be picked: the import then refuses it and says with whom it collides.
+      render: (user) =>
+        h(NCheckbox, {
+          checked: picks.isPicked(user),
+          disabled: user.status === 'imported',
+          'aria-label': `Select ${user.mapped.username}`,
+          onUpdateChecked: (picked: boolean) => picks.toggle(user, picked),
+        }),
+    },
+    {
+      title: 'User',
+      key: 'user',
+      minWidth: 220,
+      render: (user) =>
+        h('div', [
+          h('strong', user.displayName ?? fullName(user.mapped)),
+          h('div', { class: 'muted' }, user.userPrincipalName),
+        ]),
+    },
+    { title: 'Username', key: 'username', minWidth: 180, render: (user) => user.mapped.username },
+    { title: 'Email', key: 'email', minWidth: 200, render: (user) => user.mapped.email },
+    { title: 'Name', key: 'name', minWidth: 140, render: (user) => fullName(user.mapped) },
+    { title: 'Status', key: 'status', minWidth: 220, render: renderStatus },
+  ];
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { aRun } from '@/test-support/runs';
+import { summarizeRun } from './runSummary';
+
+describe('summarizeRun', () => {
+  it('says what the seed says: modified, deleted and duplicated, plus what else happened', () => {
+    const run = aRun({
+      status: 'succeeded',
+      counts: { modified: 1, deleted: 1, duplicated: 1, unchanged: 2, failed: 0 },
+    });
+    expect(summarizeRun(run)).toBe('Of 5 users: 1 modified, 1 deleted, 1 duplicated and 2 unchanged.');
+  });
+
+  it('says a dry run changed nothing', () => {
+    const run = aRun({
+      status: 'succeeded',
+      dryRun: true,
+      selection: { kind: 'allMatching', count: 1, search: '', requested: null },
+    });
+    expect(summarizeRun(run)).toBe(
+      'Dry run of 1 user, nothing was changed: 0 modified, 0 deleted and 0 duplicated.',
+    );
+  });
+
+  it('says a blocked run deleted nobody yet', () => {
+    const run = aRun({
+      status: 'blocked',
+      counts: { modified: 1, deleted: 2, duplicated: 0, unchanged: 0, failed: 0 },
+    });
+    expect(summarizeRun(run)).toMatch(/No user was deleted yet/);
+  });
+});

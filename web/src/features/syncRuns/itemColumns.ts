@@ -1,0 +1,91 @@
+import { type DataTableColumns, NTag } from 'naive-ui';
+import { h } from 'vue';
+import type { FieldChange, SyncOutcome, SyncRunItem } from '@/api/schemas';
+import { fullName } from '@/shell/format';
+import { FIELD_LABELS } from './runLabels';
+
+// A dry run, or deletions held back by the threshold, report what would happen without doing it.
+function renderNotApplied(item: SyncRunItem) {
+  return item.applied
+    ? null
+    : h(NTag, { size: 'tiny', bordered: false, type: 'warning' }, () => 'Not applied');
+}
+
+const userColumn = {
+  title: 'User (before the run)',
+  key: 'user',
+  minWidth: 200,
+  render: (item: SyncRunItem) =>
+    h('div', [
+      h('strong', item.username),
+      ' ',
+      renderNotApplied(item),
+      h('div', { class: 'muted' }, item.email),
+    ]),
+};
+
+function renderChange(change: FieldChange) {
+  return h('li', [
+    h('span', { class: 'muted' }, `${FIELD_LABELS[change.field]}: `),
+    h('del', change.before ?? '(empty)'),
+    ' → ',
+    h('ins', change.after ?? '(empty)'),
+  ]);
+}
+
+const detailColumn: Record<SyncOutcome, DataTableColumns<SyncRunItem>[number] | null> = {
+  duplicated: {
+    title: 'Collides with',
+    key: 'duplicateOf',
+    minWidth: 240,
+    render: (item) =>
+      item.duplicateOf
+        ? h('div', [
+            h('strong', item.duplicateOf.username),
+            h('div', { class: 'muted' }, item.duplicateOf.email),
+            h('div', { class: 'muted' }, `Same ${item.duplicateOf.field === 'email' ? 'email' : 'username'}`),
+          ])
+        : '—',
+  },
+  modified: {
+    title: 'Changes',
+    key: 'changes',
+    minWidth: 280,
+    render: (item) => h('ul', { class: 'changes' }, item.changes.map(renderChange)),
+  },
+  deleted: {
+    title: 'Last state',
+    key: 'lastState',
+    minWidth: 240,
+    render: (item) =>
+      item.lastState
+        ? h('div', [
+            h('div', fullName(item.lastState)),
+            h('div', { class: 'muted' }, item.lastState.contactNumber ?? ''),
+          ])
+        : '—',
+  },
+  failed: {
+    title: 'Reason',
+    key: 'failure',
+    minWidth: 280,
+    render: (item) =>
+      item.failure
+        ? h('div', [h('div', item.failure.message), h('code', { class: 'muted' }, item.failure.code)])
+        : '—',
+  },
+  unchanged: null,
+};
+
+const changesNotMadeColumn: DataTableColumns<SyncRunItem>[number] = {
+  title: 'Changes Azure AD asked for (not made)',
+  key: 'changesNotMade',
+  minWidth: 260,
+  render: (item) => h('ul', { class: 'changes' }, item.changes.map(renderChange)),
+};
+
+export function itemColumns(outcome: SyncOutcome): DataTableColumns<SyncRunItem> {
+  const detail = detailColumn[outcome];
+  if (outcome === 'duplicated') return [userColumn, detail!, changesNotMadeColumn];
+  return detail ? [userColumn, detail] : [userColumn];
+}

@@ -1,0 +1,50 @@
+import type { SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+
+type TagType = 'default' | 'info' | 'success' | 'warning' | 'error';
+
+export const STATUS_LABELS: Record<SyncRunStatus, { label: string; tag: TagType }> = {
+  queued: { label: 'Queued', tag: 'default' },
+  running: { label: 'Running', tag: 'info' },
+  succeeded: { label: 'Succeeded', tag: 'success' },
+  failed: { label: 'Failed', tag: 'error' },
+  blocked: { label: 'Blocked', tag: 'warning' },
+  interrupted: { label: 'Interrupted', tag: 'error' },
+};
+
+// In the seed's order: modified, deleted, duplicated first; then what the seed does not count.
+export const OUTCOMES: readonly SyncOutcome[] = ['modified', 'deleted', 'duplicated', 'unchanged', 'failed'];
+
+export const OUTCOME_LABELS: Record<SyncOutcome, string> = {
+  modified: 'Modified',
+  deleted: 'Deleted',
+  duplicated: 'Duplicated',
+  unchanged: 'Unchanged',
+  failed: 'Failed',
+};
+
+export const FIELD_LABELS: Record<'username' | 'firstName' | 'lastName' | 'email' | 'contactNumber', string> =
+  {
+    username: 'Username',
+    firstName: 'First name',
+    lastName: 'Last name',
+    email: 'Email',
+    contactNumber: 'Contact number',
+  };
+
+export function describeSelection(run: SyncRun): string {
+  const { kind, count, search, requested } = run.selection;
+  const users = `${count} user${count === 1 ? '' : 's'}`;
+  if (kind === 'userIds') {
+    // Ids of users that are not (or no longer) imported from this tenant are left out by the service.
+    const leftOut = requested !== null && requested > count ? `, ${requested - count} left out` : '';
+    return `${users} picked${leftOut}`;
+  }
+  return search ? `All matching “${search}” (${users})` : `All imported users (${users})`;
+}
+
+export function describeRequester(run: SyncRun): string {
+  const { kind, name } = run.requestedBy;
+  if (kind === 'apiKey') return `API key ${name}`;
+  if (kind === 'schedule') return 'Schedule';
+  return name;
+}

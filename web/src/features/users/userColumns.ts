@@ -1,0 +1,63 @@
+import { type DataTableColumns, NButton, NSpace, NTag } from 'naive-ui';
+import { h } from 'vue';
+import type { User } from '@/api/schemas';
+import { formatDateTime, fullName } from '@/shell/format';
+
+interface UserActions {
+  edit(user: User): void;
+  remove(user: User): void;
+}
+
+function renderSource(user: User) {
+  return user.source === 'azure_ad'
+    ? h(NTag, { size: 'small', type: 'info', bordered: false }, () => 'Azure AD')
+    : h(NTag, { size: 'small', bordered: false }, () => 'Local');
+}
+
+// Imported users change only through synchronization, so they get no edit or delete buttons.
+function renderActions(user: User, actions: UserActions) {
+  if (user.source !== 'local') return h('span', { class: 'muted' }, 'Synchronized from Azure AD');
+  return h(NSpace, { size: 'small', wrap: false }, () => [
+    h(
+      NButton,
+      { size: 'small', 'aria-label': `Edit ${user.username}`, onClick: () => actions.edit(user) },
+      () => 'Edit',
+    ),
+    h(
+      NButton,
+      {
+        size: 'small',
+        type: 'error',
+        ghost: true,
+        'aria-label': `Delete ${user.username}`,
+        onClick: () => actions.remove(user),
+      },
+      () => 'Delete',
+    ),
+  ]);
+}
+
+export function userColumns(actions: UserActions): DataTableColumns<User> {
+  return [
+    { title: 'Username', key: 'username', minWidth: 200, ellipsis: { tooltip: true } },
+    { title: 'Name', key: 'name', minWidth: 150, render: fullName },
+    { title: 'Email', key: 'email', minWidth: 220, ellipsis: { tooltip: true } },
+    { title: 'Source', key: 'source', width: 100, render: renderSource },
+    {
+      title: 'Status',
+      key: 'isActive',
+      width: 100,
+      render: (user) =>
+        h(NTag, { size: 'small', type: user.isActive ? 'success' : 'default', bordered: false }, () =>
+          user.isActive ? 'Active' : 'Inactive',
+        ),
+    },
+    {
+      title: 'Last synchronized',
+      key: 'lastSyncedAt',
+      minWidth: 170,
+      render: (user) => formatDateTime(user.lastSyncedAt),
+    },
+    { title: 'Actions', key: 'actions', width: 190, render: (user) => renderActions(user, actions) },
+  ];
+}
