@@ -3,7 +3,7 @@
  * SWC compiles TypeScript, and the few dependencies published only as ES modules, to CommonJS: jest on
  * Node 20 cannot require an ES module.
  */
-const esmOnlyPackages = ['content-disposition'];
+const esmOnlyPackages = ['content-disposition', 'cookie'];
 
 module.exports = {
   testEnvironment: 'node',

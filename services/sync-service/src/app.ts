@@ -12,6 +12,7 @@ import { authRoutes } from './features/auth/routes';
 import { directoryImportRoutes } from './features/directory-import/routes';
 import { healthRoutes } from './features/health/routes';
 import { importedUserRoutes } from './features/imported-users/routes';
+import { metricsPlugin } from './features/metrics/plugin';
 import { azureAdSettingsRoutes } from './features/settings/azure-ad-routes';
 import { type DirectoryClientFactory, directoryAccessPlugin } from './features/settings/directory-access';
 import { syncEnginePlugin } from './features/sync/engine';
@@ -22,7 +23,11 @@ import { contractPlugin } from './infra/contract/plugin';
 import type { SecretBox } from './infra/crypto/secret-box';
 import type { Database } from './infra/db/database';
 import { databasePlugin } from './infra/db/plugin';
-import { errorHandlerPlugin } from './infra/http/error-handler';
+import {
+  clientErrorAsProblem,
+  errorHandlerPlugin,
+  frameworkErrorAsProblem,
+} from './infra/http/error-handler';
 import { webAppPlugin } from './infra/http/web-app';
 
 declare module 'fastify' {
@@ -54,7 +59,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    trustProxy: true,
+    // Believing every X-Forwarded-For entry would let a client pick its own address (and dodge the
+    // sign-in rate limit): only the configured number of proxy hops is trusted.
+    trustProxy:
+      deps.config.TRUST_PROXY_HOPS > 0
+        ? (_address: string, hop: number) => hop < deps.config.TRUST_PROXY_HOPS
+        : false,
+    frameworkErrors: frameworkErrorAsProblem,
+    clientErrorHandler: clientErrorAsProblem,
   });
   app.decorate('config', deps.config);
 
@@ -85,6 +97,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     createClient: deps.createDirectoryClient,
   });
 
+  await app.register(metricsPlugin);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(apiKeyRoutes);

@@ -23,6 +23,8 @@ const booleanFlag = z
 const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Reverse proxies in front of the service whose X-Forwarded-For is believed (0: none). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: optionalString,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
@@ -47,6 +49,7 @@ const configSchema = z.object({
   AZURE_AD_GRAPH_BASE_URL: optionalString,
   SYNC_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).default(5),
   SYNC_LEASE_SECONDS: z.coerce.number().min(1).default(30),
+  SYNC_CHUNK_SIZE: z.coerce.number().int().min(1).max(20000).default(2400),
   GRAPH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30000),
 });

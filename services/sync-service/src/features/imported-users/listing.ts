@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
-import { decodeCursor, encodeCursor, isUuid } from '../../infra/http/cursor';
+import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../infra/http/cursor';
 import { containsPattern, type UserRow, userColumns } from '../users/user';
 
 export type ImportedUserSort = 'username' | 'firstName' | 'lastName' | 'email' | 'lastSyncedAt';
@@ -86,8 +86,7 @@ export async function listImportedUsers(db: Queryable, tenantId: string, query: 
 /** A cursor is only good for the sort it came from. */
 function checkedCursor(query: ImportedUserQuery) {
   return decodeCursor(query.cursor, 4, ([direction, sort, key, id]) => {
-    const validKey =
-      typeof key === 'string' && (query.sort !== 'lastSyncedAt' || !Number.isNaN(Date.parse(key)));
+    const validKey = typeof key === 'string' && (query.sort !== 'lastSyncedAt' || isTimestamp(key));
     return (direction === 'next' || direction === 'prev') && sort === query.sort && validKey && isUuid(id);
   });
 }

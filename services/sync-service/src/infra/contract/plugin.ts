@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Contract, ContractOperation } from './contract';
-import { compileFor, describeErrors, responseAjv } from './validators';
+import { compileFor, describeErrors, type FieldError, findUnstorableText, responseAjv } from './validators';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -31,19 +31,11 @@ export const contractPlugin = fp(
 
     app.setValidatorCompiler(({ schema, httpPart }) => {
       const validate = compileFor(httpPart, schema);
+      const part = httpPart ?? 'request';
       return (data: unknown) => {
-        if (validate(data)) return { value: data };
-        const error = new Error('validation failed') as Error & {
-          validation: FastifySchemaValidationError[];
-        };
-        error.validation = describeErrors(validate.errors, httpPart ?? 'request').map((fieldError) => ({
-          keyword: 'contract',
-          instancePath: fieldError.path,
-          schemaPath: '',
-          params: {},
-          message: fieldError.message,
-        }));
-        return { error };
+        if (!validate(data)) return { error: validationFailure(describeErrors(validate.errors, part)) };
+        const unstorable = findUnstorableText(data, part);
+        return unstorable ? { error: validationFailure([unstorable]) } : { value: data };
       };
     });
 
@@ -79,6 +71,18 @@ export const contractPlugin = fp(
   },
   { name: 'contract' },
 );
+
+function validationFailure(fieldErrors: FieldError[]) {
+  const error = new Error('validation failed') as Error & { validation: FastifySchemaValidationError[] };
+  error.validation = fieldErrors.map((fieldError) => ({
+    keyword: 'contract',
+    instancePath: fieldError.path,
+    schemaPath: '',
+    params: {},
+    message: fieldError.message,
+  }));
+  return error;
+}
 
 export function isContractPath(url: string): boolean {
   return url.startsWith('/api/') || url === '/healthz' || url === '/readyz' || url === '/metrics';

@@ -14,6 +14,9 @@ function createAjv(coerceTypes: boolean): Ajv {
     coerceTypes: coerceTypes ? 'array' : false,
   });
   addFormats(ajv);
+  // ajv-formats also accepts `urn:uuid:<uuid>`, which PostgreSQL's uuid type refuses: such an id passed
+  // validation and then failed in SQL as a 500. Only the plain form is a UUID here.
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   return ajv;
 }
 
@@ -43,4 +46,23 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, part: s
     }
     return { path: base, message: error.message ?? 'is invalid' };
   });
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, nor UTF-16 halves without their pair (a lone surrogate,
+ * which JSON allows), so either anywhere in a request failed in SQL as a 500. The contract allows free
+ * text in many places; this one rule refuses such text in all of them.
+ */
+export function findUnstorableText(value: unknown, path: string): FieldError | null {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return { path, message: 'must not contain the NUL character (U+0000)' };
+    if (!value.isWellFormed()) return { path, message: 'must be well-formed Unicode (no lone surrogates)' };
+    return null;
+  }
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, item] of Object.entries(value)) {
+    const found = findUnstorableText(item, `${path}.${key}`);
+    if (found) return found;
+  }
+  return null;
 }

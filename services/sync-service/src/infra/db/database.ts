@@ -43,8 +43,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openEmbeddedDatabase(options.dataDir);
 }
 
+/**
+ * Plans each statement for its own values. A generic plan cannot see how selective a search pattern is:
+ * it walked the whole username index for a rare term (140 ms instead of 5 ms on the embedded database,
+ * which reuses prepared statements).
+ */
+function planEachQuery(connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) {
+  connection.query('set plan_cache_mode = force_custom_plan', (error) => done(error, connection));
+}
+
 async function openServerDatabase(url: string, poolMax: number): Promise<Database> {
-  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: poolMax } });
+  const db = knex({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: poolMax, afterCreate: planEachQuery },
+  });
   await db.raw('select 1');
   return { knex: db, kind: 'postgresql', close: () => db.destroy() };
 }
@@ -73,7 +86,7 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   const db = knex({
     client: 'pg',
     connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig,
-    pool: { min: 1, max: 1 },
+    pool: { min: 1, max: 1, afterCreate: planEachQuery },
   });
   try {
     await db.raw('select 1');

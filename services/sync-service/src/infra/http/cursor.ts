@@ -9,6 +9,17 @@ type CursorValues = Array<string | number | null>;
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A timestamp as PostgreSQL writes timestamptz as text (`2026-11-26 08:37:00.123+00`), or ISO 8601. */
+const timestampShape = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
+export function isTimestamp(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    timestampShape.test(value) &&
+    !Number.isNaN(Date.parse(value.replace(' ', 'T')))
+  );
+}
+
 export function isUuid(value: unknown): boolean {
   return typeof value === 'string' && uuidShape.test(value);
 }
@@ -25,7 +36,13 @@ export function decodeCursor(
     if (
       Array.isArray(values) &&
       values.length === arity &&
-      values.every((value) => value === null || typeof value === 'string' || typeof value === 'number') &&
+      values.every(
+        // PostgreSQL text cannot hold NUL: a forged value with one would fail in SQL rather than here.
+        (value) =>
+          value === null ||
+          typeof value === 'number' ||
+          (typeof value === 'string' && !value.includes('\u0000')),
+      ) &&
       isValid(values)
     ) {
       return values;

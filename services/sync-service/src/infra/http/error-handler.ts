@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Problem, problemBody } from './problem';
@@ -62,3 +63,40 @@ export const errorHandlerPlugin = fp(
   },
   { name: 'error-handler' },
 );
+
+/** Errors Fastify meets before a route is chosen (a malformed or over-long URL) get a problem too. */
+export function frameworkErrorAsProblem(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new Problem(414, 'uri_too_long', 'URI too long', 'A path parameter is longer than allowed.')
+      : Problem.badRequest('bad_url', 'The URL is malformed.');
+  return sendProblem(request, reply, problem);
+}
+
+const clientErrors: Record<string, Problem> = {
+  HPE_HEADER_OVERFLOW: new Problem(
+    431,
+    'headers_too_large',
+    'Request header fields too large',
+    'The request headers exceed 16 KiB.',
+  ),
+  ERR_HTTP_REQUEST_TIMEOUT: new Problem(
+    408,
+    'request_timeout',
+    'Request timeout',
+    'The request took too long.',
+  ),
+};
+
+/** What Node's HTTP parser refuses never reaches Fastify; it is answered as a problem on the raw socket. */
+export function clientErrorAsProblem(error: NodeJS.ErrnoException, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const problem =
+    clientErrors[error.code ?? ''] ??
+    Problem.badRequest('malformed_request', 'The HTTP request is malformed.');
+  const body = JSON.stringify(problemBody(problem, '', ''));
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
