@@ -60,6 +60,7 @@ export type DirectoryFailureCode =
   | 'bad_request'
   | 'not_found'
   | 'invalid_object_id'
+  | 'delta_token_expired'
   | 'unexpected_response';
 
 /** Only `notFound` (Graph's 404 Request_ResourceNotFound for that id) means "deleted upstream". */
@@ -81,6 +82,16 @@ export interface DirectoryStats {
   retries: number;
 }
 
+/** One page of a delta round. */
+export interface DeltaPage {
+  /** Users created, changed or restored (a round may repeat a user). */
+  users: DirectoryUser[];
+  /** `changed`: soft-deleted, restorable for 30 days; `deleted`: gone for good. */
+  removed: Array<{ id: string; reason: 'changed' | 'deleted' }>;
+  /** On the round's last page: the link that reads the next changes. */
+  deltaLink?: string;
+}
+
 export interface DirectoryClient {
   /** Obtains a token and reads one user; says precisely what is wrong when it cannot. */
   testConnection(): Promise<ConnectionTest>;
@@ -88,8 +99,11 @@ export interface DirectoryClient {
   searchUsers(term: string, limit: number): Promise<DirectoryUser[]>;
   /** One lookup per distinct id, in $batch round trips of up to 300 ids. Never throws for Graph failures. */
   readUsersByIds(ids: string[], signal?: AbortSignal): Promise<Map<string, UserLookup>>;
-  // Full and delta sync (listAllUsers, /users/delta) build on `followPages` in graph-pages.ts, which
-  // already follows nextLinks through empty pages and hands back the final deltaLink.
+  /**
+   * One round of `GET /users/delta`: from the start (every user) without a link, or the changes since
+   * the round that handed out `deltaLink`. Throws DirectoryError; `delta_token_expired` means: start over.
+   */
+  readUsersDelta(deltaLink: string | null, signal?: AbortSignal): AsyncGenerator<DeltaPage>;
   stats(): DirectoryStats;
 }
 

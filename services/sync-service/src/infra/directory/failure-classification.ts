@@ -120,6 +120,19 @@ function classifyGraphStatus(status: number, graphCode: string | undefined): Cla
   if (status === 404 && graphCode === 'Request_ResourceNotFound') {
     return failure('unknown', 'not_found', false, 'Microsoft Graph has no such object (HTTP 404).', status);
   }
+  // Graph's words for a delta or skip token it no longer knows: the round must start over.
+  if (
+    status === 410 ||
+    (status === 400 && (graphCode === 'syncStateNotFound' || graphCode === 'resyncRequired'))
+  ) {
+    return failure(
+      'unknown',
+      'delta_token_expired',
+      false,
+      `Microsoft Graph no longer knows the delta token (HTTP ${status})${upstream}; a full pass follows.`,
+      status,
+    );
+  }
   if (status === 400)
     return failure(
       'unknown',

@@ -2,11 +2,13 @@ import { DirectoryError } from './directory-error';
 import type { DirectoryClient, DirectoryClientOptions, DirectoryConnection } from './directory-types';
 import { GraphSession } from './graph-session';
 import { readUsersByIds } from './read-users-by-ids';
+import { readUsersDelta } from './read-users-delta';
 import { searchUsers } from './search-users';
 import { testConnection } from './test-connection';
 
 export type {
   ConnectionTest,
+  DeltaPage,
   DirectoryClient,
   DirectoryClientOptions,
   DirectoryConnection,
@@ -30,6 +32,7 @@ export function createGraphDirectoryClient(
     testConnection: () => testConnection(session),
     searchUsers: (term, limit) => searchUsers(session, term, limit),
     readUsersByIds: (ids, signal) => readUsersByIds(session, ids, signal),
+    readUsersDelta: (deltaLink, signal) => readUsersDelta(session, deltaLink, signal),
     stats: () => ({ ...session.counters }),
   };
 }
