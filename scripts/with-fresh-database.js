@@ -14,7 +14,10 @@ async function main() {
   await admin.query(`create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DATABASE_URL: url.toString() } });
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: url.toString() },
+  });
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
   process.exit(result.status ?? 1);

@@ -3,10 +3,11 @@ import * as users from './001_users';
 import * as access from './002_access';
 import * as settings from './003_settings';
 import * as syncRuns from './004_sync_runs';
+import * as syncStaging from './005_sync_staging';
 
 export interface Migration extends Knex.Migration {
   name: string;
 }
 
 /** Applied in this order; each in its own transaction, so a migration is never half-applied. */
-export const migrations: Migration[] = [users, access, settings, syncRuns];
+export const migrations: Migration[] = [users, access, settings, syncRuns, syncStaging];

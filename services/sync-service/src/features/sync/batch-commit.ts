@@ -1,0 +1,174 @@
+import type { Knex } from 'knex';
+import { uniqueViolationField } from '../users/duplicates';
+import { profileOf, type UserRow, userView } from '../users/user';
+import {
+  insertItems,
+  type PendingUser,
+  resolvePending,
+  type SyncRunItem,
+  stagePending,
+} from './item-repository';
+import { decideBatch, type Upstream } from './outcomes';
+import { addOutcomes, noOutcomes, type SyncRunRow } from './run-repository';
+import { deleteUsers, findKeyHolders, lockImportedUsers, writeProfiles } from './user-writes';
+
+/** What every write of one run needs to know. */
+export interface RunScope {
+  runId: string;
+  tenantId: string;
+  dryRun: boolean;
+  keepUnchangedItems: boolean;
+}
+
+/**
+ * `read`: users as read from Azure AD in the main pass; collisions with another imported user of the tenant
+ * are deferred, because that user may still be moved off the key later in the run.
+ * `retry`: the deferred collisions, judged together once everything else is written; final.
+ */
+export type BatchPhase = 'read' | 'retry';
+
+/**
+ * A concurrent writer (an import, a local user created) can take an email or username between the check
+ * and the write; the unique index then refuses the whole chunk, and the chunk is judged again.
+ */
+async function withCollisionRetry<T>(commit: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await commit();
+    } catch (error) {
+      if (attempt >= 3 || !uniqueViolationField(error)) throw error;
+    }
+  }
+}
+
+const itemOf = (row: UserRow): Pick<SyncRunItem, 'userId' | 'objectId' | 'username' | 'email'> => ({
+  userId: row.id,
+  objectId: row.object_id ?? '',
+  username: row.username,
+  email: row.email,
+});
+
+export interface CommittedBatch {
+  run: SyncRunRow;
+  /** Users found equal to Azure AD: their lastSyncedAt is stamped apart (see markSynced). */
+  unchanged: string[];
+}
+
+/**
+ * Decides and commits one batch: the users' changes, their items, deferred work and the run's counters,
+ * all in one transaction, so a process killed at any moment leaves whole users and true counts.
+ */
+export function commitBatch(
+  db: Knex,
+  scope: RunScope,
+  upstreamByUserId: ReadonlyMap<string, Upstream>,
+  phase: BatchPhase,
+): Promise<CommittedBatch> {
+  return withCollisionRetry(() =>
+    db.transaction(async (trx) => {
+      const rows = await lockImportedUsers(trx, scope.tenantId, [...upstreamByUserId.keys()]);
+      const batch = rows.map((row) => ({
+        user: { id: row.id, profile: profileOf(row) },
+        upstream: upstreamByUserId.get(row.id) as Upstream,
+      }));
+      const wanted = batch.flatMap(({ upstream }) => (upstream.kind === 'found' ? [upstream.profile] : []));
+      const decisions = decideBatch(batch, await findKeyHolders(trx, scope.tenantId, wanted));
+
+      const items: SyncRunItem[] = [];
+      const counts = noOutcomes();
+      const deletions: PendingUser[] = [];
+      const collisions: PendingUser[] = [];
+      const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
+      const unchanged: string[] = [];
+      const applied = !scope.dryRun;
+      decisions.forEach((decision, index) => {
+        const row = rows[index];
+        const item = {
+          ...itemOf(row),
+          changes: [],
+          duplicateOf: null,
+          failure: null,
+          lastState: null,
+          applied,
+        };
+        switch (decision.outcome) {
+          case 'deleted':
+            deletions.push({ userId: row.id, target: null });
+            return;
+          case 'duplicated':
+            if (phase === 'read' && decision.holderMayMove) {
+              collisions.push({ userId: row.id, target: decision.target });
+              return;
+            }
+            items.push({
+              ...item,
+              outcome: 'duplicated',
+              changes: decision.changes,
+              duplicateOf: decision.duplicateOf,
+            });
+            break;
+          case 'modified':
+            profiles.push({ userId: row.id, profile: decision.target });
+            items.push({ ...item, outcome: 'modified', changes: decision.changes });
+            break;
+          case 'unchanged':
+            unchanged.push(row.id);
+            if (scope.keepUnchangedItems) items.push({ ...item, outcome: 'unchanged' });
+            break;
+          case 'failed':
+            items.push({ ...item, outcome: 'failed', failure: decision.failure });
+            break;
+        }
+        counts[decision.outcome] += 1;
+      });
+
+      if (applied) await writeProfiles(trx, profiles);
+      await insertItems(trx, scope.runId, items);
+      await stagePending(trx, scope.runId, 'deletion', deletions);
+      await stagePending(trx, scope.runId, 'collision', collisions);
+      if (phase === 'retry')
+        await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()]);
+      const decided = decisions.length - deletions.length - collisions.length;
+      return { run: await addOutcomes(trx, scope.runId, counts, decided), unchanged };
+    }),
+  );
+}
+
+/**
+ * Resolves staged deletion candidates. `apply`: the threshold let the run delete them (a dry run only
+ * reports it); `holdBack`: the threshold blocked the run, so the items list who would have been deleted and
+ * nobody is. The item keeps the user's last state either way.
+ */
+export function commitDeletions(
+  db: Knex,
+  scope: RunScope,
+  pending: ReadonlyArray<PendingUser>,
+  mode: 'apply' | 'holdBack',
+): Promise<SyncRunRow> {
+  return db.transaction(async (trx) => {
+    const userIds = pending.map((user) => user.userId);
+    const rows = await lockImportedUsers(trx, scope.tenantId, userIds);
+    const applied = mode === 'apply' && !scope.dryRun;
+    if (applied)
+      await deleteUsers(
+        trx,
+        rows.map((row) => row.id),
+      );
+    await insertItems(
+      trx,
+      scope.runId,
+      rows.map((row) => ({
+        ...itemOf(row),
+        outcome: 'deleted',
+        changes: [],
+        duplicateOf: null,
+        failure: null,
+        lastState: userView(row),
+        applied,
+      })),
+    );
+    await resolvePending(trx, scope.runId, 'deletion', userIds);
+    const counts = { ...noOutcomes(), deleted: mode === 'apply' ? rows.length : 0 };
+    return addOutcomes(trx, scope.runId, counts, rows.length);
+  });
+}

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Queryable } from '../../infra/db/queryable';
+import { Problem } from '../../infra/http/problem';
+import { recordAudit } from '../audit/repository';
+import type { Actor } from '../auth/identity';
+import { executeRun } from './executor';
+import { loadSyncPolicy } from './policy';
+import {
+  findActiveRun,
+  insertRun,
+  interruptStaleRuns,
+  oneActiveRunIndex,
+  type StoredSelection,
+  type SyncRunRow,
+} from './run-repository';
+import { RunProgress } from './run-watch';
+
+export interface SyncRequest {
+  selection: StoredSelection;
+  dryRun: boolean;
+  confirmDeletions: boolean;
+  requestedBy: Actor;
+  /** The blocked run this one confirms. */
+  confirmedRunId?: string;
+}
+
+export interface SyncEngine {
+  /** Starts a run in this process; 409 `sync_already_running` while any process runs one. */
+  start(request: SyncRequest): Promise<SyncRunRow>;
+  progress: RunProgress;
+  /** Aborted when the app closes: runs stop between chunks, event streams end. */
+  closing: AbortSignal;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    syncEngine: SyncEngine;
+  }
+}
+
+/**
+ * Marks runs abandoned by a crashed process as interrupted. Called on start (this plugin does it when the
+ * app is ready) and before every new run, so a dead process never blocks syncing for longer than the lease.
+ */
+export function interruptAbandonedRuns(db: Queryable, leaseSeconds: number): Promise<string[]> {
+  return interruptStaleRuns(db, leaseSeconds);
+}
+
+function isOneActiveRunViolation(error: unknown): boolean {
+  const { code, constraint } = error as { code?: string; constraint?: string };
+  return code === '23505' && constraint === oneActiveRunIndex;
+}
+
+/** Runs execute in this process, asynchronously; there is no job queue. */
+export const syncEnginePlugin = fp(
+  async (app: FastifyInstance) => {
+    const progress = new RunProgress();
+    const closing = new AbortController();
+    const executions = new Set<Promise<unknown>>();
+    const lease = app.config.SYNC_LEASE_SECONDS;
+
+    async function insertOrConflict(request: SyncRequest, tenantId: string): Promise<SyncRunRow> {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await app.db.transaction(async (trx) => {
+            const run = await insertRun(trx, { ...request, tenantId });
+            await recordAudit(
+              trx,
+              request.requestedBy,
+              request.confirmedRunId ? 'sync.confirmed' : 'sync.started',
+              run.id,
+              {
+                selection: run.selection,
+                dryRun: run.dry_run,
+                confirmDeletions: run.confirm_deletions,
+                ...(request.confirmedRunId ? { confirmedRunId: request.confirmedRunId } : {}),
+              },
+            );
+            return run;
+          });
+        } catch (error) {
+          if (!isOneActiveRunViolation(error)) throw error;
+          const active = await findActiveRun(app.db);
+          // The active run may have ended between the two statements: then try once more.
+          if (active || attempt >= 2) {
+            throw Problem.conflict(
+              'sync_already_running',
+              'A sync is already running; follow it or wait for it to end.',
+              {
+                ...(active ? { runningRunId: active.id } : {}),
+              },
+            );
+          }
+        }
+      }
+    }
+
+    const engine: SyncEngine = {
+      progress,
+      closing: closing.signal,
+      async start(request) {
+        await interruptStaleRuns(app.db, lease);
+        const directory = await app.directoryAccess.open();
+        const policy = await loadSyncPolicy(app.db);
+        const run = await insertOrConflict(request, directory.tenantId);
+        const execution = executeRun({
+          db: app.db,
+          run,
+          selection: request.selection,
+          directory,
+          policy,
+          chunkSize: app.config.SYNC_CHUNK_SIZE,
+          heartbeatSeconds: app.config.SYNC_HEARTBEAT_SECONDS,
+          shutdown: closing.signal,
+          log: app.log,
+          onProgress: (row) => progress.report(row),
+        }).finally(() => executions.delete(execution));
+        executions.add(execution);
+        return run;
+      },
+    };
+    app.decorate('syncEngine', engine);
+
+    app.addHook('onReady', async () => {
+      const interrupted = await interruptStaleRuns(app.db, lease);
+      if (interrupted.length > 0)
+        app.log.warn({ runIds: interrupted }, 'marked abandoned sync runs interrupted');
+    });
+    // Before the server stops and the database closes: runs record how far they got, streams end.
+    app.addHook('preClose', async () => {
+      closing.abort();
+      await Promise.allSettled([...executions]);
+    });
+  },
+  { name: 'sync-engine', dependencies: ['database', 'directory-access'] },
+);

@@ -1,0 +1,156 @@
+import type { Queryable } from '../../infra/db/queryable';
+import { decodeCursor, encodeCursor } from '../../infra/http/cursor';
+import type { DuplicateOf } from '../users/duplicates';
+import type { UserProfile, UserView } from '../users/user';
+import type { FieldChange, SyncFailure, SyncOutcome } from './outcomes';
+
+/** `deleted`: removed from the reporting server; `deactivated`: kept with isActive false. */
+export type DeletionAction = 'deleted' | 'deactivated';
+
+export interface SyncRunItem {
+  userId: string;
+  objectId: string;
+  /** Before the run. */
+  username: string;
+  email: string;
+  outcome: SyncOutcome;
+  changes: FieldChange[];
+  duplicateOf: DuplicateOf | null;
+  failure: SyncFailure | null;
+  lastState: UserView | null;
+  /** False when the item only reports what would happen (dry run, deletions held back). */
+  applied: boolean;
+  /** For a `deleted` outcome: what the sync policy did (or would do) with the user. */
+  action: DeletionAction | null;
+}
+
+export interface SyncRunItemRow {
+  id: number;
+  run_id: string;
+  user_id: string;
+  object_id: string;
+  username: string;
+  email: string;
+  outcome: SyncOutcome;
+  changes: FieldChange[];
+  duplicate_of: DuplicateOf | null;
+  failure: SyncFailure | null;
+  last_state: UserView | null;
+  applied: boolean;
+  action: DeletionAction | null;
+}
+
+/** One multi-row insert per chunk. */
+export async function insertItems(db: Queryable, runId: string, items: SyncRunItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await db('sync_run_items').insert(
+    items.map((item) => ({
+      run_id: runId,
+      user_id: item.userId,
+      object_id: item.objectId,
+      username: item.username,
+      email: item.email,
+      outcome: item.outcome,
+      changes: JSON.stringify(item.changes),
+      duplicate_of: item.duplicateOf ? JSON.stringify(item.duplicateOf) : null,
+      failure: item.failure ? JSON.stringify(item.failure) : null,
+      last_state: item.lastState ? JSON.stringify(item.lastState) : null,
+      applied: item.applied,
+      action: item.action,
+    })),
+  );
+}
+
+export async function listItems(
+  db: Queryable,
+  runId: string,
+  query: { outcome?: SyncOutcome; limit: number; cursor?: string },
+) {
+  const after = decodeCursor(query.cursor, 1, ([id]) => typeof id === 'number' && Number.isSafeInteger(id));
+  const rows: SyncRunItemRow[] = await db('sync_run_items')
+    .where({ run_id: runId })
+    .modify((builder) => {
+      if (query.outcome) builder.where('outcome', query.outcome);
+      if (after) builder.where('id', '>', after[0] as number);
+    })
+    .orderBy('id')
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > query.limit && last ? encodeCursor([Number(last.id)]) : null,
+  };
+}
+
+/** Deferred work of a run: see migration 005. */
+export type PendingReason = 'deletion' | 'collision';
+
+export interface PendingUser {
+  userId: string;
+  /** The profile Azure AD asked for (collisions only). */
+  target: UserProfile | null;
+}
+
+export async function stagePending(
+  db: Queryable,
+  runId: string,
+  reason: PendingReason,
+  users: PendingUser[],
+): Promise<void> {
+  if (users.length === 0) return;
+  await db('sync_run_pending').insert(
+    users.map((user) => ({
+      run_id: runId,
+      user_id: user.userId,
+      reason,
+      target: user.target ? JSON.stringify(user.target) : null,
+    })),
+  );
+}
+
+/** The next deferred users, in user id order; each is removed in the transaction that resolves it. */
+export async function nextPending(
+  db: Queryable,
+  runId: string,
+  reason: PendingReason,
+  limit: number,
+): Promise<PendingUser[]> {
+  const rows: Array<{ user_id: string; target: UserProfile | null }> = await db('sync_run_pending')
+    .where({ run_id: runId, reason })
+    .orderBy('user_id')
+    .limit(limit)
+    .select('user_id', 'target');
+  return rows.map((row) => ({ userId: row.user_id, target: row.target }));
+}
+
+/** The next deferred collisions, each with the profile Azure AD asked for (always staged with it). */
+export async function nextCollisions(
+  db: Queryable,
+  runId: string,
+  limit: number,
+): Promise<Array<{ userId: string; target: UserProfile }>> {
+  const staged = await nextPending(db, runId, 'collision', limit);
+  return staged.map((user) => ({ userId: user.userId, target: user.target as UserProfile }));
+}
+
+export async function countPending(db: Queryable, runId: string, reason: PendingReason): Promise<number> {
+  const row = await db('sync_run_pending')
+    .where({ run_id: runId, reason })
+    .count<{ count: number }[]>({ count: '*' })
+    .first();
+  return Number(row?.count ?? 0);
+}
+
+export async function resolvePending(
+  db: Queryable,
+  runId: string,
+  reason: PendingReason,
+  userIds: string[],
+): Promise<void> {
+  if (userIds.length === 0) return;
+  await db('sync_run_pending')
+    .where({ run_id: runId, reason })
+    .whereRaw('user_id = any(?::uuid[])', [userIds])
+    .delete();
+}

@@ -1,0 +1,59 @@
+import type { Queryable } from '../../infra/db/queryable';
+
+export interface SyncPolicy {
+  deletionThresholdPercent: number;
+  deletionThresholdMinCount: number;
+  keepUnchangedItems: boolean;
+  retainRuns: number;
+}
+
+/** Okta's import safeguard is 20 %; the minimum count keeps small selections from tripping it on a few users. */
+export const defaultSyncPolicy: SyncPolicy = {
+  deletionThresholdPercent: 20,
+  deletionThresholdMinCount: 10,
+  keepUnchangedItems: false,
+  retainRuns: 200,
+};
+
+export async function loadSyncPolicy(db: Queryable): Promise<SyncPolicy> {
+  const row: { policy: Partial<SyncPolicy> } | undefined = await db('sync_policy')
+    .where({ id: 1 })
+    .first('policy');
+  return { ...defaultSyncPolicy, ...row?.policy };
+}
+
+export async function saveSyncPolicy(db: Queryable, policy: SyncPolicy): Promise<SyncPolicy> {
+  const stored = JSON.stringify(policy);
+  await db('sync_policy')
+    .insert({ id: 1, policy: stored })
+    .onConflict('id')
+    .merge({ policy: stored, updated_at: db.fn.now() });
+  return policy;
+}
+
+export interface DeletionBlock {
+  wouldDelete: number;
+  selected: number;
+  thresholdPercent: number;
+  thresholdMinCount: number;
+}
+
+/**
+ * A run that would delete more than the share AND more than the count is held back: both must be exceeded,
+ * so deleting 3 of 5 selected users (60 %) or 50 of 100,000 does not need a confirmation.
+ */
+export function deletionBlock(
+  wouldDelete: number,
+  selected: number,
+  policy: SyncPolicy,
+): DeletionBlock | null {
+  const overShare = wouldDelete > (selected * policy.deletionThresholdPercent) / 100;
+  const overCount = wouldDelete > policy.deletionThresholdMinCount;
+  if (!overShare || !overCount) return null;
+  return {
+    wouldDelete,
+    selected,
+    thresholdPercent: policy.deletionThresholdPercent,
+    thresholdMinCount: policy.deletionThresholdMinCount,
+  };
+}

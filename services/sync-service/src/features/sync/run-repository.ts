@@ -1,0 +1,269 @@
+import type { Queryable } from '../../infra/db/queryable';
+import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../infra/http/cursor';
+import type { Actor } from '../auth/identity';
+import type { SyncOutcome } from './outcomes';
+import type { DeletionBlock } from './policy';
+
+/** What a run was asked to synchronize; stored so a blocked run can be confirmed with the same selection. */
+export type StoredSelection =
+  | { kind: 'userIds'; userIds: string[]; requested: number }
+  | { kind: 'allMatching'; search: string };
+
+/** The selection as runs are read for display: a list of up to 10,000 ids is not fetched on every poll. */
+export type SelectionSummary =
+  | { kind: 'userIds'; requested: number }
+  | { kind: 'allMatching'; search: string };
+
+export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'blocked' | 'interrupted';
+
+export const activeStatuses: ReadonlyArray<SyncRunStatus> = ['queued', 'running'];
+
+export interface SyncRunRow {
+  id: string;
+  status: SyncRunStatus;
+  trigger: 'manual' | 'scheduled';
+  dry_run: boolean;
+  confirm_deletions: boolean;
+  selection: SelectionSummary;
+  selected_count: number;
+  requested_by: Actor;
+  processed: number;
+  total: number;
+  modified: number;
+  deleted: number;
+  duplicated: number;
+  unchanged: number;
+  failed: number;
+  blocked: DeletionBlock | null;
+  error: string | null;
+  confirmed_run_id: string | null;
+  tenant_id: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  heartbeat_at: Date;
+}
+
+export type OutcomeCounts = Record<SyncOutcome, number>;
+
+export const noOutcomes = (): OutcomeCounts => ({
+  modified: 0,
+  deleted: 0,
+  duplicated: 0,
+  unchanged: 0,
+  failed: 0,
+});
+
+export interface NewSyncRun {
+  selection: StoredSelection;
+  dryRun: boolean;
+  confirmDeletions: boolean;
+  requestedBy: Actor;
+  tenantId: string;
+  confirmedRunId?: string;
+}
+
+/** The unique partial index that lets only one run be queued or running across all processes. */
+export const oneActiveRunIndex = 'sync_runs_one_active';
+
+/** Every column, with the selection's id list left out. */
+const runColumns = (db: Queryable) => [
+  ...[
+    'id',
+    'status',
+    'trigger',
+    'dry_run',
+    'confirm_deletions',
+    'selected_count',
+    'requested_by',
+    'processed',
+    'total',
+    'modified',
+    'deleted',
+    'duplicated',
+    'unchanged',
+    'failed',
+    'blocked',
+    'error',
+    'confirmed_run_id',
+    'tenant_id',
+    'created_at',
+    'started_at',
+    'finished_at',
+    'heartbeat_at',
+  ],
+  db.raw("selection - 'userIds' as selection"),
+];
+
+export async function insertRun(db: Queryable, run: NewSyncRun): Promise<SyncRunRow> {
+  const [row] = await db('sync_runs')
+    .insert({
+      status: 'running',
+      dry_run: run.dryRun,
+      confirm_deletions: run.confirmDeletions,
+      selection: JSON.stringify(run.selection),
+      requested_by: JSON.stringify(run.requestedBy),
+      tenant_id: run.tenantId,
+      confirmed_run_id: run.confirmedRunId ?? null,
+      started_at: db.fn.now(),
+      heartbeat_at: db.fn.now(),
+    })
+    .returning(runColumns(db));
+  return row;
+}
+
+export function findRun(db: Queryable, id: string): Promise<SyncRunRow | undefined> {
+  return db('sync_runs').where({ id }).first(runColumns(db));
+}
+
+/** The full selection, id list included: what a run synchronizes and what a confirmation repeats. */
+export async function findSelection(db: Queryable, id: string): Promise<StoredSelection | undefined> {
+  const row: { selection: StoredSelection } | undefined = await db('sync_runs')
+    .where({ id })
+    .first('selection');
+  return row?.selection;
+}
+
+export function findActiveRun(db: Queryable): Promise<SyncRunRow | undefined> {
+  return db('sync_runs').whereIn('status', activeStatuses).first(runColumns(db));
+}
+
+export function findLastFinishedRun(db: Queryable): Promise<SyncRunRow | undefined> {
+  return db('sync_runs')
+    .select(runColumns(db))
+    .whereNotIn('status', activeStatuses)
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+}
+
+export function findConfirmingRun(db: Queryable, blockedRunId: string): Promise<{ id: string } | undefined> {
+  return db('sync_runs').where({ confirmed_run_id: blockedRunId }).first('id');
+}
+
+/** Newest first, by keyset on (created_at, id). */
+export async function listRuns(db: Queryable, limit: number, cursor?: string) {
+  const after = decodeCursor(cursor, 2, ([createdAt, id]) => isTimestamp(createdAt) && isUuid(id));
+  const rows: SyncRunRow[] = await db('sync_runs')
+    .select(runColumns(db))
+    .modify((query) => {
+      if (after) query.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', after);
+    })
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor([last.created_at.toISOString(), last.id]) : null,
+  };
+}
+
+/** Raised when a run is no longer this process's to write: another process declared it interrupted. */
+export class RunLostError extends Error {
+  constructor(runId: string) {
+    super(`Sync run ${runId} is no longer running here`);
+  }
+}
+
+/**
+ * Adds one chunk's outcomes to the run, in the chunk's transaction, so the counters always equal what was
+ * committed. Fails when the run is no longer running, which rolls the chunk back.
+ */
+export async function addOutcomes(
+  db: Queryable,
+  runId: string,
+  counts: OutcomeCounts,
+  processed: number,
+): Promise<SyncRunRow> {
+  const [row] = await db('sync_runs')
+    .where({ id: runId, status: 'running' })
+    .update({
+      processed: db.raw('processed + ?', [processed]),
+      total: db.raw('greatest(total, processed + ?)', [processed]),
+      modified: db.raw('modified + ?', [counts.modified]),
+      deleted: db.raw('deleted + ?', [counts.deleted]),
+      duplicated: db.raw('duplicated + ?', [counts.duplicated]),
+      unchanged: db.raw('unchanged + ?', [counts.unchanged]),
+      failed: db.raw('failed + ?', [counts.failed]),
+      heartbeat_at: db.fn.now(),
+    })
+    .returning(runColumns(db));
+  if (!row) throw new RunLostError(runId);
+  return row;
+}
+
+export async function recordSelectedCount(db: Queryable, runId: string, selected: number): Promise<void> {
+  await db('sync_runs').where({ id: runId }).update({ selected_count: selected, total: selected });
+}
+
+/** Keeps the lease: a run whose heartbeat is older than the lease is taken for dead. */
+export async function beat(db: Queryable, runId: string): Promise<boolean> {
+  const updated = await db('sync_runs')
+    .where({ id: runId, status: 'running' })
+    .update({ heartbeat_at: db.fn.now() });
+  return updated > 0;
+}
+
+export async function finishRun(
+  db: Queryable,
+  runId: string,
+  end: {
+    status: Exclude<SyncRunStatus, 'queued' | 'running'>;
+    error?: string;
+    blocked?: DeletionBlock | null;
+  },
+): Promise<SyncRunRow | undefined> {
+  const [row] = await db('sync_runs')
+    .where({ id: runId, status: 'running' })
+    .update({
+      status: end.status,
+      error: end.error ?? null,
+      blocked: end.blocked ? JSON.stringify(end.blocked) : null,
+      finished_at: db.fn.now(),
+    })
+    .returning(runColumns(db));
+  if (row) await db('sync_run_pending').where({ run_id: runId }).delete();
+  return row;
+}
+
+/**
+ * Marks runs whose process stopped beating as interrupted. Their counters already tell the truth: every
+ * chunk commits its users, items and counters together, so nothing needs recounting.
+ */
+export async function interruptStaleRuns(db: Queryable, leaseSeconds: number): Promise<string[]> {
+  const rows: Array<{ id: string }> = await db('sync_runs')
+    .whereIn('status', activeStatuses)
+    .andWhereRaw('heartbeat_at < now() - make_interval(secs => ?)', [leaseSeconds])
+    .update({
+      status: 'interrupted',
+      finished_at: db.fn.now(),
+      error: `The process running this sync stopped (no heartbeat for ${leaseSeconds} s). What it applied before is kept and counted.`,
+    })
+    .returning('id');
+  const ids = rows.map((row) => row.id);
+  if (ids.length > 0) await db('sync_run_pending').whereIn('run_id', ids).delete();
+  return ids;
+}
+
+/** Keeps the newest `retainRuns` finished runs (their items go with them). */
+export async function applyRetention(db: Queryable, retainRuns: number): Promise<number> {
+  return db('sync_runs')
+    .whereIn(
+      'id',
+      db('sync_runs')
+        .select('id')
+        .whereNotIn('status', activeStatuses)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .offset(retainRuns),
+    )
+    .delete();
+}

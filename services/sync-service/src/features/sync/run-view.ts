@@ -1,0 +1,60 @@
+import type { SyncRunItemRow } from './item-repository';
+import type { SyncRunRow } from './run-repository';
+
+export const runUrl = (id: string) => `/api/sync/runs/${id}`;
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** A run as the API shows it (schema SyncRun). */
+export function syncRunView(row: SyncRunRow) {
+  const { selection } = row;
+  return {
+    id: row.id,
+    url: runUrl(row.id),
+    status: row.status,
+    trigger: row.trigger,
+    dryRun: row.dry_run,
+    confirmDeletions: row.confirm_deletions,
+    selection: {
+      kind: selection.kind,
+      count: row.selected_count,
+      search: selection.kind === 'allMatching' ? selection.search : null,
+      requested: selection.kind === 'userIds' ? selection.requested : null,
+    },
+    requestedBy: { kind: row.requested_by.kind, id: row.requested_by.id, name: row.requested_by.name },
+    progress: { processed: row.processed, total: row.total },
+    counts: {
+      modified: row.modified,
+      deleted: row.deleted,
+      duplicated: row.duplicated,
+      unchanged: row.unchanged,
+      failed: row.failed,
+    },
+    blocked: row.blocked,
+    error: row.error,
+    confirmedRunId: row.confirmed_run_id,
+    createdAt: row.created_at.toISOString(),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+  };
+}
+
+export type SyncRunView = ReturnType<typeof syncRunView>;
+
+/** One user's outcome as the API shows it (schema SyncRunItem). */
+export function syncRunItemView(row: SyncRunItemRow) {
+  return {
+    id: String(row.id),
+    userId: row.user_id,
+    objectId: row.object_id,
+    username: row.username,
+    email: row.email,
+    outcome: row.outcome,
+    changes: row.changes,
+    duplicateOf: row.duplicate_of,
+    failure: row.failure,
+    lastState: row.last_state,
+    applied: row.applied,
+    action: row.action,
+  };
+}

@@ -1,0 +1,222 @@
+import {
+  decideBatch,
+  type KeyHolder,
+  type SyncedUser,
+  type Upstream,
+} from '../../src/features/sync/outcomes';
+import { defaultSyncPolicy, deletionBlock } from '../../src/features/sync/policy';
+import type { UserProfile } from '../../src/features/users/user';
+
+const profile = (name: string, overrides: Partial<UserProfile> = {}): UserProfile => ({
+  username: `${name}@contoso.example`,
+  firstName: name,
+  lastName: 'Doe',
+  email: `${name}@contoso.example`,
+  contactNumber: null,
+  ...overrides,
+});
+
+const user = (id: string, current: UserProfile): SyncedUser => ({
+  id,
+  profile: current,
+  deactivatedBySync: false,
+});
+const found = (target: UserProfile): Upstream => ({ kind: 'found', profile: target });
+
+describe('decideBatch', () => {
+  it('records each changed field with its before and after', () => {
+    const ada = profile('ada');
+    const [decision] = decideBatch(
+      [{ user: user('u1', ada), upstream: found({ ...ada, lastName: 'Lovelace', contactNumber: '+1 555' }) }],
+      [],
+    );
+    expect(decision).toEqual({
+      outcome: 'modified',
+      target: { ...ada, lastName: 'Lovelace', contactNumber: '+1 555' },
+      changes: [
+        { field: 'lastName', before: 'Doe', after: 'Lovelace' },
+        { field: 'contactNumber', before: null, after: '+1 555' },
+      ],
+    });
+  });
+
+  it('is unchanged when Azure AD says what the user already has', () => {
+    const ada = profile('ada');
+    expect(decideBatch([{ user: user('u1', ada), upstream: found(ada) }], [])).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+  });
+
+  it('marks a user gone upstream as a deletion candidate and a failed read as failed, never the other way', () => {
+    const decisions = decideBatch(
+      [
+        { user: user('u1', profile('ada')), upstream: { kind: 'notFound' } },
+        {
+          user: user('u2', profile('bob')),
+          upstream: { kind: 'failed', failure: { code: 'server_error', message: '503' } },
+        },
+      ],
+      [],
+    );
+    expect(decisions).toEqual([
+      { outcome: 'deleted' },
+      { outcome: 'failed', failure: { code: 'server_error', message: '503' } },
+    ]);
+  });
+
+  it('is duplicated when the new email belongs to another user, case-insensitively, and names that user', () => {
+    const holder: KeyHolder = {
+      id: 'local-1',
+      username: 'boss',
+      email: 'Boss@Contoso.example',
+      mayMove: false,
+    };
+    const ada = profile('ada');
+    const [decision] = decideBatch(
+      [
+        {
+          user: user('u1', ada),
+          upstream: found({ ...ada, email: 'boss@contoso.example', firstName: 'Ada' }),
+        },
+      ],
+      [holder],
+    );
+    expect(decision).toMatchObject({
+      outcome: 'duplicated',
+      duplicateOf: { userId: 'local-1', username: 'boss', email: 'Boss@Contoso.example', field: 'email' },
+      holderMayMove: false,
+      changes: [
+        { field: 'firstName', before: 'ada', after: 'Ada' },
+        { field: 'email', before: 'ada@contoso.example', after: 'boss@contoso.example' },
+      ],
+    });
+  });
+
+  it('is duplicated when the new username belongs to a local user', () => {
+    const holder: KeyHolder = { id: 'local-1', username: 'ADA.L', email: 'other@x.example', mayMove: false };
+    const ada = profile('ada');
+    const [decision] = decideBatch(
+      [{ user: user('u1', ada), upstream: found({ ...ada, username: 'ada.l' }) }],
+      [holder],
+    );
+    expect(decision).toMatchObject({
+      outcome: 'duplicated',
+      duplicateOf: { userId: 'local-1', field: 'username' },
+    });
+  });
+
+  it('lets a user change only the case of its own email', () => {
+    const ada = profile('ada');
+    const holderIsSelf: KeyHolder = { id: 'u1', username: ada.username, email: ada.email, mayMove: true };
+    const [decision] = decideBatch(
+      [{ user: user('u1', ada), upstream: found({ ...ada, email: 'Ada@Contoso.example' }) }],
+      [holderIsSelf],
+    );
+    expect(decision.outcome).toBe('modified');
+  });
+
+  it('lets two users of one batch swap emails: judged against the end state of the batch', () => {
+    const ada = profile('ada');
+    const bob = profile('bob');
+    const decisions = decideBatch(
+      [
+        { user: user('u1', ada), upstream: found({ ...ada, email: bob.email }) },
+        { user: user('u2', bob), upstream: found({ ...bob, email: ada.email }) },
+      ],
+      [
+        { id: 'u1', username: ada.username, email: ada.email, mayMove: true },
+        { id: 'u2', username: bob.username, email: bob.email, mayMove: true },
+      ],
+    );
+    expect(decisions.map((decision) => decision.outcome)).toEqual(['modified', 'modified']);
+  });
+
+  it('lets a user take the email another user of the batch gives up (a chain of renames)', () => {
+    const ada = profile('ada');
+    const bob = profile('bob');
+    const decisions = decideBatch(
+      [
+        { user: user('u1', ada), upstream: found({ ...ada, email: bob.email }) },
+        { user: user('u2', bob), upstream: found({ ...bob, email: 'robert@contoso.example' }) },
+      ],
+      [],
+    );
+    expect(decisions.map((decision) => decision.outcome)).toEqual(['modified', 'modified']);
+  });
+
+  it('keeps a chain from moving when its last link is blocked, and says by whom', () => {
+    const ada = profile('ada');
+    const bob = profile('bob');
+    const local: KeyHolder = {
+      id: 'local-1',
+      username: 'robert',
+      email: 'robert@contoso.example',
+      mayMove: false,
+    };
+    const decisions = decideBatch(
+      [
+        // ada wants bob's email; bob wants an email a local user holds, so bob keeps his, so ada cannot have it.
+        { user: user('u1', ada), upstream: found({ ...ada, email: bob.email }) },
+        { user: user('u2', bob), upstream: found({ ...bob, email: local.email }) },
+      ],
+      [local],
+    );
+    expect(decisions[1]).toMatchObject({ outcome: 'duplicated', duplicateOf: { userId: 'local-1' } });
+    expect(decisions[0]).toMatchObject({
+      outcome: 'duplicated',
+      duplicateOf: { userId: 'u2', email: bob.email, field: 'email' },
+      holderMayMove: true,
+    });
+  });
+
+  it('refuses both users of a batch that want the same new email, each naming the other', () => {
+    const ada = profile('ada');
+    const bob = profile('bob');
+    const decisions = decideBatch(
+      [
+        { user: user('u1', ada), upstream: found({ ...ada, email: 'team@contoso.example' }) },
+        { user: user('u2', bob), upstream: found({ ...bob, email: 'team@contoso.example' }) },
+      ],
+      [],
+    );
+    expect(decisions[0]).toMatchObject({ outcome: 'duplicated', duplicateOf: { userId: 'u2' } });
+    expect(decisions[1]).toMatchObject({ outcome: 'duplicated', duplicateOf: { userId: 'u1' } });
+  });
+
+  it('keeps a user gone upstream holding its email until it is actually deleted', () => {
+    const ada = profile('ada');
+    const bob = profile('bob');
+    const decisions = decideBatch(
+      [
+        { user: user('u1', ada), upstream: { kind: 'notFound' } },
+        { user: user('u2', bob), upstream: found({ ...bob, email: ada.email }) },
+      ],
+      [],
+    );
+    expect(decisions[1]).toMatchObject({
+      outcome: 'duplicated',
+      duplicateOf: { userId: 'u1' },
+      holderMayMove: true,
+    });
+  });
+
+  it('fails a user whose mapped username or email would be empty', () => {
+    const ada = profile('ada');
+    const [decision] = decideBatch([{ user: user('u1', ada), upstream: found({ ...ada, email: '' }) }], []);
+    expect(decision).toMatchObject({ outcome: 'failed', failure: { code: 'missing_attribute' } });
+  });
+});
+
+describe('deletionBlock', () => {
+  it('blocks only when both the share and the count are exceeded', () => {
+    expect(deletionBlock(11, 50, defaultSyncPolicy)).toEqual({
+      wouldDelete: 11,
+      selected: 50,
+      thresholdPercent: 20,
+      thresholdMinCount: 10,
+    });
+    expect(deletionBlock(10, 20, defaultSyncPolicy)).toBeNull();
+    expect(deletionBlock(50, 100_000, defaultSyncPolicy)).toBeNull();
+    expect(deletionBlock(3, 5, defaultSyncPolicy)).toBeNull();
+  });
+});
