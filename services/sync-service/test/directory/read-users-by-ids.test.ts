@@ -42,6 +42,14 @@ describe('readUsersByIds over the real SDK chain', () => {
     expect(client.stats()).toEqual({ requests: 3, throttled: 0, retries: 0 });
   });
 
+  it('asks Entra ID for one token, however many requests start together', async () => {
+    const client = clientFor(sim, { concurrency: 8 });
+    sim.resetStats();
+    const tokensBefore = sim.stats().tokensIssued;
+    expect(kinds(await client.readUsersByIds(ids(0, 700)))).toEqual({ found: 700 });
+    expect(sim.stats().tokensIssued - tokensBefore).toBe(1);
+  });
+
   it('reports notFound only after GET /users/{id} answers 404 Request_ResourceNotFound', async () => {
     const wanted = ids(0, 40);
     sim.tenant().softDeleteUser(wanted[3]);

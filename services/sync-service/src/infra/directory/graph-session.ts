@@ -16,6 +16,7 @@ import {
   toDirectoryFailure,
 } from './failure-classification';
 import { retryDelayMs, sleep } from './retry-delay';
+import { SingleFlightCredential } from './single-flight-credential';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -57,9 +58,12 @@ export class GraphSession {
         retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
       },
     );
-    const authProvider = new TokenCredentialAuthenticationProvider(this.credential, {
-      scopes: [GRAPH_SCOPE],
-    });
+    const authProvider = new TokenCredentialAuthenticationProvider(
+      new SingleFlightCredential(this.credential),
+      {
+        scopes: [GRAPH_SCOPE],
+      },
+    );
     this.client = Client.initWithMiddleware({
       authProvider,
       baseUrl: connection.graphBaseUrl.replace(/\/+$/, ''),
