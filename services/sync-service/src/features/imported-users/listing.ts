@@ -25,33 +25,60 @@ const sortKeys: Record<ImportedUserSort, { expression: string; cast: string }> =
 /** Counting stops here: past it a search reports "10,000+" rather than scanning every match. */
 export const countCap = 10_000;
 
+/** A tenant id, or a subquery that yields one (the configured tenant, read in the same statement). */
+type TenantRef = string | Knex.QueryBuilder;
+
+/** The tenant configured now, as a subquery: listing needs no separate round trip to learn it. */
+export function configuredTenant(db: Queryable): Knex.QueryBuilder {
+  return db('azure_ad_connection').select('tenant_id').where({ id: 1 });
+}
+
 /** The imported users of one tenant matching a search: the base of listing and of "sync all matching". */
-export function importedUsersMatching(db: Queryable, tenantId: string, search?: string): Knex.QueryBuilder {
+export function importedUsersMatching(
+  db: Queryable,
+  tenantId: TenantRef,
+  search?: string,
+): Knex.QueryBuilder {
   return db('users')
-    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .where('tenant_id', tenantId)
+    .where({ source: 'azure_ad' })
     .modify((builder) => {
       if (search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(search)]);
     });
 }
 
-export async function countImportedUsers(db: Queryable, tenantId: string, search?: string) {
-  if (!search) {
-    const row = await db('tenant_user_counts').where({ tenant_id: tenantId }).first('imported_count');
-    return { total: Number(row?.imported_count ?? 0), totalIsExact: true };
-  }
-  const capped = importedUsersMatching(db, tenantId, search)
-    .select(db.raw('1'))
-    .limit(countCap + 1);
-  const row = await db.from(capped.as('matches')).count<{ count: string }[]>({ count: '*' }).first();
-  const count = Number(row?.count ?? 0);
-  return { total: Math.min(count, countCap), totalIsExact: count <= countCap };
+/**
+ * The total for a listing, with the configured tenant it belongs to, in one statement: exact from the
+ * trigger-kept counter without a search, a capped count with one.
+ */
+export async function countImportedUsers(db: Queryable, search?: string) {
+  const tenant = configuredTenant(db);
+  const count = search
+    ? db
+        .from(
+          importedUsersMatching(db, tenant, search)
+            .select(db.raw('1'))
+            .limit(countCap + 1)
+            .as('matches'),
+        )
+        .count('*')
+    : db('tenant_user_counts').select('imported_count').where('tenant_id', configuredTenant(db));
+  const row: { tenant_id: string | null; total: number | null } = await db
+    .select({ tenant_id: tenant, total: count })
+    .first();
+  const total = Number(row.total ?? 0);
+  return {
+    tenantId: row.tenant_id,
+    total: Math.min(total, countCap),
+    totalIsExact: total <= countCap,
+  };
 }
 
 /**
  * One page by keyset: the cursor holds the sort key and id of the row a page ended on, so page 2,000
  * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
  */
-export async function listImportedUsers(db: Queryable, tenantId: string, query: ImportedUserQuery) {
+export async function listImportedUsers(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery) {
   const { expression, cast } = sortKeys[query.sort];
   const cursor = checkedCursor(query);
   const backwards = cursor?.[0] === 'prev';

@@ -1,24 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { configuredTenantId } from '../settings/connection-repository';
 import { userView } from '../users/user';
-import { countImportedUsers, type ImportedUserQuery, listImportedUsers } from './listing';
+import { configuredTenant, countImportedUsers, type ImportedUserQuery, listImportedUsers } from './listing';
 
 export async function importedUserRoutes(app: FastifyInstance) {
   app.get<{ Querystring: ImportedUserQuery }>('/api/imported-users', async (request) => {
-    const tenantId = await configuredTenantId(app.db);
-    if (!tenantId) {
-      return { items: [], total: 0, totalIsExact: true, nextCursor: null, prevCursor: null, tenantId: null };
-    }
+    // Both statements read the configured tenant themselves, so they run side by side.
     const [page, count] = await Promise.all([
-      listImportedUsers(app.db, tenantId, request.query),
-      countImportedUsers(app.db, tenantId, request.query.search),
+      listImportedUsers(app.db, configuredTenant(app.db), request.query),
+      countImportedUsers(app.db, request.query.search),
     ]);
     return {
       items: page.rows.map(userView),
-      ...count,
+      total: count.total,
+      totalIsExact: count.totalIsExact,
       nextCursor: page.nextCursor,
       prevCursor: page.prevCursor,
-      tenantId,
+      tenantId: count.tenantId,
     };
   });
 }
