@@ -10,7 +10,7 @@ export function aRun(overrides: Partial<SyncRun> = {}): SyncRun {
     trigger: 'manual',
     dryRun: false,
     confirmDeletions: false,
-    selection: { kind: 'userIds', count: 5, search: null, requested: 5 },
+    selection: { kind: 'userIds', count: 5, search: null, requested: 5, fullPass: null, pass: null },
     requestedBy: { kind: 'administrator', id: null, name: 'admin' },
     progress: { processed: 0, total: 5 },
     counts: { modified: 0, deleted: 0, duplicated: 0, unchanged: 0, failed: 0 },

@@ -220,3 +220,23 @@ describe('deletionBlock', () => {
     expect(deletionBlock(3, 5, defaultSyncPolicy)).toBeNull();
   });
 });
+
+describe('decideBatch with users sync deactivated', () => {
+  const ada = profile('ada');
+  const deactivated = (id: string): SyncedUser => ({ ...user(id, ada), deactivatedBySync: true });
+
+  it('reactivates one found upstream again, with an isActive change', () => {
+    expect(decideBatch([{ user: deactivated('u1'), upstream: found(ada) }], [])).toEqual([
+      { outcome: 'modified', target: ada, changes: [{ field: 'isActive', before: false, after: true }] },
+    ]);
+  });
+
+  it('does not report one still gone again under the deactivate policy, but does under delete', () => {
+    const gone = [{ user: deactivated('u1'), upstream: { kind: 'notFound' } as Upstream }];
+    expect(decideBatch(gone, [], 'deactivate')).toEqual([{ outcome: 'unchanged' }]);
+    expect(decideBatch(gone, [], 'delete')).toEqual([{ outcome: 'deleted' }]);
+    expect(
+      decideBatch([{ user: user('u2', ada), upstream: { kind: 'notFound' } }], [], 'deactivate'),
+    ).toEqual([{ outcome: 'deleted' }]);
+  });
+});

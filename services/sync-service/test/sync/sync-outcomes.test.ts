@@ -237,7 +237,14 @@ describe('a sync run', () => {
   it('leaves out selected ids that are not imported users of the configured tenant', async () => {
     const [id] = await bed.importUsers([{ index: 55, position: 95 }]);
     const run = await syncAndWait([id, userIdAt(9999), '7d1f7a52-2f7c-4b38-9d55-1a2b3c4d5e6f']);
-    expect(run.selection).toEqual({ kind: 'userIds', count: 1, requested: 3, search: null });
+    expect(run.selection).toEqual({
+      kind: 'userIds',
+      count: 1,
+      requested: 3,
+      search: null,
+      fullPass: null,
+      pass: null,
+    });
     expect(run.progress).toEqual({ processed: 1, total: 1 });
   });
 

@@ -212,6 +212,7 @@ describe('the sync policy', () => {
       deletionThresholdMinCount: 10,
       keepUnchangedItems: false,
       retainRuns: 200,
+      upstreamDeletion: 'delete',
     });
     const invalid = await bed.t.http
       .put('/api/settings/sync')

@@ -24,12 +24,15 @@ const userColumn = {
     ]),
 };
 
+// `isActive` changes carry booleans (a user reactivated by sync), the profile fields strings.
+const shownValue = (value: FieldChange['before']) => (value === null ? '(empty)' : String(value));
+
 function renderChange(change: FieldChange) {
   return h('li', [
     h('span', { class: 'muted' }, `${FIELD_LABELS[change.field]}: `),
-    h('del', change.before ?? '(empty)'),
+    h('del', shownValue(change.before)),
     ' → ',
-    h('ins', change.after ?? '(empty)'),
+    h('ins', shownValue(change.after)),
   ]);
 }
 

@@ -1,4 +1,4 @@
-import type { SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+import type { FieldChange, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
 
 type TagType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
@@ -22,14 +22,14 @@ export const OUTCOME_LABELS: Record<SyncOutcome, string> = {
   failed: 'Failed',
 };
 
-export const FIELD_LABELS: Record<'username' | 'firstName' | 'lastName' | 'email' | 'contactNumber', string> =
-  {
-    username: 'Username',
-    firstName: 'First name',
-    lastName: 'Last name',
-    email: 'Email',
-    contactNumber: 'Contact number',
-  };
+export const FIELD_LABELS: Record<FieldChange['field'], string> = {
+  username: 'Username',
+  firstName: 'First name',
+  lastName: 'Last name',
+  email: 'Email',
+  contactNumber: 'Contact number',
+  isActive: 'Active',
+};
 
 export function describeSelection(run: SyncRun): string {
   const { kind, count, search, requested } = run.selection;

@@ -8,9 +8,17 @@ import {
   type SyncRunItem,
   stagePending,
 } from './item-repository';
-import { decideBatch, type Upstream } from './outcomes';
+import { decideBatch, type Upstream, type UpstreamDeletion } from './outcomes';
 import { addOutcomes, noOutcomes, type SyncRunRow } from './run-repository';
-import { deleteUsers, findKeyHolders, lockImportedUsers, writeProfiles } from './user-writes';
+import {
+  deactivateUsers,
+  deleteUsers,
+  findKeyHolders,
+  lockImportedUsers,
+  reactivateUsers,
+  type SyncableUserRow,
+  writeProfiles,
+} from './user-writes';
 
 /** What every write of one run needs to know. */
 export interface RunScope {
@@ -18,6 +26,7 @@ export interface RunScope {
   tenantId: string;
   dryRun: boolean;
   keepUnchangedItems: boolean;
+  upstreamDeletion: UpstreamDeletion;
 }
 
 /**
@@ -41,12 +50,18 @@ async function withCollisionRetry<T>(commit: () => Promise<T>): Promise<T> {
   }
 }
 
-const itemOf = (row: UserRow): Pick<SyncRunItem, 'userId' | 'objectId' | 'username' | 'email'> => ({
+const itemOf = (
+  row: UserRow,
+): Pick<SyncRunItem, 'userId' | 'objectId' | 'username' | 'email' | 'action'> => ({
   userId: row.id,
   objectId: row.object_id ?? '',
   username: row.username,
   email: row.email,
+  action: null,
 });
+
+/** Set by sync and still inactive: an administrator who reactivated the user cleared the marker. */
+const deactivatedBySync = (row: SyncableUserRow) => row.deactivated_by_sync && !row.is_active;
 
 export interface CommittedBatch {
   run: SyncRunRow;
@@ -68,11 +83,12 @@ export function commitBatch(
     db.transaction(async (trx) => {
       const rows = await lockImportedUsers(trx, scope.tenantId, [...upstreamByUserId.keys()]);
       const batch = rows.map((row) => ({
-        user: { id: row.id, profile: profileOf(row) },
+        user: { id: row.id, profile: profileOf(row), deactivatedBySync: deactivatedBySync(row) },
         upstream: upstreamByUserId.get(row.id) as Upstream,
       }));
       const wanted = batch.flatMap(({ upstream }) => (upstream.kind === 'found' ? [upstream.profile] : []));
-      const decisions = decideBatch(batch, await findKeyHolders(trx, scope.tenantId, wanted));
+      const holders = await findKeyHolders(trx, scope.tenantId, wanted);
+      const decisions = decideBatch(batch, holders, scope.upstreamDeletion);
 
       const items: SyncRunItem[] = [];
       const counts = noOutcomes();
@@ -80,6 +96,7 @@ export function commitBatch(
       const collisions: PendingUser[] = [];
       const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
       const unchanged: string[] = [];
+      const reactivated: string[] = [];
       const applied = !scope.dryRun;
       decisions.forEach((decision, index) => {
         const row = rows[index];
@@ -109,6 +126,7 @@ export function commitBatch(
             break;
           case 'modified':
             profiles.push({ userId: row.id, profile: decision.target });
+            if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
             items.push({ ...item, outcome: 'modified', changes: decision.changes });
             break;
           case 'unchanged':
@@ -122,7 +140,10 @@ export function commitBatch(
         counts[decision.outcome] += 1;
       });
 
-      if (applied) await writeProfiles(trx, profiles);
+      if (applied) {
+        await writeProfiles(trx, profiles);
+        await reactivateUsers(trx, reactivated);
+      }
       await insertItems(trx, scope.runId, items);
       await stagePending(trx, scope.runId, 'deletion', deletions);
       await stagePending(trx, scope.runId, 'collision', collisions);
@@ -137,7 +158,8 @@ export function commitBatch(
 /**
  * Resolves staged deletion candidates. `apply`: the threshold let the run delete them (a dry run only
  * reports it); `holdBack`: the threshold blocked the run, so the items list who would have been deleted and
- * nobody is. The item keeps the user's last state either way.
+ * nobody is. The item keeps the user's last state either way, and says whether the policy deletes the user
+ * or deactivates it; both count as `deleted` (gone upstream) and both are held to the threshold.
  */
 export function commitDeletions(
   db: Knex,
@@ -149,11 +171,11 @@ export function commitDeletions(
     const userIds = pending.map((user) => user.userId);
     const rows = await lockImportedUsers(trx, scope.tenantId, userIds);
     const applied = mode === 'apply' && !scope.dryRun;
-    if (applied)
-      await deleteUsers(
-        trx,
-        rows.map((row) => row.id),
-      );
+    const action = scope.upstreamDeletion === 'deactivate' ? 'deactivated' : 'deleted';
+    if (applied) {
+      const ids = rows.map((row) => row.id);
+      await (action === 'deactivated' ? deactivateUsers(trx, ids) : deleteUsers(trx, ids));
+    }
     await insertItems(
       trx,
       scope.runId,
@@ -165,6 +187,7 @@ export function commitDeletions(
         failure: null,
         lastState: userView(row),
         applied,
+        action,
       })),
     );
     await resolvePending(trx, scope.runId, 'deletion', userIds);

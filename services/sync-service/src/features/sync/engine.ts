@@ -13,6 +13,7 @@ import {
   oneActiveRunIndex,
   type StoredSelection,
   type SyncRunRow,
+  type SyncTrigger,
 } from './run-repository';
 import { RunProgress } from './run-watch';
 
@@ -21,6 +22,8 @@ export interface SyncRequest {
   dryRun: boolean;
   confirmDeletions: boolean;
   requestedBy: Actor;
+  /** `scheduled` for runs the schedule starts; default `manual`. */
+  trigger?: SyncTrigger;
   /** The blocked run this one confirms. */
   confirmedRunId?: string;
 }
@@ -64,7 +67,7 @@ export const syncEnginePlugin = fp(
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await app.db.transaction(async (trx) => {
-            const run = await insertRun(trx, { ...request, tenantId });
+            const run = await insertRun(trx, { ...request, trigger: request.trigger ?? 'manual', tenantId });
             await recordAudit(
               trx,
               request.requestedBy,
@@ -74,6 +77,7 @@ export const syncEnginePlugin = fp(
                 selection: run.selection,
                 dryRun: run.dry_run,
                 confirmDeletions: run.confirm_deletions,
+                trigger: run.trigger,
                 ...(request.confirmedRunId ? { confirmedRunId: request.confirmedRunId } : {}),
               },
             );

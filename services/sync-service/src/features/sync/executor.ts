@@ -1,73 +1,44 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { Knex } from 'knex';
-import type { DirectoryFailure, UserLookup } from '../../infra/directory';
-import { mapProfile } from '../settings/attribute-mapping';
-import type { ActiveDirectory } from '../settings/directory-access';
+import { DirectoryError } from '../../infra/directory';
 import { commitBatch, commitDeletions, type RunScope } from './batch-commit';
-import { countPending, nextCollisions, nextPending } from './item-repository';
+import { saveDeltaLink } from './delta-link-repository';
+import { readWholeDirectory } from './delta-pass';
+import { countPending, hasUnreadUsers, nextCollisions, nextPending } from './item-repository';
 import type { Upstream } from './outcomes';
-import { deletionBlock, type SyncPolicy } from './policy';
+import { deletionBlock } from './policy';
+import {
+  DirectoryRefusedError,
+  type RunContext,
+  type RunExecution,
+  readUsersByIdChunks,
+  StopRequested,
+} from './run-context';
 import {
   applyRetention,
   beat,
   finishRun,
   RunLostError,
   recordSelectedCount,
-  type StoredSelection,
   type SyncRunRow,
 } from './run-repository';
-import { countSelected, type SelectedUser, selectedChunk } from './selection';
+import { countSelected, selectedChunk } from './selection';
 import { markSynced } from './user-writes';
 
-export interface RunExecution {
-  db: Knex;
-  run: SyncRunRow;
-  selection: StoredSelection;
-  directory: ActiveDirectory;
-  policy: SyncPolicy;
-  /** Users per chunk: one Graph read (several $batch round trips in parallel) and one transaction. */
-  chunkSize: number;
-  heartbeatSeconds: number;
-  /** Aborted when the service shuts down: the run stops between chunks and reads `interrupted`. */
-  shutdown: AbortSignal;
-  log: FastifyBaseLogger;
-  onProgress(run: SyncRunRow): void;
+export type { RunExecution } from './run-context';
+
+/** What the reading phase leaves for the end of the run. */
+interface ReadResult {
+  /** Imported users the run covers: what the deletion threshold compares with. */
+  selected: number;
+  /** A delta round's link, stored only if the run ends `succeeded` for real. */
+  deltaLink: string | null;
 }
 
 /**
- * Azure AD refused the application itself (bad secret, consent withdrawn): every other user would fail the
- * same way, so the run ends `failed` with the reason instead of recording thousands of failed items.
- */
-class DirectoryRefusedError extends Error {
-  constructor(readonly failure: DirectoryFailure) {
-    super(`Azure AD refused the service (${failure.code}): ${failure.message}`);
-  }
-}
-
-class StopRequested extends Error {}
-
-export function upstreamOf(lookup: UserLookup | undefined, directory: ActiveDirectory): Upstream {
-  if (!lookup) {
-    return {
-      kind: 'failed',
-      failure: { code: 'no_answer', message: 'Azure AD gave no answer for this user.' },
-    };
-  }
-  if (lookup.kind === 'found') return { kind: 'found', profile: mapProfile(lookup.user, directory.mapping) };
-  if (lookup.kind === 'notFound') return { kind: 'notFound' };
-  return { kind: 'failed', failure: { code: lookup.failure.code, message: lookup.failure.message } };
-}
-
-interface ReadChunk {
-  upstream: Map<string, Upstream>;
-  lastUserId: string;
-  isLast: boolean;
-}
-
-/**
- * Runs one sync to its end. The selection is streamed by keyset in chunks; reading chunk N+1 from Azure AD
- * overlaps writing chunk N, and no transaction is open while waiting on Graph. Deletions and collisions
- * with users the run may still move are staged in the database and resolved once everything was read.
+ * Runs one sync to its end. Reading differs by selection (chosen users by id, or the whole directory with
+ * Graph's delta query); deciding, committing, the deletion threshold and collisions are the same code.
+ * Deletions and collisions with users the run may still move are staged in the database and resolved once
+ * everything was read.
  */
 export async function executeRun(execution: RunExecution): Promise<SyncRunRow | undefined> {
   const { db, run, log } = execution;
@@ -87,41 +58,57 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     tenantId: execution.directory.tenantId,
     dryRun: run.dry_run,
     keepUnchangedItems: execution.policy.keepUnchangedItems,
+    upstreamDeletion: execution.policy.upstreamDeletion,
   };
-  const stopIfAsked = () => {
-    if (signal.aborted) throw new StopRequested();
-  };
-  const progress = (row: SyncRunRow) => execution.onProgress(row);
   const stamps = new SyncedStamps(db, run.dry_run);
+  const context: RunContext = {
+    execution,
+    scope,
+    stampSynced: (userIds) => stamps.add(userIds),
+    stopIfAsked: () => {
+      if (signal.aborted) throw new StopRequested();
+    },
+    progress: (row) => execution.onProgress(row),
+    signal,
+  };
 
   try {
-    const selected = await countSelected(db, scope.tenantId, execution.selection);
-    await recordSelectedCount(db, run.id, selected);
-    await readSelection(execution, scope, stamps, stopIfAsked, progress, signal);
+    const read = await readSelection(context);
 
     const wouldDelete = await countPending(db, run.id, 'deletion');
-    const block = run.confirm_deletions ? null : deletionBlock(wouldDelete, selected, execution.policy);
+    const block = run.confirm_deletions ? null : deletionBlock(wouldDelete, read.selected, execution.policy);
     const holdBack = block !== null && !run.dry_run;
     for (let pending = await nextPending(db, run.id, 'deletion', execution.chunkSize); pending.length > 0; ) {
-      stopIfAsked();
-      progress(await commitDeletions(db, scope, pending, holdBack ? 'holdBack' : 'apply'));
+      context.stopIfAsked();
+      context.progress(await commitDeletions(db, scope, pending, holdBack ? 'holdBack' : 'apply'));
       pending = await nextPending(db, run.id, 'deletion', execution.chunkSize);
     }
 
     for (let pending = await nextCollisions(db, run.id, execution.chunkSize); pending.length > 0; ) {
-      stopIfAsked();
+      context.stopIfAsked();
       const upstream = new Map<string, Upstream>(
         pending.map((user) => [user.userId, { kind: 'found', profile: user.target }]),
       );
       const committed = await commitBatch(db, scope, upstream, 'retry');
-      progress(committed.run);
+      context.progress(committed.run);
       await stamps.add(committed.unchanged);
       pending = await nextCollisions(db, run.id, execution.chunkSize);
     }
 
     await stamps.settled();
-    const ended = await finishRun(db, run.id, { status: holdBack ? 'blocked' : 'succeeded', blocked: block });
-    if (ended) progress(ended);
+    const status = holdBack ? 'blocked' : 'succeeded';
+    // The link moves on only with a run that applied everything it was told: a blocked run's deletions, a dry
+    // run's changes, users Graph failed to confirm must be reported again to the next run.
+    const link =
+      status === 'succeeded' && !run.dry_run && read.deltaLink && !(await hasUnreadUsers(db, run.id))
+        ? read.deltaLink
+        : null;
+    const ended = await db.transaction(async (trx) => {
+      const row = await finishRun(trx, run.id, { status, blocked: block });
+      if (row && link) await saveDeltaLink(trx, scope.tenantId, link);
+      return row;
+    });
+    if (ended) context.progress(ended);
     await applyRetention(db, execution.policy.retainRuns);
     return ended;
   } catch (error) {
@@ -131,6 +118,18 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     clearInterval(heartbeat);
     finished.abort();
   }
+}
+
+async function readSelection(context: RunContext): Promise<ReadResult> {
+  const { db, run, selection } = context.execution;
+  const { tenantId } = context.scope;
+  if (selection.kind === 'wholeDirectory') return readWholeDirectory(context, selection);
+  const selected = await countSelected(db, tenantId, selection);
+  await recordSelectedCount(db, run.id, selected);
+  await readUsersByIdChunks(context, (afterUserId, size) =>
+    selectedChunk(db, tenantId, selection, afterUserId, size),
+  );
+  return { selected, deltaLink: null };
 }
 
 /**
@@ -159,63 +158,6 @@ class SyncedStamps {
   }
 }
 
-async function readSelection(
-  execution: RunExecution,
-  scope: RunScope,
-  stamps: SyncedStamps,
-  stopIfAsked: () => void,
-  progress: (row: SyncRunRow) => void,
-  signal: AbortSignal,
-): Promise<void> {
-  const { db, directory, chunkSize } = execution;
-  const readChunk = async (afterUserId: string | null): Promise<ReadChunk | null> => {
-    const users = await selectedChunk(db, scope.tenantId, execution.selection, afterUserId, chunkSize);
-    if (users.length === 0) return null;
-    const lookups = await directory.client.readUsersByIds(
-      users.map((user) => user.objectId),
-      signal,
-    );
-    stopIfAsked();
-    return {
-      upstream: upstreamByUser(users, lookups, directory),
-      lastUserId: users[users.length - 1].id,
-      isLast: users.length < chunkSize,
-    };
-  };
-  // A read that fails while the previous chunk is being written is reported by the next await, not lost.
-  const ahead = (promise: Promise<ReadChunk | null>) => {
-    promise.catch(() => undefined);
-    return promise;
-  };
-
-  let next = ahead(readChunk(null));
-  for (;;) {
-    const chunk = await next;
-    if (!chunk) return;
-    next = ahead(chunk.isLast ? Promise.resolve(null) : readChunk(chunk.lastUserId));
-    stopIfAsked();
-    const committed = await commitBatch(db, scope, chunk.upstream, 'read');
-    progress(committed.run);
-    await stamps.add(committed.unchanged);
-  }
-}
-
-function upstreamByUser(
-  users: SelectedUser[],
-  lookups: Map<string, UserLookup>,
-  directory: ActiveDirectory,
-): Map<string, Upstream> {
-  const upstream = new Map<string, Upstream>();
-  for (const user of users) {
-    const lookup = lookups.get(user.objectId) ?? lookups.get(user.objectId.toLowerCase());
-    if (lookup?.kind === 'failed' && lookup.failure.category === 'configuration') {
-      throw new DirectoryRefusedError(lookup.failure);
-    }
-    upstream.set(user.id, upstreamOf(lookup, directory));
-  }
-  return upstream;
-}
-
 async function endAfterError(
   execution: RunExecution,
   error: unknown,
@@ -234,6 +176,13 @@ async function endAfterError(
     };
   } else if (error instanceof DirectoryRefusedError) {
     end = { status: 'failed', error: error.message };
+  } else if (error instanceof DirectoryError) {
+    // The delta round itself failed (after the client's retries): what was read so far is applied, the
+    // stored link is left as it was, so the next run reads these changes again.
+    end = {
+      status: 'failed',
+      error: `Reading the directory's changes failed (${error.failure.code}): ${error.failure.message}`,
+    };
   } else {
     log.error({ err: error, runId: run.id }, 'sync run failed');
     end = {

@@ -154,3 +154,16 @@ export async function resolvePending(
     .whereRaw('user_id = any(?::uuid[])', [userIds])
     .delete();
 }
+
+/**
+ * Users the run could not read (Graph failures, not a missing attribute): a delta run that had some keeps
+ * the previous link, so the next run is told about those users again instead of forgetting them until the
+ * next full pass.
+ */
+export async function hasUnreadUsers(db: Queryable, runId: string): Promise<boolean> {
+  const row = await db('sync_run_items')
+    .where({ run_id: runId, outcome: 'failed' })
+    .whereRaw("failure->>'code' <> 'missing_attribute'")
+    .first('id');
+  return row !== undefined;
+}

@@ -1,10 +1,13 @@
 import type { Queryable } from '../../infra/db/queryable';
+import type { UpstreamDeletion } from './outcomes';
 
 export interface SyncPolicy {
   deletionThresholdPercent: number;
   deletionThresholdMinCount: number;
   keepUnchangedItems: boolean;
   retainRuns: number;
+  /** What happens to an imported user deleted in Azure AD: removed, or kept inactive (and reactivated if restored). */
+  upstreamDeletion: UpstreamDeletion;
 }
 
 /** Okta's import safeguard is 20 %; the minimum count keeps small selections from tripping it on a few users. */
@@ -13,6 +16,7 @@ export const defaultSyncPolicy: SyncPolicy = {
   deletionThresholdMinCount: 10,
   keepUnchangedItems: false,
   retainRuns: 200,
+  upstreamDeletion: 'delete',
 };
 
 export async function loadSyncPolicy(db: Queryable): Promise<SyncPolicy> {
@@ -22,13 +26,15 @@ export async function loadSyncPolicy(db: Queryable): Promise<SyncPolicy> {
   return { ...defaultSyncPolicy, ...row?.policy };
 }
 
-export async function saveSyncPolicy(db: Queryable, policy: SyncPolicy): Promise<SyncPolicy> {
-  const stored = JSON.stringify(policy);
+/** A policy saved without a newer setting (a client older than it) gets that setting's default. */
+export async function saveSyncPolicy(db: Queryable, policy: Partial<SyncPolicy>): Promise<SyncPolicy> {
+  const complete = { ...defaultSyncPolicy, ...policy };
+  const stored = JSON.stringify(complete);
   await db('sync_policy')
     .insert({ id: 1, policy: stored })
     .onConflict('id')
     .merge({ policy: stored, updated_at: db.fn.now() });
-  return policy;
+  return complete;
 }
 
 export interface DeletionBlock {

@@ -22,7 +22,10 @@ import { runUrl, syncRunItemView, syncRunView } from './run-view';
 import { followRun } from './run-watch';
 
 interface SyncRequestBody {
-  selection: { userIds: string[] } | { allMatching: { search?: string } };
+  selection:
+    | { userIds: string[] }
+    | { allMatching: { search?: string } }
+    | { wholeDirectory: { fullPass?: boolean } };
   dryRun?: boolean;
   confirmDeletions?: boolean;
 }
@@ -32,6 +35,9 @@ const maxWaitSeconds = 60;
 function storedSelection(selection: SyncRequestBody['selection']): StoredSelection {
   if ('userIds' in selection) {
     return { kind: 'userIds', userIds: selection.userIds, requested: selection.userIds.length };
+  }
+  if ('wholeDirectory' in selection) {
+    return { kind: 'wholeDirectory', fullPass: selection.wholeDirectory.fullPass ?? false };
   }
   return { kind: 'allMatching', search: selection.allMatching.search?.trim() ?? '' };
 }

@@ -7,12 +7,20 @@ import type { DeletionBlock } from './policy';
 /** What a run was asked to synchronize; stored so a blocked run can be confirmed with the same selection. */
 export type StoredSelection =
   | { kind: 'userIds'; userIds: string[]; requested: number }
-  | { kind: 'allMatching'; search: string };
+  | { kind: 'allMatching'; search: string }
+  /** Every imported user of the tenant, read with Graph's delta query; `fullPass` ignores the stored link. */
+  | { kind: 'wholeDirectory'; fullPass: boolean };
 
 /** The selection as runs are read for display: a list of up to 10,000 ids is not fetched on every poll. */
 export type SelectionSummary =
   | { kind: 'userIds'; requested: number }
-  | { kind: 'allMatching'; search: string };
+  | { kind: 'allMatching'; search: string }
+  | { kind: 'wholeDirectory'; fullPass: boolean };
+
+export type SyncTrigger = 'manual' | 'scheduled';
+
+/** `full`: the round enumerated the whole directory; `incremental`: only the changes since the stored link. */
+export type DeltaPass = 'full' | 'incremental';
 
 export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'blocked' | 'interrupted';
 
@@ -21,7 +29,8 @@ export const activeStatuses: ReadonlyArray<SyncRunStatus> = ['queued', 'running'
 export interface SyncRunRow {
   id: string;
   status: SyncRunStatus;
-  trigger: 'manual' | 'scheduled';
+  trigger: SyncTrigger;
+  pass: DeltaPass | null;
   dry_run: boolean;
   confirm_deletions: boolean;
   selection: SelectionSummary;
@@ -60,6 +69,7 @@ export interface NewSyncRun {
   confirmDeletions: boolean;
   requestedBy: Actor;
   tenantId: string;
+  trigger: SyncTrigger;
   confirmedRunId?: string;
 }
 
@@ -72,6 +82,7 @@ const runColumns = (db: Queryable) => [
     'id',
     'status',
     'trigger',
+    'pass',
     'dry_run',
     'confirm_deletions',
     'selected_count',
@@ -99,6 +110,7 @@ export async function insertRun(db: Queryable, run: NewSyncRun): Promise<SyncRun
   const [row] = await db('sync_runs')
     .insert({
       status: 'running',
+      trigger: run.trigger,
       dry_run: run.dryRun,
       confirm_deletions: run.confirmDeletions,
       selection: JSON.stringify(run.selection),
@@ -198,8 +210,18 @@ export async function addOutcomes(
   return row;
 }
 
-export async function recordSelectedCount(db: Queryable, runId: string, selected: number): Promise<void> {
-  await db('sync_runs').where({ id: runId }).update({ selected_count: selected, total: selected });
+/** `total` is the selection unless the run only learns its work as it goes (an incremental pass). */
+export async function recordSelectedCount(
+  db: Queryable,
+  runId: string,
+  selected: number,
+  total: number = selected,
+): Promise<void> {
+  await db('sync_runs').where({ id: runId }).update({ selected_count: selected, total });
+}
+
+export async function recordPass(db: Queryable, runId: string, pass: DeltaPass): Promise<void> {
+  await db('sync_runs').where({ id: runId }).update({ pass });
 }
 
 /** Keeps the lease: a run whose heartbeat is older than the lease is taken for dead. */
@@ -228,8 +250,14 @@ export async function finishRun(
       finished_at: db.fn.now(),
     })
     .returning(runColumns(db));
-  if (row) await db('sync_run_pending').where({ run_id: runId }).delete();
+  if (row) await forgetRunStaging(db, [runId]);
   return row;
+}
+
+/** Staging only matters while a run runs. */
+async function forgetRunStaging(db: Queryable, runIds: string[]): Promise<void> {
+  await db('sync_run_pending').whereIn('run_id', runIds).delete();
+  await db('sync_run_directory_users').whereIn('run_id', runIds).delete();
 }
 
 /**
@@ -247,7 +275,7 @@ export async function interruptStaleRuns(db: Queryable, leaseSeconds: number): P
     })
     .returning('id');
   const ids = rows.map((row) => row.id);
-  if (ids.length > 0) await db('sync_run_pending').whereIn('run_id', ids).delete();
+  if (ids.length > 0) await forgetRunStaging(db, ids);
   return ids;
 }
 

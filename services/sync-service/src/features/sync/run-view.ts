@@ -20,6 +20,8 @@ export function syncRunView(row: SyncRunRow) {
       count: row.selected_count,
       search: selection.kind === 'allMatching' ? selection.search : null,
       requested: selection.kind === 'userIds' ? selection.requested : null,
+      fullPass: selection.kind === 'wholeDirectory' ? selection.fullPass : null,
+      pass: row.pass,
     },
     requestedBy: { kind: row.requested_by.kind, id: row.requested_by.id, name: row.requested_by.name },
     progress: { processed: row.processed, total: row.total },

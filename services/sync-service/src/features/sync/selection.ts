@@ -8,7 +8,8 @@ import type { StoredSelection } from './run-repository';
  * started. Ids in a `userIds` selection that are not such users (local users, users of a previously
  * configured tenant, users deleted meanwhile) are left out, not refused: the selection was made on a list
  * that may be a moment old, and refusing the whole run for one stale id helps nobody. The run reports how
- * many users it actually selected next to how many ids were asked for.
+ * many users it actually selected next to how many ids were asked for. A `wholeDirectory` selection is every
+ * imported user of the tenant, though a delta pass reads only those the directory reports (see delta-pass.ts).
  */
 export function selectedUsers(
   db: Queryable,
@@ -17,6 +18,7 @@ export function selectedUsers(
 ): Knex.QueryBuilder {
   if (selection.kind === 'allMatching')
     return importedUsersMatching(db, tenantId, selection.search || undefined);
+  if (selection.kind === 'wholeDirectory') return importedUsersMatching(db, tenantId, undefined);
   return db('users')
     .where({ tenant_id: tenantId, source: 'azure_ad' })
     .whereRaw('id = any(?::uuid[])', [selection.userIds]);

@@ -1,0 +1,124 @@
+import { type DeltaPage, DirectoryError, type DirectoryUser } from '../../infra/directory';
+import { chunksOf } from '../../infra/directory/bounded-pool';
+import { findDeltaLink } from './delta-link-repository';
+import {
+  candidateChunk,
+  importedByObjectIds,
+  markCandidates,
+  markDecided,
+  unjudgedChunk,
+} from './directory-round-repository';
+import type { Upstream } from './outcomes';
+import { commitRead, type RunContext, readUsersByIdChunks, upstreamOf } from './run-context';
+import { type DeltaPass, recordPass, recordSelectedCount, type StoredSelection } from './run-repository';
+import { countSelected } from './selection';
+
+type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;
+
+const isExpiredLink = (error: unknown) =>
+  error instanceof DirectoryError && error.failure.code === 'delta_token_expired';
+
+/**
+ * Synchronizes every imported user of the tenant with one round of Graph's delta query: the whole directory
+ * the first time (or when asked, or when the stored link expired), only the changes since the stored link
+ * otherwise. Users the round reports are judged straight from its pages; users it announces as removed, and
+ * in a full pass users it never mentions, are only candidates: they are read by id, and only Graph's 404
+ * deletes (or deactivates) them. Memory stays one page whatever the tenant's size: what the round has met is
+ * marked in the database.
+ */
+export async function readWholeDirectory(
+  context: RunContext,
+  selection: WholeDirectory,
+): Promise<{ selected: number; deltaLink: string }> {
+  const { db, run, log } = context.execution;
+  const { tenantId } = context.scope;
+  const selected = await countSelected(db, tenantId, selection);
+  const storedLink = selection.fullPass ? null : await findDeltaLink(db, tenantId);
+
+  const startPass = async (pass: DeltaPass) => {
+    // An incremental pass learns its work page by page: its total grows with what it reads.
+    await recordSelectedCount(db, run.id, selected, pass === 'full' ? selected : 0);
+    await recordPass(db, run.id, pass);
+  };
+  let pass: DeltaPass = storedLink ? 'incremental' : 'full';
+  await startPass(pass);
+  let deltaLink: string;
+  try {
+    deltaLink = await followRound(context, storedLink);
+  } catch (error) {
+    if (!storedLink || !isExpiredLink(error)) throw error;
+    log.info({ runId: run.id, tenantId }, 'stored delta link expired; reading the whole directory again');
+    pass = 'full';
+    await startPass(pass);
+    deltaLink = await followRound(context, null);
+  }
+
+  await readUsersByIdChunks(context, (afterUserId, size) =>
+    pass === 'full'
+      ? unjudgedChunk(db, run.id, tenantId, afterUserId, size)
+      : candidateChunk(db, run.id, tenantId, afterUserId, size),
+  );
+  return { selected, deltaLink };
+}
+
+/** Follows one round page by page (the next page is fetched while this one is written); returns its deltaLink. */
+async function followRound(context: RunContext, deltaLink: string | null): Promise<string> {
+  const pages = context.execution.directory.client.readUsersDelta(deltaLink, context.signal);
+  const ahead = (promise: Promise<IteratorResult<DeltaPage>>) => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let roundLink: string | undefined;
+  try {
+    let next = ahead(pages.next());
+    for (;;) {
+      const result = await next;
+      if (result.done) break;
+      next = ahead(pages.next());
+      context.stopIfAsked();
+      await applyPage(context, result.value);
+      roundLink = result.value.deltaLink ?? roundLink;
+    }
+  } finally {
+    await pages.return(undefined).catch(() => undefined);
+  }
+  if (!roundLink) throw new Error('The delta round ended without a deltaLink.');
+  return roundLink;
+}
+
+async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
+  const { db, run, directory, chunkSize } = context.execution;
+  const { tenantId } = context.scope;
+  const removedIds = new Set(page.removed.map((entry) => entry.id.toLowerCase()));
+  // A user twice in a page: the later entry is the newer state. A user both present and removed in one page
+  // is left to the confirmation by id, which reads the truth.
+  const present = new Map<string, DirectoryUser>();
+  for (const user of page.users) {
+    const id = user.id.toLowerCase();
+    if (!removedIds.has(id)) present.set(id, user);
+  }
+
+  for (const objectIds of chunksOf([...present.keys()], chunkSize)) {
+    const imported = await importedByObjectIds(db, tenantId, objectIds);
+    const fresh = await markDecided(
+      db,
+      run.id,
+      imported.map((user) => user.id),
+    );
+    const upstream = new Map<string, Upstream>();
+    for (const user of imported) {
+      if (!fresh.has(user.id)) continue;
+      const found = present.get(user.objectId.toLowerCase());
+      upstream.set(user.id, upstreamOf(found && { kind: 'found', user: found }, directory));
+    }
+    if (upstream.size > 0) await commitRead(context, upstream);
+  }
+  for (const objectIds of chunksOf([...removedIds], chunkSize)) {
+    const imported = await importedByObjectIds(db, tenantId, objectIds);
+    await markCandidates(
+      db,
+      run.id,
+      imported.map((user) => user.id),
+    );
+  }
+}
