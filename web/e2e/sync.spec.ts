@@ -176,6 +176,25 @@ test('a run that would delete too much is blocked until confirmed', async () => 
   await resultDialog().getByRole('button', { name: 'Close', exact: true }).click();
 });
 
+test('the schedule card shows when the next scheduled sync runs', async () => {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const scheduleCard = page.locator('.n-card', { has: page.getByRole('heading', { name: 'Schedule' }) });
+  await expect(page.getByTestId('next-run')).toHaveText('Not scheduled');
+  await expect(page.getByTestId('last-run')).toHaveText('Never');
+  await scheduleCard.getByRole('switch').click();
+  await page.getByLabel('Minutes between runs').fill('120');
+  await page.getByLabel(/Webhook URL/).fill('https://hooks.example.com/adsync');
+  await page.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(page.getByText('Schedule saved')).toBeVisible();
+  const expected = new Date(Date.now() + 120 * 60_000);
+  await expect(page.getByTestId('next-run')).toContainText(String(expected.getFullYear()));
+  await shoot('settings-schedule');
+
+  await scheduleCard.getByRole('switch').click();
+  await page.getByRole('button', { name: 'Save schedule' }).click();
+  await expect(page.getByTestId('next-run')).toHaveText('Not scheduled');
+});
+
 test('API keys are shown once and can be revoked', async () => {
   await page.getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('button', { name: 'New API key' }).click();

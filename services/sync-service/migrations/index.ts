@@ -4,10 +4,20 @@ import * as access from './002_access';
 import * as settings from './003_settings';
 import * as syncRuns from './004_sync_runs';
 import * as syncStaging from './005_sync_staging';
+import * as directoryDelta from './006_directory_delta';
+import * as syncSchedule from './007_sync_schedule';
 
 export interface Migration extends Knex.Migration {
   name: string;
 }
 
 /** Applied in this order; each in its own transaction, so a migration is never half-applied. */
-export const migrations: Migration[] = [users, access, settings, syncRuns, syncStaging];
+export const migrations: Migration[] = [
+  users,
+  access,
+  settings,
+  syncRuns,
+  syncStaging,
+  directoryDelta,
+  syncSchedule,
+];

@@ -13,6 +13,8 @@ import { directoryImportRoutes } from './features/directory-import/routes';
 import { healthRoutes } from './features/health/routes';
 import { importedUserRoutes } from './features/imported-users/routes';
 import { metricsPlugin } from './features/metrics/plugin';
+import { scheduleRoutes } from './features/schedule/routes';
+import { schedulerPlugin } from './features/schedule/scheduler';
 import { azureAdSettingsRoutes } from './features/settings/azure-ad-routes';
 import { type DirectoryClientFactory, directoryAccessPlugin } from './features/settings/directory-access';
 import { syncEnginePlugin } from './features/sync/engine';
@@ -108,6 +110,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(directoryImportRoutes);
   await app.register(syncEnginePlugin);
   await app.register(syncRoutes);
+  await app.register(schedulerPlugin);
+  await app.register(scheduleRoutes);
   await app.register(webAppPlugin, { distDir: deps.config.WEB_DIST_DIR });
   return app;
 }

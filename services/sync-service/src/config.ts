@@ -52,6 +52,15 @@ const configSchema = z.object({
   SYNC_CHUNK_SIZE: z.coerce.number().int().min(1).max(20000).default(2400),
   GRAPH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30000),
+  /** How often each process looks for a due scheduled sync. */
+  SCHEDULER_TICK_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  /** Base of the links in notifications: the address administrators open the web app at. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000'),
+  /** Mail server for run notifications, e.g. smtp://user:pass@host:587 (smtps:// for implicit TLS). */
+  SMTP_URL: optionalString,
+  SMTP_FROM: z.string().min(3).default('adsync@localhost'),
+  /** How long one webhook or mail delivery may take before it counts as failed. */
+  NOTIFY_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(10),
 });
 
 export type Config = z.infer<typeof configSchema>;

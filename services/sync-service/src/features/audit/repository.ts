@@ -4,6 +4,7 @@ import type { Actor } from '../auth/identity';
 export type AuditAction =
   | 'settings.azure_ad.updated'
   | 'settings.sync_policy.updated'
+  | 'settings.schedule.updated'
   | 'users.imported'
   | 'user.created'
   | 'user.updated'

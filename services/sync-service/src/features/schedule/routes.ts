@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { Problem } from '../../infra/http/problem';
+import { recordAudit } from '../audit/repository';
+import { actorOf } from '../auth/identity';
+import { identityOf } from '../auth/plugin';
+import { checkCadence, nextOccurrence } from './cadence';
+import {
+  cadenceOf,
+  loadSchedule,
+  type ScheduleSettings,
+  type ScheduleWithLastRun,
+  saveSchedule,
+} from './schedule-repository';
+
+interface ScheduleInput {
+  enabled: boolean;
+  intervalMinutes?: number | null;
+  cron?: string | null;
+  timezone?: string | null;
+  webhookUrl?: string | null;
+  notifyEmails?: string[];
+}
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** The schedule as the API shows it (schema SyncSchedule). */
+export function scheduleView(row: ScheduleWithLastRun) {
+  return {
+    enabled: row.enabled,
+    intervalMinutes: row.interval_minutes,
+    cron: row.cron,
+    timezone: row.timezone,
+    webhookUrl: row.webhook_url,
+    notifyEmails: row.notify_emails,
+    nextRunAt: iso(row.next_run_at),
+    lastRunId: row.last_run_id,
+    lastRunAt: iso(row.last_run_at),
+    lastRunStatus: row.last_run_status,
+  };
+}
+
+function settingsOf(input: ScheduleInput): ScheduleSettings {
+  const cron = input.cron?.trim() || null;
+  const intervalMinutes = input.intervalMinutes ?? null;
+  if (cron !== null && intervalMinutes !== null)
+    throw Problem.badRequest('invalid_schedule', 'Give either intervalMinutes or cron, not both.');
+  if (input.enabled && cron === null && intervalMinutes === null)
+    throw Problem.badRequest('invalid_schedule', 'An enabled schedule needs intervalMinutes or cron.');
+  const settings: ScheduleSettings = {
+    enabled: input.enabled,
+    intervalMinutes,
+    cron,
+    timezone: input.timezone?.trim() || null,
+    webhookUrl: input.webhookUrl?.trim() || null,
+    notifyEmails: [...new Set((input.notifyEmails ?? []).map((email) => email.trim()))],
+  };
+  // The contract's `uri` format follows RFC 3986; fetch follows the WHATWG URL parser, which decides.
+  if (settings.webhookUrl !== null && !URL.canParse(settings.webhookUrl))
+    throw Problem.badRequest('invalid_webhook_url', 'The webhook URL cannot be parsed.');
+  const cadence = cadenceOf({ interval_minutes: intervalMinutes, cron, timezone: settings.timezone });
+  if (cadence) checkCadence(cadence);
+  return settings;
+}
+
+export async function scheduleRoutes(app: FastifyInstance) {
+  app.get('/api/sync/schedule', async () => scheduleView(await loadSchedule(app.db)));
+
+  app.put<{ Body: ScheduleInput }>('/api/sync/schedule', async (request) => {
+    const settings = settingsOf(request.body);
+    const cadence = cadenceOf({
+      interval_minutes: settings.intervalMinutes,
+      cron: settings.cron,
+      timezone: settings.timezone,
+    });
+    // Every edit restarts the count from now: the first run of a new cadence is one step away.
+    const nextRunAt = settings.enabled && cadence ? nextOccurrence(cadence, new Date()) : null;
+    return app.db.transaction(async (trx) => {
+      const before = scheduleView(await loadSchedule(trx));
+      await saveSchedule(trx, settings, nextRunAt);
+      const after = scheduleView(await loadSchedule(trx));
+      await recordAudit(trx, actorOf(identityOf(request)), 'settings.schedule.updated', 'sync-schedule', {
+        before: auditedSettings(before),
+        after: auditedSettings(after),
+      });
+      return after;
+    });
+  });
+}
+
+/** The webhook URL may carry a token (chat webhooks do): the audit trail keeps only where it points. */
+function auditedSettings(view: ReturnType<typeof scheduleView>) {
+  const { nextRunAt: _next, lastRunId: _id, lastRunAt: _at, lastRunStatus: _status, ...settings } = view;
+  return { ...settings, webhookUrl: view.webhookUrl ? new URL(view.webhookUrl).origin : null };
+}

@@ -1,0 +1,159 @@
+import { type SyncTestbed, startSyncTestbed } from '../sync/sync-testbed';
+import { eventually, startMailSink, startWebhookSink } from './notification-sinks';
+
+/**
+ * The scheduler of one process against the simulator. A due occurrence is made by moving `next_run_at` to
+ * now in the database, so the tests need not wait for a real interval.
+ */
+describe('scheduled syncs', () => {
+  let bed: SyncTestbed;
+  let mail: Awaited<ReturnType<typeof startMailSink>>;
+
+  beforeAll(async () => {
+    mail = await startMailSink();
+    bed = await startSyncTestbed(
+      {
+        SCHEDULER_TICK_SECONDS: '0.1',
+        SMTP_URL: mail.url,
+        SMTP_FROM: 'adsync@contoso.example',
+        PUBLIC_URL: 'https://adsync.contoso.example/',
+        NOTIFY_TIMEOUT_SECONDS: '2',
+      },
+      40,
+    );
+    await bed.importUsers(Array.from({ length: 20 }, (_, index) => ({ index, position: index + 1 })));
+  });
+  afterAll(async () => {
+    await bed.close();
+    await mail.close();
+  });
+
+  const admin = () => bed.t.adminCookie;
+  const makeDue = () => bed.t.app.db('sync_schedule').update({ next_run_at: bed.t.app.db.fn.now() });
+  const scheduledRuns = async () => {
+    const page = await bed.t.http.get('/api/sync/runs?limit=100').set('cookie', admin()).expect(200);
+    return (page.body.items as Array<{ id: string; trigger: string; status: string }>).filter(
+      (run) => run.trigger === 'scheduled',
+    );
+  };
+  const waitUntilIdle = () =>
+    eventually(async () => {
+      const status = await bed.t.http.get('/api/sync').set('cookie', admin()).expect(200);
+      return status.body.running === null ? true : undefined;
+    });
+
+  it('runs a due schedule once, as the schedule, and tells the webhook and the recipients when it ends', async () => {
+    const webhook = await startWebhookSink();
+    try {
+      await bed.t.http
+        .put('/api/sync/schedule')
+        .set('cookie', admin())
+        .send({
+          enabled: true,
+          intervalMinutes: 60,
+          webhookUrl: webhook.url,
+          notifyEmails: ['ops@contoso.example', 'it@contoso.example'],
+        })
+        .expect(200);
+      await makeDue();
+
+      const delivered = await eventually(() => webhook.requests[0]);
+      expect(delivered.contentType).toBe('application/json');
+      const run = delivered.body as {
+        id: string;
+        status: string;
+        trigger: string;
+        requestedBy: unknown;
+        counts: Record<string, number>;
+      };
+      expect(run.trigger).toBe('scheduled');
+      expect(run.requestedBy).toEqual({ kind: 'schedule', id: null, name: 'schedule' });
+      expect(['queued', 'running']).not.toContain(run.status);
+      const stored = await bed.t.http.get(`/api/sync/runs/${run.id}`).set('cookie', admin()).expect(200);
+      expect(stored.body).toEqual(run);
+
+      const message = await eventually(() => mail.mails[0]);
+      expect(message.from).toBe('adsync@contoso.example');
+      expect(message.to.sort()).toEqual(['it@contoso.example', 'ops@contoso.example']);
+      expect(message.raw).toContain(`Subject: Scheduled Azure AD sync ${run.status}`);
+      for (const outcome of ['modified', 'deleted', 'duplicated', 'unchanged', 'failed']) {
+        const label = `${outcome[0].toUpperCase()}${outcome.slice(1)}:`;
+        expect(message.raw).toMatch(new RegExp(`${label} +${run.counts[outcome]}\\b`));
+      }
+      expect(message.raw).toContain(`https://adsync.contoso.example/history/${run.id}`);
+
+      const schedule = await bed.t.http.get('/api/sync/schedule').set('cookie', admin()).expect(200);
+      expect(schedule.body).toMatchObject({ lastRunId: run.id, lastRunStatus: run.status });
+      expect(Date.parse(schedule.body.nextRunAt)).toBeGreaterThan(Date.now() + 59 * 60_000);
+      // Nothing more happens until the next occurrence.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await scheduledRuns()).toHaveLength(1);
+      expect(webhook.requests).toHaveLength(1);
+      expect(mail.mails).toHaveLength(1);
+    } finally {
+      await webhook.close();
+    }
+  });
+
+  it('tries a failing webhook once more, and keeps scheduling when the webhook is gone', async () => {
+    const webhook = await startWebhookSink(1);
+    const runsBefore = (await scheduledRuns()).length;
+    await bed.t.http
+      .put('/api/sync/schedule')
+      .set('cookie', admin())
+      .send({ enabled: true, intervalMinutes: 60, webhookUrl: webhook.url, notifyEmails: [] })
+      .expect(200);
+    await makeDue();
+    await eventually(() => (webhook.requests.length >= 2 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(webhook.requests).toHaveLength(2);
+    expect(webhook.requests[1].body.id).toBe(webhook.requests[0].body.id);
+    await webhook.close();
+
+    await waitUntilIdle();
+    await makeDue();
+    await eventually(async () => ((await scheduledRuns()).length === runsBefore + 2 ? true : undefined));
+    await waitUntilIdle();
+  });
+
+  it('waits for a run in progress instead of skipping the occurrence', async () => {
+    await bed.t.http
+      .put('/api/sync/schedule')
+      .set('cookie', admin())
+      .send({ enabled: true, intervalMinutes: 60, notifyEmails: [] })
+      .expect(200);
+    const runsBefore = (await scheduledRuns()).length;
+    bed.sim.setLatency(800);
+    const manual = await bed.t.http
+      .post('/api/sync')
+      .set('cookie', admin())
+      .send({ selection: { allMatching: { search: '' } } })
+      .expect(202);
+    await makeDue();
+    // Several ticks meet the manual run: the occurrence stays due, and no scheduled run starts meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const during = await bed.t.http
+      .get(`/api/sync/runs/${manual.body.id}`)
+      .set('cookie', admin())
+      .expect(200);
+    expect(during.body.status).toBe('running');
+    expect(await scheduledRuns()).toHaveLength(runsBefore);
+    const schedule = await bed.t.app.db('sync_schedule').first('next_run_at');
+    expect(schedule.next_run_at.getTime()).toBeLessThanOrEqual(Date.now());
+
+    bed.sim.setLatency(0);
+    const started = await eventually(async () => {
+      const runs = await scheduledRuns();
+      return runs.length > runsBefore ? runs[0] : undefined;
+    });
+    const finishedManual = await bed.t.http.get(`/api/sync/runs/${manual.body.id}`).set('cookie', admin());
+    expect(finishedManual.body.status).toBe('succeeded');
+    expect(Date.parse(finishedManual.body.finishedAt)).toBeLessThanOrEqual(
+      Date.parse(
+        (await bed.t.http.get(`/api/sync/runs/${started.id}`).set('cookie', admin())).body.createdAt,
+      ),
+    );
+    await waitUntilIdle();
+    expect(await scheduledRuns()).toHaveLength(runsBefore + 1);
+  });
+});
