@@ -67,9 +67,10 @@ export async function importSeededUsers(
 export async function startSyncTestbed(
   env: Record<string, string> = {},
   userCount = 300,
+  options: Parameters<typeof startTestApp>[1] = {},
 ): Promise<SyncTestbed> {
   const sim = await startSimulator({ tenants: [defaultTenant({ userCount })], shuffleBatch: true });
-  const t = await startTestApp({ ...testSyncEnv, ...env });
+  const t = await startTestApp({ ...testSyncEnv, ...env }, options);
   await storeConnection(t.app.db, t.app.directoryAccess.secretBox, sim);
   const tenant = sim.tenant();
   return {

@@ -117,7 +117,8 @@ export const syncEnginePlugin = fp(
           chunkSize: app.config.SYNC_CHUNK_SIZE,
           heartbeatSeconds: app.config.SYNC_HEARTBEAT_SECONDS,
           shutdown: closing.signal,
-          log: app.log,
+          // Every line about a run carries its id, so an operator can follow one run through the log.
+          log: app.log.child({ runId: run.id }),
           onProgress: (row) => progress.report(row),
         }).finally(() => executions.delete(execution));
         executions.add(execution);

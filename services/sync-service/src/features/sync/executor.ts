@@ -42,6 +42,8 @@ interface ReadResult {
  */
 export async function executeRun(execution: RunExecution): Promise<SyncRunRow | undefined> {
   const { db, run, log } = execution;
+  const startedAt = Date.now();
+  log.info({ selection: run.selection.kind, dryRun: run.dry_run, trigger: run.trigger }, 'sync run started');
   const lost = new AbortController();
   const finished = new AbortController();
   const signal = AbortSignal.any([execution.shutdown, lost.signal, finished.signal]);
@@ -109,6 +111,11 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
       return row;
     });
     if (ended) context.progress(ended);
+    if (ended)
+      log.info(
+        { status: ended.status, ...countsOf(ended), durationMs: Date.now() - startedAt },
+        'sync run ended',
+      );
     await applyRetention(db, execution.policy.retainRuns);
     return ended;
   } catch (error) {
@@ -156,6 +163,11 @@ class SyncedStamps {
   settled(): Promise<void> {
     return this.inFlight;
   }
+}
+
+function countsOf(row: SyncRunRow) {
+  const { modified, deleted, duplicated, unchanged, failed } = row;
+  return { modified, deleted, duplicated, unchanged, failed };
 }
 
 async function endAfterError(
