@@ -10,7 +10,7 @@
  *   --changed P      percent of the imported users changed upstream before the incremental pass (default 1)
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,21 +28,15 @@ import { loadContract } from '../src/infra/contract/contract';
 import { SecretBox } from '../src/infra/crypto/secret-box';
 import { openDatabase } from '../src/infra/db/database';
 import { migrateToLatest } from '../src/infra/db/migrate';
+import {
+  graphToken,
+  rerunTrustingSimulatorCa,
+  type SimProcess,
+  simAdmin,
+  startSimulatorProcess,
+} from './simulator-process';
 
-const simCli = path.resolve(__dirname, '..', '..', 'tenant-sim', 'src', 'cli.ts');
-
-/** Node reads NODE_EXTRA_CA_CERTS only at start: unless it names the simulator's CA, run again with it. */
-const simulatorCa = spawnSync(process.execPath, ['--import', 'tsx', simCli, 'ensure-ca'], {
-  encoding: 'utf8',
-});
-if (process.env.NODE_EXTRA_CA_CERTS !== simulatorCa.stdout.trim()) {
-  const ca = simulatorCa;
-  const again = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.stdout.trim() },
-  });
-  process.exit(again.status ?? 1);
-}
+rerunTrustingSimulatorCa(__filename);
 
 const { values } = parseArgs({
   options: {
@@ -60,73 +54,6 @@ const throttle = Number(values.throttle);
 const changedPercent = Number(values.changed);
 const selectQuery =
   '$select=id,userPrincipalName,displayName,givenName,surname,mail,mobilePhone,businessPhones';
-
-interface SimProcess {
-  child: ChildProcess;
-  url: string;
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-}
-
-function startSim(): Promise<SimProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      simCli,
-      'start',
-      '--port',
-      '0',
-      '--users',
-      String(userCount),
-      '--throttle',
-      '10000000',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const field = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1];
-      const url = /listening on (https:\/\/\S+)/.exec(output)?.[1];
-      const [tenantId, clientId, clientSecret] = [
-        field('tenant id'),
-        field('client id'),
-        field('client secret'),
-      ];
-      if (url && tenantId && clientId && clientSecret && output.includes('admin API')) {
-        resolve({ child, url, tenantId, clientId, clientSecret });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`tenant-sim exited (${code})`)));
-  });
-}
-
-async function simAdmin(sim: SimProcess, method: string, route: string, body?: unknown) {
-  const response = await fetch(`${sim.url}/_sim${route}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response.status === 204 ? undefined : response.json();
-}
-
-async function graphToken(sim: SimProcess): Promise<string> {
-  const response = await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      client_id: sim.clientId,
-      client_secret: sim.clientSecret,
-      grant_type: 'client_credentials',
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 /**
  * Imports the first `importedCount` directory users as they are upstream, read page by page from Graph before
@@ -272,7 +199,7 @@ async function measuredRun(app: FastifyInstance, sim: SimProcess, cookie: string
 }
 
 async function main() {
-  const sim = await startSim();
+  const sim = await startSimulatorProcess(userCount);
   const { url, dataDir, drop } = await createBenchDatabase();
   try {
     const toChange = await seedInChild(sim, url, dataDir);

@@ -1,0 +1,89 @@
+/**
+ * The simulator as the benchmarks run it: a child process of its own, so the service's figures are the
+ * service's. Shared by bench:sync and bench:delta.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const simCli = path.resolve(__dirname, '..', '..', 'tenant-sim', 'src', 'cli.ts');
+
+/** Node reads NODE_EXTRA_CA_CERTS only at start: unless it names the simulator's CA, run the script again with it. */
+export function rerunTrustingSimulatorCa(scriptFile: string): void {
+  const simulatorCa = spawnSync(process.execPath, ['--import', 'tsx', simCli, 'ensure-ca'], {
+    encoding: 'utf8',
+  });
+  const caPath = simulatorCa.stdout.trim();
+  if (process.env.NODE_EXTRA_CA_CERTS === caPath) return;
+  const again = spawnSync(process.execPath, ['--import', 'tsx', scriptFile, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+  });
+  process.exit(again.status ?? 1);
+}
+
+export interface SimProcess {
+  child: ChildProcess;
+  url: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export function startSimulatorProcess(userCount: number): Promise<SimProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      simCli,
+      'start',
+      '--port',
+      '0',
+      '--users',
+      String(userCount),
+      '--throttle',
+      '10000000',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const field = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(output)?.[1];
+      const url = /listening on (https:\/\/\S+)/.exec(output)?.[1];
+      const [tenantId, clientId, clientSecret] = [
+        field('tenant id'),
+        field('client id'),
+        field('client secret'),
+      ];
+      if (url && tenantId && clientId && clientSecret && output.includes('admin API')) {
+        resolve({ child, url, tenantId, clientId, clientSecret });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`tenant-sim exited (${code})`)));
+  });
+}
+
+export async function simAdmin(sim: SimProcess, method: string, route: string, body?: unknown) {
+  const response = await fetch(`${sim.url}/_sim${route}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.status === 204 ? undefined : response.json();
+}
+
+export async function graphToken(sim: SimProcess): Promise<string> {
+  const response = await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: sim.clientId,
+      client_secret: sim.clientSecret,
+      grant_type: 'client_credentials',
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
