@@ -220,7 +220,7 @@ test('the sync page stays usable in a narrow window', async () => {
 
 test('a session that ends returns to sign-in, which says so and leads back', async () => {
   // Start from another page, so that opening the history is a navigation that calls the API.
-  await page.getByRole('link', { name: 'Users' }).click();
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await page.context().clearCookies();
   await page.getByRole('link', { name: 'Sync history' }).click();
