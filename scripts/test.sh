@@ -19,7 +19,7 @@ export NODE_EXTRA_CA_CERTS
 step "simulator tests"
 npm test --silent -w @adsync/tenant-sim -- --json --outputFile="$PWD/$results/tenant-sim.json" || status=1
 
-step "service tests on the ${DATABASE_URL:+PostgreSQL server}${DATABASE_URL:-embedded database}"
+step "service tests on the $([ -n "${DATABASE_URL:-}" ] && echo "PostgreSQL server" || echo "embedded database")"
 npm test --silent -w @adsync/service -- --json --outputFile="$PWD/$results/service.json" || status=1
 
 step "web app unit tests"
