@@ -149,15 +149,27 @@ describe('readUsersByIds over the real SDK chain', () => {
     );
   });
 
-  it('fails with unauthorized when Graph refuses the token', async () => {
+  it('drops a token Graph refused and reads with a new one, asking Entra ID once', async () => {
     const client = clientFor(sim);
     await client.readUsersByIds(ids(0, 1));
     sim.tenant().expireAccessTokens();
+    sim.resetStats();
+    // 650 ids: three $batch requests in parallel, all refused with the same token.
+    const lookups = await client.readUsersByIds(ids(0, 650));
+    expect(kinds(lookups)).toEqual({ found: 650 });
+    expect(sim.stats().requests).toMatchObject({ token: 1, batch: 6 });
+  });
+
+  it('fails with unauthorized when Graph refuses the new token too', async () => {
+    const client = clientFor(sim);
+    sim.setFaults([{ route: 'batch', kind: 'status', status: 401 }]);
     const lookups = await client.readUsersByIds(ids(0, 2));
     expect([...lookups.values()][0]).toMatchObject({
       kind: 'failed',
       failure: { code: 'unauthorized', category: 'configuration', status: 401 },
     });
+    // The first token and one renewal, then no more: a refusal that persists is the configuration's.
+    expect(sim.stats().requests).toMatchObject({ token: 2, batch: 2 });
   });
 
   it('fails the ids of a failed token request as configuration, with no secret in the message', async () => {

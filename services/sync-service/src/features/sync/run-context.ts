@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Knex } from 'knex';
-import type { DirectoryFailure, UserLookup } from '../../infra/directory';
+import { type DirectoryFailure, isAccessFailure, type UserLookup } from '../../infra/directory';
 import { mapProfile } from '../settings/attribute-mapping';
 import type { ActiveDirectory } from '../settings/directory-access';
 import { commitBatch, type RunScope } from './batch-commit';
@@ -37,12 +37,17 @@ export interface RunContext {
 }
 
 /**
- * Azure AD refused the application itself (bad secret, consent withdrawn): every other user would fail the
- * same way, so the run ends `failed` with the reason instead of recording thousands of failed items.
+ * Azure AD refused the application itself (bad secret, consent withdrawn), or no access token could be had
+ * (Entra ID down): every other user would fail the same way, so the run ends `failed` with the reason
+ * instead of recording thousands of failed items.
  */
 export class DirectoryRefusedError extends Error {
   constructor(readonly failure: DirectoryFailure) {
-    super(`Azure AD refused the service (${failure.code}): ${failure.message}`);
+    super(
+      failure.category === 'configuration'
+        ? `Azure AD refused the service (${failure.code}): ${failure.message}`
+        : `Azure AD issued no access token (${failure.code}): ${failure.message}`,
+    );
   }
 }
 
@@ -121,7 +126,7 @@ function upstreamByUser(
   const upstream = new Map<string, Upstream>();
   for (const user of users) {
     const lookup = lookups.get(user.objectId) ?? lookups.get(user.objectId.toLowerCase());
-    if (lookup?.kind === 'failed' && lookup.failure.category === 'configuration') {
+    if (lookup?.kind === 'failed' && isAccessFailure(lookup.failure)) {
       throw new DirectoryRefusedError(lookup.failure);
     }
     upstream.set(user.id, upstreamOf(lookup, directory));

@@ -122,3 +122,18 @@ export interface DirectoryClientOptions {
   timeoutMs?: number;
   logger?: DirectoryLogger;
 }
+
+const NO_TOKEN_CODES = new Set<string>(['authority_unavailable', 'unreachable']);
+
+/** Entra ID issued no token: it failed (429, 5xx) or could not be reached. */
+export function isNoTokenFailure(failure: DirectoryFailure): boolean {
+  return NO_TOKEN_CODES.has(failure.code);
+}
+
+/**
+ * True when the failure is the service's, not the user's: Azure AD refused the application (bad secret,
+ * consent withdrawn) or no access token could be obtained. Every other request would fail the same way.
+ */
+export function isAccessFailure(failure: DirectoryFailure): boolean {
+  return failure.category === 'configuration' || isNoTokenFailure(failure);
+}

@@ -3,11 +3,12 @@ import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-gr
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { AuthorityDiagnostics, transportCode } from './authority-diagnostics';
 import { DirectoryError } from './directory-error';
-import type {
-  DirectoryClientOptions,
-  DirectoryConnection,
-  DirectoryLogger,
-  DirectoryStats,
+import {
+  type DirectoryClientOptions,
+  type DirectoryConnection,
+  type DirectoryLogger,
+  type DirectoryStats,
+  isNoTokenFailure,
 } from './directory-types';
 import {
   type ClassifiedFailure,
@@ -15,8 +16,8 @@ import {
   type FailureEvidence,
   toDirectoryFailure,
 } from './failure-classification';
+import { RenewableCredential } from './renewable-credential';
 import { retryDelayMs, sleep } from './retry-delay';
-import { SingleFlightCredential } from './single-flight-credential';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -33,7 +34,7 @@ const NO_LOGGER: DirectoryLogger = { debug: () => {}, warn: () => {} };
 /** One tenant's authenticated Graph channel: SDK client, credential, retry budget and counters. */
 export class GraphSession {
   readonly client: Client;
-  readonly credential: TokenCredential;
+  readonly tokens: RenewableCredential;
   readonly counters: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
   readonly concurrency: number;
   readonly maxRetries: number;
@@ -46,24 +47,17 @@ export class GraphSession {
     this.maxRetries = Math.max(0, options.maxRetries ?? 4);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.logger = options.logger ?? NO_LOGGER;
-    this.credential = new ClientSecretCredential(
-      connection.tenantId,
-      connection.clientId,
-      connection.clientSecret,
-      {
-        authorityHost: connection.authorityHost,
-        // Instance discovery calls the public cloud, which national clouds and the simulator are not.
-        disableInstanceDiscovery: true,
-        additionalPolicies: [{ policy: this.diagnostics.policy, position: 'perCall' }],
-        retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
-      },
+    this.tokens = new RenewableCredential(
+      (): TokenCredential =>
+        new ClientSecretCredential(connection.tenantId, connection.clientId, connection.clientSecret, {
+          authorityHost: connection.authorityHost,
+          // Instance discovery calls the public cloud, which national clouds and the simulator are not.
+          disableInstanceDiscovery: true,
+          additionalPolicies: [{ policy: this.diagnostics.policy, position: 'perCall' }],
+          retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
+        }),
     );
-    const authProvider = new TokenCredentialAuthenticationProvider(
-      new SingleFlightCredential(this.credential),
-      {
-        scopes: [GRAPH_SCOPE],
-      },
-    );
+    const authProvider = new TokenCredentialAuthenticationProvider(this.tokens, { scopes: [GRAPH_SCOPE] });
     this.client = Client.initWithMiddleware({
       authProvider,
       baseUrl: connection.graphBaseUrl.replace(/\/+$/, ''),
@@ -80,19 +74,22 @@ export class GraphSession {
 
   /**
    * Runs one Graph exchange with a timeout per attempt, retrying throttled, unavailable, timed-out
-   * and dropped requests within the retry budget. Throws DirectoryError with the classified failure.
+   * and dropped requests within the retry budget. A 401 from Graph drops the refused token and is
+   * tried once more with a new one. Throws DirectoryError with the classified failure.
    */
   async send<T>(
     description: string,
     exchange: (signal: AbortSignal) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
+    let renewedToken = false;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted)
         throw new DirectoryError(toDirectoryFailure(classifyFailure({ kind: 'cancelled' })));
       const timeout = AbortSignal.timeout(this.timeoutMs);
       const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
       this.counters.requests += 1;
+      const tokenGeneration = this.tokens.generation;
       let failure: ClassifiedFailure;
       let retryAfter: string | null = null;
       try {
@@ -107,6 +104,19 @@ export class GraphSession {
         retryAfter = error instanceof GraphError ? (error.headers?.get('Retry-After') ?? null) : null;
       }
       if (failure.code === 'throttled') this.counters.throttled += 1;
+      // MSAL remembers a failed token request for 60 s and fails every request in that time without asking
+      // Entra ID; this session's own backoff is what spaces the requests out, so each retry asks again.
+      if (isNoTokenFailure(failure)) this.tokens.renew(tokenGeneration);
+      if (failure.code === 'unauthorized' && !renewedToken && attempt < this.maxRetries) {
+        renewedToken = true;
+        this.tokens.renew(tokenGeneration);
+        this.counters.retries += 1;
+        this.logger.debug(
+          { request: description, attempt },
+          'Graph refused the access token; asking for a new one',
+        );
+        continue;
+      }
       if (!failure.retryable || attempt >= this.maxRetries) {
         this.logger.warn(
           { request: description, code: failure.code, status: failure.status, attempt },
@@ -132,7 +142,7 @@ export class GraphSession {
   async acquireToken(): Promise<ClassifiedFailure | undefined> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      await abortable(this.credential.getToken(GRAPH_SCOPE, { abortSignal: timeout }), timeout);
+      await abortable(this.tokens.getToken(GRAPH_SCOPE, { abortSignal: timeout }), timeout);
       return undefined;
     } catch (error) {
       return classifyFailure(this.evidenceOf(error, { timedOut: timeout.aborted, cancelled: false }));

@@ -19,7 +19,7 @@ export type {
   DirectoryUser,
   UserLookup,
 } from './directory-types';
-export { PUBLIC_CLOUD } from './directory-types';
+export { isAccessFailure, PUBLIC_CLOUD } from './directory-types';
 export { DirectoryError };
 
 /** The directory of one tenant through Microsoft Graph, authenticated with a client secret. */
