@@ -55,7 +55,12 @@ async function main() {
   });
 
   // The service trusts the simulator's CA the standard way: NODE_EXTRA_CA_CERTS, set as it starts.
-  const service = spawn(process.execPath, [path.join(repoRoot, 'services/sync-service/dist/src/server.js')], {
+  // The heap ceiling of `npm start -w @adsync/service` (docs/architecture.md, "Memory").
+  const serverArgs = [
+    '--max-old-space-size=1536',
+    path.join(repoRoot, 'services/sync-service/dist/src/server.js'),
+  ];
+  const service = spawn(process.execPath, serverArgs, {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,

@@ -21,12 +21,16 @@ export function rerunTrustingSimulatorCa(scriptFile: string): void {
   process.exit(again.status ?? 1);
 }
 
-export interface SimProcess {
-  child: ChildProcess;
+/** Where the simulator answers and its tenant's application: what a child process of the bench is told. */
+export interface SimEndpoint {
   url: string;
   tenantId: string;
   clientId: string;
   clientSecret: string;
+}
+
+export interface SimProcess extends SimEndpoint {
+  child: ChildProcess;
 }
 
 export function startSimulatorProcess(userCount: number): Promise<SimProcess> {
@@ -65,7 +69,7 @@ export function startSimulatorProcess(userCount: number): Promise<SimProcess> {
   });
 }
 
-export async function simAdmin(sim: SimProcess, method: string, route: string, body?: unknown) {
+export async function simAdmin(sim: SimEndpoint, method: string, route: string, body?: unknown) {
   const response = await fetch(`${sim.url}/_sim${route}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -74,7 +78,7 @@ export async function simAdmin(sim: SimProcess, method: string, route: string, b
   return response.status === 204 ? undefined : response.json();
 }
 
-export async function graphToken(sim: SimProcess): Promise<string> {
+export async function graphToken(sim: SimEndpoint): Promise<string> {
   const response = await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -86,4 +90,43 @@ export async function graphToken(sim: SimProcess): Promise<string> {
     }),
   });
   return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * Switches Graph's latency and throttle on and zeroes the simulator's counters. `fresh` (the default) waits
+ * for a full throttle bucket: what came before must not have used up what a measured run is given.
+ */
+export async function useGraphLimits(
+  sim: SimProcess,
+  limits: { latencyMs: number; throttle: number; fresh?: boolean },
+): Promise<void> {
+  await simAdmin(sim, 'PUT', '/latency', { ms: limits.latencyMs });
+  await simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}`, { throttleLimit: limits.throttle });
+  if (limits.fresh ?? true) await new Promise((resolve) => setTimeout(resolve, 10_500));
+  await simAdmin(sim, 'DELETE', '/stats');
+}
+
+/** Graph traffic since the counters were zeroed; `requests` leaves out the token and discovery requests. */
+export async function simGraphStats(sim: SimProcess) {
+  const stats = (await simAdmin(sim, 'GET', '/stats')) as {
+    requests: Record<string, number>;
+    batchItems: Record<string, number>;
+    resourceUnits: number;
+    throttled: number;
+  };
+  const requests = Object.entries(stats.requests)
+    .filter(([route]) => route !== 'openid' && route !== 'token')
+    .reduce((sum, [, count]) => sum + count, 0);
+  return { ...stats, requests, byRoute: stats.requests };
+}
+
+/** The command-line options of Graph's limits, shared by the sync benchmarks. */
+export const graphLimitOptions = {
+  latency: { type: 'string', default: '50' },
+  throttle: { type: 'string', default: '8000' },
+} as const;
+
+/** Graph's limits as `graphLimitOptions` parsed them. */
+export function graphLimitsOf(values: { latency: string; throttle: string }) {
+  return { latencyMs: Number(values.latency), throttle: Number(values.throttle) };
 }

@@ -1,0 +1,163 @@
+/**
+ * The database side of the sync benchmarks: a fresh database per run (a new one on the PostgreSQL server given
+ * by DATABASE_URL, else an embedded one in a temporary folder), seeded in a child process of its own so the
+ * service's memory figures are the service's, not the leftovers of loading a million users.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import { defaultMapping, mapProfile } from '../src/features/settings/attribute-mapping';
+import { profileColumns } from '../src/features/users/user';
+import { openDatabase } from '../src/infra/db/database';
+import { migrateToLatest } from '../src/infra/db/migrate';
+import { USER_SELECT } from '../src/infra/directory/directory-user';
+import { graphToken, type SimEndpoint, type SimProcess } from './simulator-process';
+
+export interface BenchDatabase {
+  /** The server database's URL; undefined for the embedded one. */
+  url: string | undefined;
+  /** A temporary folder: the embedded database lives in `database/` under it. */
+  dataDir: string;
+  kind: 'postgresql' | 'embedded';
+  drop(): Promise<void>;
+}
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adsync-bench-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    return {
+      url: undefined,
+      dataDir,
+      kind: 'embedded',
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const name = `adsync_bench_${randomBytes(4).toString('hex')}`;
+  const admin = knex({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    dataDir,
+    kind: 'postgresql',
+    drop: async () => {
+      await admin.raw(`drop database if exists ${name} with (force)`);
+      await admin.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface SeedJob {
+  sim: SimEndpoint;
+  url: string | undefined;
+  dataDir: string;
+  resultFile: string;
+}
+
+/** What a bench script does in its seeding child: fill the migrated database, return what main() needs. */
+export type Seeder<T> = (db: Knex, sim: SimEndpoint) => Promise<T>;
+
+/**
+ * Runs the calling script again as a child that only seeds (see `runAsSeedChild`), and returns the JSON its
+ * seeder returned.
+ */
+export function seedInChild<T>(scriptFile: string, sim: SimProcess, database: BenchDatabase): T {
+  const resultFile = path.join(database.dataDir, 'seed-result.json');
+  const job: SeedJob = {
+    sim: { url: sim.url, tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret },
+    url: database.url,
+    dataDir: database.dataDir,
+    resultFile,
+  };
+  const seeding = spawnSync(process.execPath, ['--import', 'tsx', scriptFile, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_SEED: JSON.stringify(job) },
+  });
+  if (seeding.status !== 0) throw new Error('seeding failed');
+  return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as T;
+}
+
+/**
+ * The entry point of a bench script: in the seeding child it migrates, seeds and exits; otherwise it runs
+ * `main`. Exits 1 with the stack on any error.
+ */
+export function runAsSeedChild<T>(seeder: Seeder<T>, main: () => Promise<void>): void {
+  const encoded = process.env.BENCH_SEED;
+  const work = encoded ? seed(JSON.parse(encoded) as SeedJob, seeder) : main();
+  work
+    .then(() => process.exit(0))
+    .catch((error) => {
+      process.stderr.write(`${error?.stack ?? error}\n`);
+      process.exit(1);
+    });
+}
+
+async function seed<T>(job: SeedJob, seeder: Seeder<T>): Promise<void> {
+  const database = await openDatabase({
+    url: job.url,
+    dataDir: path.join(job.dataDir, 'database'),
+    poolMax: 10,
+  });
+  await migrateToLatest(database.knex);
+  const started = performance.now();
+  const result = await seeder(database.knex, job.sim);
+  process.stdout.write(
+    `seeded the ${database.kind} database in ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+  fs.writeFileSync(job.resultFile, JSON.stringify(result));
+  await database.close();
+}
+
+export interface DirectoryUserRow {
+  id: string;
+  position: number;
+}
+
+/** One imported user in a hundred stored with a stale last name: work for a sync of them. */
+export function staleEveryHundredth(user: DirectoryUserRow, row: Record<string, unknown>) {
+  return user.position % 100 === 0 ? { ...row, last_name: `${row.last_name}-stale` } : row;
+}
+
+/**
+ * Imports the first `limit` directory users as they are upstream, read page by page from Graph (before the
+ * bench switches latency and throttle on), in one multi-row insert per page. `adjust` may change a user's
+ * row before it is stored (a stale last name, say) and sees each user's object id and position.
+ */
+export async function importDirectory(
+  db: Knex,
+  sim: SimEndpoint,
+  options: {
+    limit: number;
+    adjust?: (user: DirectoryUserRow, row: Record<string, unknown>) => Record<string, unknown>;
+  },
+): Promise<void> {
+  const token = await graphToken(sim);
+  let imported = 0;
+  let next: string | undefined = `${sim.url}/v1.0/users?$select=${USER_SELECT}&$top=999`;
+  while (next && imported < options.limit) {
+    const response = await fetch(next, { headers: { authorization: `Bearer ${token}` } });
+    const page = (await response.json()) as {
+      value: Array<Parameters<typeof mapProfile>[0] & { id: string }>;
+      '@odata.nextLink'?: string;
+    };
+    const rows = page.value.slice(0, options.limit - imported).map((user) => {
+      const row = {
+        ...profileColumns(mapProfile(user, defaultMapping)),
+        source: 'azure_ad',
+        object_id: user.id,
+        tenant_id: sim.tenantId,
+      };
+      const position = imported;
+      imported += 1;
+      return options.adjust ? options.adjust({ id: user.id, position }, row) : row;
+    });
+    if (rows.length > 0) await db('users').insert(rows);
+    next = page['@odata.nextLink'];
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The service as the benchmarks measure it: the built server (`npm run build`) in a process of its own,
+ * started with the Node flags of `npm start`, reached over HTTP like any client. Its memory figures are read
+ * from the kernel: VmRSS now, VmHWM (the peak resident set since the last reset) for a run.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BenchDatabase } from './bench-database';
+import type { SimProcess } from './simulator-process';
+
+const packageDir = path.resolve(__dirname, '..');
+const administrator = { username: 'admin', password: 'bench-password-123' };
+
+/** `node <flags> dist/src/server.js` as the package's start script has it. */
+function startCommand(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  const [program, ...args] = String(manifest.scripts.start).split(/\s+/);
+  if (program !== 'node') throw new Error(`unexpected start script: ${manifest.scripts.start}`);
+  return args;
+}
+
+export interface RunBody {
+  id: string;
+  status: string;
+  error: string | null;
+  counts: Record<string, number>;
+  progress: { processed: number };
+  selection: { kind: string; pass?: string };
+}
+
+export class ServiceProcess {
+  private cookie = '';
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  /** Starts the service on a free port against `database`, with the simulated tenant as its Azure AD. */
+  static async start(sim: SimProcess, database: BenchDatabase): Promise<ServiceProcess> {
+    const args = startCommand();
+    if (!fs.existsSync(path.join(packageDir, args[args.length - 1])))
+      throw new Error('the service is not built: run npm run build -w @adsync/service');
+    const child = spawn(process.execPath, args, {
+      cwd: packageDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        ...(database.url ? { DATABASE_URL: database.url } : {}),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'error',
+        WEB_DIST_DIR: '/nonexistent',
+        DATA_DIR: database.dataDir,
+        ADMIN_USERNAME: administrator.username,
+        ADMIN_PASSWORD: administrator.password,
+        AZURE_AD_TENANT_ID: sim.tenantId,
+        AZURE_AD_CLIENT_ID: sim.clientId,
+        AZURE_AD_CLIENT_SECRET: sim.clientSecret,
+        AZURE_AD_AUTHORITY_HOST: sim.url,
+        AZURE_AD_GRAPH_BASE_URL: sim.url,
+      },
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const ready = /adsync ready at (http:\/\/\S+)/.exec(output);
+        if (ready) resolve(ready[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`the service exited (${code}) before it was ready`)));
+    });
+    const service = new ServiceProcess(child, url);
+    await service.signIn();
+    return service;
+  }
+
+  private async signIn(): Promise<void> {
+    const response = await fetch(`${this.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(administrator),
+    });
+    if (!response.ok) throw new Error(`sign-in: ${response.status} ${await response.text()}`);
+    this.cookie = String(response.headers.get('set-cookie')).split(';')[0];
+  }
+
+  /** A request as the signed-in administrator. */
+  async api(method: string, route: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.url}${route}`, {
+      method,
+      headers: {
+        cookie: this.cookie,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  /** The administrator's session cookie, for load generators. */
+  get sessionCookie(): string {
+    return this.cookie;
+  }
+
+  /** Starts a run; resolves with it once it has ended, and the seconds from the request to its end. */
+  async sync(selection: unknown): Promise<{ run: RunBody; seconds: number }> {
+    const started = performance.now();
+    const response = await this.api('POST', '/api/sync', { selection });
+    if (response.status !== 202)
+      throw new Error(`POST /api/sync: ${response.status} ${await response.text()}`);
+    const { id } = (await response.json()) as RunBody;
+    for (;;) {
+      const run = (await (await this.api('GET', `/api/sync/runs/${id}`)).json()) as RunBody;
+      if (!['queued', 'running'].includes(run.status))
+        return { run, seconds: (performance.now() - started) / 1000 };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  private statusField(field: 'VmRSS' | 'VmHWM'): number {
+    const status = fs.readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kilobytes = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+    if (!kilobytes) throw new Error(`no ${field} in /proc/${this.child.pid}/status`);
+    return Number(kilobytes) * 1024;
+  }
+
+  /** Resident set size now, in bytes. */
+  rss(): number {
+    return this.statusField('VmRSS');
+  }
+
+  /** The peak resident set size since the last `resetPeakRss()` (or the start), in bytes. */
+  peakRss(): number {
+    return this.statusField('VmHWM');
+  }
+
+  /** Starts a new peak: the kernel sets VmHWM to the current RSS. */
+  resetPeakRss(): void {
+    fs.writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
