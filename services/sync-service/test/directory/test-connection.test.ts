@@ -61,13 +61,17 @@ describe('testConnection over the real SDK chain', () => {
     expect(result).toEqual({ ok: false, failure: expect.objectContaining({ code: 'timeout' }) });
   });
 
-  it('reports an unavailable token endpoint as transient', async () => {
+  it('reports an unavailable token endpoint as transient, and passes as soon as it answers again', async () => {
     sim.addFault({ route: 'token', kind: 'status', status: 503 });
-    const result = await clientFor(sim).testConnection();
+    const client = clientFor(sim);
+    const result = await client.testConnection();
     expect(result).toEqual({
       ok: false,
       failure: expect.objectContaining({ code: 'authority_unavailable', category: 'transient', status: 503 }),
     });
+    // MSAL alone would fail every token request for 60 s after a 503 without asking Entra ID.
+    sim.clearFaults();
+    expect(await client.testConnection()).toMatchObject({ ok: true });
   });
 
   it('renews an expired access token instead of sending it', async () => {

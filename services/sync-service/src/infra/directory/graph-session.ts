@@ -141,11 +141,17 @@ export class GraphSession {
   /** Acquires a token directly (testConnection), classifying failures with the authority's own codes. */
   async acquireToken(): Promise<ClassifiedFailure | undefined> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
+    const tokenGeneration = this.tokens.generation;
     try {
       await abortable(this.tokens.getToken(GRAPH_SCOPE, { abortSignal: timeout }), timeout);
       return undefined;
     } catch (error) {
-      return classifyFailure(this.evidenceOf(error, { timedOut: timeout.aborted, cancelled: false }));
+      const failure = classifyFailure(
+        this.evidenceOf(error, { timedOut: timeout.aborted, cancelled: false }),
+      );
+      // As in send(): the next test asks Entra ID again instead of MSAL's memory of this failure.
+      if (isNoTokenFailure(failure)) this.tokens.renew(tokenGeneration);
+      return failure;
     }
   }
 
