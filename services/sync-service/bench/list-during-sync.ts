@@ -1,11 +1,13 @@
 /**
  * npm run bench:list-during-sync — how the listing answers while a large sync runs. The built service runs in
  * a process of its own over N imported users, against the simulator (in a child process) with Graph's
- * latency and large-tenant throttle. GET /api/imported-users is driven with autocannon (10 connections
- * alternating the first page and a search by last name), first with no sync running, then for the whole of
- * one sync of every imported user. Prints requests/s and latency percentiles of both phases, and the sync's time.
+ * latency and large-tenant throttle. GET /api/imported-users is asked at a fixed rate (autocannon, 10
+ * connections alternating the first page and the page after it, as administrators paging the list), first
+ * with no sync running, then for the whole of one sync of every imported user. Prints the latency
+ * percentiles of both phases, and the sync's time.
  *   --users N        imported users (default 100000)
  *   --seconds S      length of the phase without a sync (default 10)
+ *   --rate R         listing requests per second, all connections together (default 50)
  *   --latency MS     simulator latency per request (default 50)
  *   --throttle RU    resource units per 10 s (default 8000)
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
@@ -35,11 +37,13 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '50' },
     ...graphLimitOptions,
   },
 });
 const userCount = Number(values.users);
 const quietSeconds = Number(values.seconds);
+const rate = Number(values.rate);
 const { latencyMs, throttle } = graphLimitsOf(values);
 
 /** Every directory user imported; one in a hundred with a stale last name, so the sync writes. */
@@ -50,8 +54,8 @@ const seed: Seeder<null> = async (db, sim) => {
 };
 
 /**
- * Drives the listing with 10 connections, each alternating between the requests of `paths`, for `seconds`
- * or until `until` settles. One line of figures.
+ * Asks for the listing `rate` times a second over 10 connections, each alternating between the requests of
+ * `paths`, for `seconds` or until `until` settles. One line of figures.
  */
 async function drive(
   service: ServiceProcess,
@@ -61,6 +65,7 @@ async function drive(
   const instance = autocannon({
     url: service.url,
     connections: 10,
+    overallRate: rate,
     headers: { cookie: service.sessionCookie },
     requests: paths.map((path) => ({ method: 'GET', path })),
     // In this process's event loop, which has nothing else to do meanwhile but poll the run every 200 ms
@@ -85,16 +90,15 @@ async function main() {
     seedInChild<null>(__filename, sim, database);
     service = await ServiceProcess.start(sim, database);
     const firstPage = (await (await service.api('GET', '/api/imported-users?limit=50')).json()) as {
-      items: Array<{ lastName: string }>;
+      nextCursor: string;
     };
-    const lastName = firstPage.items[0].lastName;
     const paths = [
       '/api/imported-users?limit=50',
-      `/api/imported-users?limit=50&search=${encodeURIComponent(lastName)}`,
+      `/api/imported-users?limit=50&cursor=${encodeURIComponent(firstPage.nextCursor)}`,
     ];
 
     const lines = [
-      `GET /api/imported-users over ${userCount.toLocaleString('en')} imported users, ${database.kind} database: 10 connections alternating the first page and a search by last name ("${lastName}"), load generator in this process`,
+      `GET /api/imported-users over ${userCount.toLocaleString('en')} imported users, ${database.kind} database: ${rate} requests/s over 10 connections alternating the first and the second page, load generator in this process`,
       `  no sync running (${quietSeconds} s):`,
       await drive(service, paths, { seconds: quietSeconds }),
     ];
