@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Simulator } from '@adsync/tenant-sim';
-import { SECRET, startDirectorySimulator, TENANT } from '../directory/directory-harness';
+import type { DirectoryConnection } from '../../src/infra/directory';
+import { connectionTo, SECRET, startDirectorySimulator } from '../directory/directory-harness';
 import { startTestApp, type TestApp } from '../support/harness';
 import { validRequestFor } from './hostile-requests';
 import { seedKnownRecords } from './known-records';
@@ -39,14 +40,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-const connection = (overrides: Record<string, string> = {}) => ({
-  tenantId: TENANT.tenantId,
-  clientId: TENANT.clientId,
-  clientSecret: SECRET,
-  authorityHost: sim.authorityHost,
-  graphBaseUrl: sim.graphBaseUrl,
-  ...overrides,
-});
+const connection = (overrides: Partial<DirectoryConnection> = {}) => connectionTo(sim, overrides);
 
 async function call(method: string, url: string, body?: unknown) {
   const response = await send({

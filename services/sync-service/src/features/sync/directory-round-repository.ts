@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/queryable';
-import type { SelectedUser } from './selection';
+import { nextChunk, type SelectedUser, toSelectedUser } from './selection';
 
 /** Migration 006: the imported users a run's delta round has met, staged in the database. */
 const roundUsers = 'sync_run_directory_users';
@@ -15,7 +15,7 @@ export async function importedByObjectIds(
     .where({ tenant_id: tenantId, source: 'azure_ad' })
     .whereRaw('object_id = any(?::text[])', [objectIds])
     .select('id', 'object_id');
-  return rows.map((row) => ({ id: row.id, objectId: row.object_id }));
+  return rows.map(toSelectedUser);
 }
 
 /**
@@ -49,53 +49,39 @@ export async function markCandidates(db: Queryable, runId: string, userIds: stri
 }
 
 /** Incremental pass: the next announced removals, by keyset on the user id. */
-export async function candidateChunk(
+export function candidateChunk(
   db: Queryable,
   runId: string,
   tenantId: string,
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {
-  const rows: Array<{ id: string; object_id: string }> = await db(`${roundUsers} as round`)
-    .join('users as u', 'u.id', 'round.user_id')
-    .where({
-      'round.run_id': runId,
-      'round.state': 'candidate',
-      'u.tenant_id': tenantId,
-      'u.source': 'azure_ad',
-    })
-    .modify((builder) => {
-      if (afterUserId) builder.where('round.user_id', '>', afterUserId);
-    })
-    .orderBy('round.user_id')
-    .limit(size)
-    .select('u.id', 'u.object_id');
-  return rows.map((row) => ({ id: row.id, objectId: row.object_id }));
+  const candidates = db(`${roundUsers} as round`).join('users as u', 'u.id', 'round.user_id').where({
+    'round.run_id': runId,
+    'round.state': 'candidate',
+    'u.tenant_id': tenantId,
+    'u.source': 'azure_ad',
+  });
+  return nextChunk(candidates, { id: 'round.user_id', objectId: 'u.object_id' }, afterUserId, size);
 }
 
 /**
  * Full pass: the next imported users of the tenant the enumeration did not judge (absent from it, or
  * announced as removed), by keyset on the user id.
  */
-export async function unjudgedChunk(
+export function unjudgedChunk(
   db: Queryable,
   runId: string,
   tenantId: string,
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {
-  const rows: Array<{ id: string; object_id: string }> = await db('users as u')
+  const unjudged = db('users as u')
     .where({ 'u.tenant_id': tenantId, 'u.source': 'azure_ad' })
     .whereNotExists(
       db(roundUsers)
         .whereRaw(`${roundUsers}.user_id = u.id`)
         .where({ [`${roundUsers}.run_id`]: runId, [`${roundUsers}.state`]: 'decided' }),
-    )
-    .modify((builder) => {
-      if (afterUserId) builder.where('u.id', '>', afterUserId);
-    })
-    .orderBy('u.id')
-    .limit(size)
-    .select('u.id', 'u.object_id');
-  return rows.map((row) => ({ id: row.id, objectId: row.object_id }));
+    );
+  return nextChunk(unjudged, { id: 'u.id', objectId: 'u.object_id' }, afterUserId, size);
 }

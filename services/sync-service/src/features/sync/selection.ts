@@ -38,20 +38,43 @@ export interface SelectedUser {
   objectId: string;
 }
 
-/** One chunk of the selection by keyset on the user id: memory stays one chunk whatever the selection. */
-export async function selectedChunk(
+export const toSelectedUser = (row: { id: string; object_id: string }): SelectedUser => ({
+  id: row.id,
+  objectId: row.object_id,
+});
+
+/**
+ * The next `size` users of `query` after `afterUserId`, by keyset on the user id (`columns.id`, as the query
+ * names it): memory stays one chunk whatever the selection.
+ */
+export async function nextChunk(
+  query: Knex.QueryBuilder,
+  columns: { id: string; objectId: string },
+  afterUserId: string | null,
+  size: number,
+): Promise<SelectedUser[]> {
+  const rows: Array<{ id: string; object_id: string }> = await query
+    .modify((builder) => {
+      if (afterUserId) builder.where(columns.id, '>', afterUserId);
+    })
+    .orderBy(columns.id)
+    .limit(size)
+    .select({ id: columns.id, object_id: columns.objectId });
+  return rows.map(toSelectedUser);
+}
+
+/** One chunk of the selection. */
+export function selectedChunk(
   db: Queryable,
   tenantId: string,
   selection: StoredSelection,
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {
-  const rows: Array<{ id: string; object_id: string }> = await selectedUsers(db, tenantId, selection)
-    .modify((builder) => {
-      if (afterUserId) builder.where('id', '>', afterUserId);
-    })
-    .orderBy('id')
-    .limit(size)
-    .select('id', 'object_id');
-  return rows.map((row) => ({ id: row.id, objectId: row.object_id }));
+  return nextChunk(
+    selectedUsers(db, tenantId, selection),
+    { id: 'id', objectId: 'object_id' },
+    afterUserId,
+    size,
+  );
 }
