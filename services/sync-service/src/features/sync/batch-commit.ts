@@ -100,14 +100,15 @@ export function commitBatch(
       const applied = !scope.dryRun;
       decisions.forEach((decision, index) => {
         const row = rows[index];
-        const item = {
+        // Built only for the items kept: most users of a run are unchanged and often counted only.
+        const item = () => ({
           ...itemOf(row),
           changes: [],
           duplicateOf: null,
           failure: null,
           lastState: null,
           applied,
-        };
+        });
         switch (decision.outcome) {
           case 'deleted':
             deletions.push({ userId: row.id, target: null });
@@ -118,7 +119,7 @@ export function commitBatch(
               return;
             }
             items.push({
-              ...item,
+              ...item(),
               outcome: 'duplicated',
               changes: decision.changes,
               duplicateOf: decision.duplicateOf,
@@ -127,14 +128,14 @@ export function commitBatch(
           case 'modified':
             profiles.push({ userId: row.id, profile: decision.target });
             if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
-            items.push({ ...item, outcome: 'modified', changes: decision.changes });
+            items.push({ ...item(), outcome: 'modified', changes: decision.changes });
             break;
           case 'unchanged':
             unchanged.push(row.id);
-            if (scope.keepUnchangedItems) items.push({ ...item, outcome: 'unchanged' });
+            if (scope.keepUnchangedItems) items.push({ ...item(), outcome: 'unchanged' });
             break;
           case 'failed':
-            items.push({ ...item, outcome: 'failed', failure: decision.failure });
+            items.push({ ...item(), outcome: 'failed', failure: decision.failure });
             break;
         }
         counts[decision.outcome] += 1;
