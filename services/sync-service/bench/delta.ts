@@ -47,7 +47,7 @@ const { latencyMs, throttle } = graphLimitsOf(values);
 const changedPercent = Number(values.changed);
 
 /**
- * Imports the first `importedCount` directory users as they are upstream, stamped as synced. Returns the
+ * Imports the first `importedCount` directory users as they are upstream (stamped as synced on insert). Returns the
  * object ids of the users the bench will change upstream (every 100/P-th imported user).
  */
 const seed: Seeder<string[]> = async (db, sim) => {
@@ -58,7 +58,7 @@ const seed: Seeder<string[]> = async (db, sim) => {
     limit: importedCount,
     adjust: (user, row) => {
       if (user.position % every === 0) toChange.push(user.id);
-      return { ...row, last_synced_at: new Date() };
+      return row;
     },
   });
   return toChange;

@@ -6,6 +6,7 @@ import * as syncRuns from './004_sync_runs';
 import * as syncStaging from './005_sync_staging';
 import * as directoryDelta from './006_directory_delta';
 import * as syncSchedule from './007_sync_schedule';
+import * as userSyncStamps from './008_user_sync_stamps';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -20,4 +21,5 @@ export const migrations: Migration[] = [
   syncStaging,
   directoryDelta,
   syncSchedule,
+  userSyncStamps,
 ];

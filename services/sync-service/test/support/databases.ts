@@ -5,13 +5,13 @@ import { migrateToLatest } from '../../src/infra/db/migrate';
 
 /**
  * Each test file gets a database of its own: an in-memory embedded one, or, with DATABASE_URL set, a fresh
- * database on that PostgreSQL server, dropped afterwards.
+ * database on that PostgreSQL server, dropped afterwards. Migrated to the latest schema unless asked not to.
  */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase({ migrated = true } = {}): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const database = await openDatabase({ dataDir: 'memory://' });
-    await migrateToLatest(database.knex);
+    if (migrated) await migrateToLatest(database.knex);
     return database;
   }
   const name = `adsync_test_${randomBytes(6).toString('hex')}`;
@@ -20,7 +20,7 @@ export async function openTestDatabase(): Promise<Database> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString(), dataDir: 'unused', poolMax: 10 });
-  await migrateToLatest(database.knex);
+  if (migrated) await migrateToLatest(database.knex);
   return {
     ...database,
     async close() {

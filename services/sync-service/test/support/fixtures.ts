@@ -44,7 +44,6 @@ export async function seedImportedUsers(db: Knex, tenantId: string, users: Impor
     source: 'azure_ad',
     object_id: user.objectId ?? randomUUID(),
     tenant_id: tenantId,
-    last_synced_at: db.fn.now(),
   }));
   for (let start = 0; start < rows.length; start += 1000) {
     await db('users').insert(rows.slice(start, start + 1000));

@@ -273,4 +273,49 @@ describe('a sync run', () => {
       retainRuns: 200,
     });
   });
+
+  it('stamps lastSyncedAt of the users it modified or found unchanged, and no other', async () => {
+    const tenant = bed.sim.tenant();
+    const ids = await bed.importUsers([60, 61, 62].map((index) => ({ index, position: index + 40 })));
+    await insertUser(bed.t.app.db, {
+      username: 'stamp.local',
+      firstName: 'Stamp',
+      lastName: 'Local',
+      email: 'stamp.taken@local.example',
+      contactNumber: null,
+      isActive: true,
+      source: 'local',
+    });
+    const longAgo = new Date('2020-01-01T00:00:00Z');
+    await bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).update({ synced_at: longAgo });
+    tenant.updateUser(tenant.userId(60), { surname: 'Stamped' });
+    tenant.updateUser(tenant.userId(62), { mail: 'stamp.taken@local.example' });
+    const lastSyncedAt = async () => {
+      const listed = await bed.t.http
+        .get('/api/imported-users')
+        .query({ sort: 'lastSyncedAt', order: 'desc', limit: 500 })
+        .set('cookie', admin())
+        .expect(200);
+      const users: Array<{ id: string; lastSyncedAt: string }> = listed.body.items;
+      return {
+        order: users.map((user) => user.id),
+        of: (id: string) => users.find((user) => user.id === id)!.lastSyncedAt,
+      };
+    };
+
+    await syncAndWait(ids, { dryRun: true });
+    expect(ids.map((await lastSyncedAt()).of)).toEqual(ids.map(() => longAgo.toISOString()));
+
+    const run = await syncAndWait(ids);
+
+    expect(run.counts).toMatchObject({ modified: 1, unchanged: 1, duplicated: 1 });
+    const after = await lastSyncedAt();
+    for (const id of [ids[0], ids[1]]) {
+      expect(new Date(after.of(id)).getTime()).toBeGreaterThanOrEqual(new Date(run.startedAt).getTime());
+    }
+    expect(after.of(ids[2])).toBe(longAgo.toISOString());
+    // Newest first: the two users this run stamped lead, the one it did not stamp comes last of all.
+    expect(after.order.slice(0, 2).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(after.order.at(-1)).toBe(ids[2]);
+  });
 });

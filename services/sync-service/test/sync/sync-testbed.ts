@@ -56,7 +56,6 @@ export async function importSeededUsers(
       source: 'azure_ad',
       object_id: record.id,
       tenant_id: tenant.tenantId,
-      last_synced_at: db.fn.now(),
     };
   });
   for (let start = 0; start < rows.length; start += 1000)

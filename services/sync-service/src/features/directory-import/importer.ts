@@ -3,7 +3,7 @@ import type { DirectoryUser } from '../../infra/directory';
 import { mapProfile } from '../settings/attribute-mapping';
 import type { ActiveDirectory } from '../settings/directory-access';
 import { type DuplicateOf, findCollisions } from '../users/duplicates';
-import { type UserProfile, type UserRow, userColumns } from '../users/user';
+import { insertedUserColumns, type UserProfile, type UserRow } from '../users/user';
 
 export type ImportOutcome = 'imported' | 'already_imported' | 'duplicate' | 'not_found' | 'failed';
 
@@ -117,13 +117,12 @@ async function importChunk(
               source: 'azure_ad',
               object_id: objectId,
               tenant_id: tenantId,
-              last_synced_at: trx.fn.now(),
             })),
           )
           // A concurrent request may have taken an email or username since the check: skip, then explain.
           .onConflict()
           .ignore()
-          .returning(userColumns)
+          .returning(insertedUserColumns(trx))
       : [];
     for (const user of inserted) items.push({ objectId: user.object_id!, outcome: 'imported', user });
     const insertedIds = new Set(inserted.map((user) => user.object_id));

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../infra/http/cursor';
-import { containsPattern, type UserRow, userColumns } from '../users/user';
+import { containsPattern, joinedUserColumns, type UserRow } from '../users/user';
 
 export type ImportedUserSort = 'username' | 'firstName' | 'lastName' | 'email' | 'lastSyncedAt';
 
@@ -13,13 +13,20 @@ export interface ImportedUserQuery {
   cursor?: string;
 }
 
-/** Each sort key matches an index on (tenant_id, key, id) limited to imported users. */
-const sortKeys: Record<ImportedUserSort, { expression: string; cast: string }> = {
-  username: { expression: 'lower(username)', cast: 'text' },
-  firstName: { expression: 'lower(first_name)', cast: 'text' },
-  lastName: { expression: 'lower(last_name)', cast: 'text' },
-  email: { expression: 'lower(email)', cast: 'text' },
-  lastSyncedAt: { expression: 'last_synced_at', cast: 'timestamptz' },
+/**
+ * Each name sort matches an index on (tenant_id, key, id) limited to imported users; the sync time one the
+ * index on (synced_at, user_id) of the stamps (migration 008), whose user_id is the user's id.
+ */
+const sortKeys: Record<ImportedUserSort, { expression: string; id: string; cast: string }> = {
+  username: { expression: 'lower(users.username)', id: 'users.id', cast: 'text' },
+  firstName: { expression: 'lower(users.first_name)', id: 'users.id', cast: 'text' },
+  lastName: { expression: 'lower(users.last_name)', id: 'users.id', cast: 'text' },
+  email: { expression: 'lower(users.email)', id: 'users.id', cast: 'text' },
+  lastSyncedAt: {
+    expression: 'user_sync_stamps.synced_at',
+    id: 'user_sync_stamps.user_id',
+    cast: 'timestamptz',
+  },
 };
 
 /** Counting stops here: past it a search reports "10,000+" rather than scanning every match. */
@@ -79,22 +86,23 @@ export async function countImportedUsers(db: Queryable, search?: string) {
  * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
  */
 export async function listImportedUsers(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery) {
-  const { expression, cast } = sortKeys[query.sort];
+  const { expression, id, cast } = sortKeys[query.sort];
   const cursor = checkedCursor(query);
   const backwards = cursor?.[0] === 'prev';
   const ascending = (query.order === 'asc') !== backwards;
   const direction = ascending ? 'asc' : 'desc';
   const rows: Array<UserRow & { sort_key: string }> = await importedUsersMatching(db, tenantId, query.search)
-    .select([...userColumns, db.raw(`(${expression})::text as sort_key`)])
+    .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
+    .select([...joinedUserColumns, db.raw(`(${expression})::text as sort_key`)])
     .modify((builder) => {
       if (cursor) {
-        builder.whereRaw(`(${expression}, id) ${ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
+        builder.whereRaw(`(${expression}, ${id}) ${ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
           cursor[2],
           cursor[3],
         ]);
       }
     })
-    .orderByRaw(`${expression} ${direction}, id ${direction}`)
+    .orderByRaw(`${expression} ${direction}, ${id} ${direction}`)
     .limit(query.limit + 1);
   const hasMore = rows.length > query.limit;
   const page = rows.slice(0, query.limit);

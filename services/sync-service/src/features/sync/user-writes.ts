@@ -19,7 +19,7 @@ export async function lockImportedUsers(
   // By primary key alone: with the tenant in the condition, a planner without fresh statistics (right
   // after a bulk import) may walk every user of the tenant to find these few thousand.
   const rows: SyncableUserRow[] = await db('users')
-    .select([...userColumns, 'deactivated_by_sync'])
+    .select([...userColumns(db), 'deactivated_by_sync'])
     .whereRaw('id = any(?::uuid[])', [userIds])
     .orderBy('id')
     .forUpdate();
@@ -83,23 +83,27 @@ export async function writeProfiles(
   await db.raw(
     `update users as u set
        username = v.username, first_name = v.first_name, last_name = v.last_name,
-       email = v.email, contact_number = v.contact_number,
-       last_synced_at = now(), updated_at = now()
+       email = v.email, contact_number = v.contact_number, updated_at = now()
      from ${target}
      where u.id = v.id`,
     [values],
   );
+  await markSynced(
+    db,
+    updates.map((update) => update.userId),
+  );
 }
 
 /**
- * Users read and found equal to Azure AD were synchronized too. Stamping them is most of a chunk's write
- * cost (every row of the chunk is rewritten, with all its indexes), and it changes no profile field, so the
- * run does it beside the chunk's transaction, overlapping the next chunk; a process killed in between
- * leaves an older lastSyncedAt on some unchanged users, nothing else.
+ * Stamps users as synchronized now (migration 008). Users found equal to Azure AD are stamped beside the
+ * chunk's transaction, overlapping the next chunk: the stamp changes no profile field, and a process killed
+ * in between leaves an older lastSyncedAt on some unchanged users, nothing else.
  */
 export async function markSynced(db: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  await db('users').whereRaw('id = any(?::uuid[])', [userIds]).update({ last_synced_at: db.fn.now() });
+  await db('user_sync_stamps')
+    .whereRaw('user_id = any(?::uuid[])', [userIds])
+    .update({ synced_at: db.fn.now() });
 }
 
 export async function deleteUsers(db: Queryable, userIds: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isUuid } from '../../infra/http/cursor';
-import { containsPattern, type UserProfile, type UserRow, userColumns } from './user';
+import { containsPattern, insertedUserColumns, type UserProfile, type UserRow, userColumns } from './user';
 
 export interface UserListQuery {
   source?: 'local' | 'azure_ad';
@@ -13,7 +13,7 @@ export interface UserListQuery {
 export async function listUsers(db: Queryable, query: UserListQuery) {
   const after = decodeCursor(query.cursor, 2, ([key, id]) => typeof key === 'string' && isUuid(id));
   const rows: UserRow[] = await db('users')
-    .select(userColumns)
+    .select(userColumns(db))
     .modify((builder) => {
       if (query.source) builder.where('source', query.source);
       if (query.search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(query.search)]);
@@ -31,7 +31,7 @@ export async function listUsers(db: Queryable, query: UserListQuery) {
 }
 
 export function findUser(db: Queryable, id: string): Promise<UserRow | undefined> {
-  return db('users').where({ id }).first(userColumns);
+  return db('users').where({ id }).first(userColumns(db));
 }
 
 export async function insertUser(
@@ -49,9 +49,8 @@ export async function insertUser(
       source: user.source,
       object_id: user.objectId ?? null,
       tenant_id: user.tenantId ?? null,
-      last_synced_at: user.source === 'azure_ad' ? db.fn.now() : null,
     })
-    .returning(userColumns);
+    .returning(insertedUserColumns(db));
   return row;
 }
 
@@ -63,7 +62,7 @@ export async function updateUser(
   const [row] = await db('users')
     .where({ id })
     .update({ ...columns, updated_at: db.fn.now() })
-    .returning(userColumns);
+    .returning(userColumns(db));
   return row;
 }
 

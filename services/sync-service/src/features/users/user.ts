@@ -1,3 +1,5 @@
+import type { Queryable } from '../../infra/db/queryable';
+
 /** A user of the reporting server as stored. */
 export interface UserRow {
   id: string;
@@ -15,7 +17,8 @@ export interface UserRow {
   updated_at: Date;
 }
 
-export const userColumns = [
+/** The columns of the `users` table. */
+const tableColumns = [
   'id',
   'username',
   'first_name',
@@ -26,10 +29,31 @@ export const userColumns = [
   'source',
   'object_id',
   'tenant_id',
-  'last_synced_at',
   'created_at',
   'updated_at',
 ] as const;
+
+/** A user as read from `users`: its columns, and when it was last synchronized (migration 008). */
+export function userColumns(db: Queryable) {
+  return [
+    ...tableColumns,
+    db.raw('(select synced_at from user_sync_stamps where user_id = users.id) as last_synced_at'),
+  ];
+}
+
+/** A user as read with its stamp joined (`join user_sync_stamps`): what a listing sorted by it needs. */
+export const joinedUserColumns = [
+  ...tableColumns.map((column) => `users.${column}`),
+  'user_sync_stamps.synced_at as last_synced_at',
+];
+
+/**
+ * A user as returned by the insert that created it: an imported user is stamped by the insert itself
+ * (a trigger running at the end of the statement, so after RETURNING), at the transaction's time.
+ */
+export function insertedUserColumns(db: Queryable) {
+  return [...tableColumns, db.raw("case when source = 'azure_ad' then now() end as last_synced_at")];
+}
 
 /** The synchronized profile fields, in the domain's words. */
 export interface UserProfile {

@@ -1,0 +1,80 @@
+import { migrations } from '../migrations';
+import type { Database } from '../src/infra/db/database';
+import { migrateToLatest, migratorConfigFor, rollbackAll } from '../src/infra/db/migrate';
+import { openTestDatabase } from './support/databases';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase({ migrated: false });
+});
+afterAll(() => database.close());
+
+const upTo = (name: string) =>
+  migratorConfigFor(migrations.slice(0, migrations.findIndex((migration) => migration.name === name) + 1));
+
+describe('migrations', () => {
+  it("move each imported user's lastSyncedAt into user_sync_stamps, where every later import gets one", async () => {
+    const db = database.knex;
+    await db.migrate.latest(upTo('007_sync_schedule'));
+    const syncedAt = new Date('2025-03-04T05:06:07Z');
+    const [imported, neverSynced] = await db('users')
+      .insert([
+        {
+          username: 'a',
+          email: 'a@x',
+          source: 'azure_ad',
+          object_id: 'o1',
+          tenant_id: 't',
+          last_synced_at: syncedAt,
+        },
+        {
+          username: 'b',
+          email: 'b@x',
+          source: 'azure_ad',
+          object_id: 'o2',
+          tenant_id: 't',
+          last_synced_at: null,
+        },
+        { username: 'c', email: 'c@x', source: 'local' },
+      ])
+      .returning(['id', 'created_at']);
+
+    expect(await migrateToLatest(db)).toContain('008_user_sync_stamps');
+
+    const stamps = await db('user_sync_stamps').orderBy('synced_at');
+    expect(stamps).toEqual(
+      expect.arrayContaining([
+        { user_id: imported.id, synced_at: syncedAt },
+        { user_id: neverSynced.id, synced_at: neverSynced.created_at },
+      ]),
+    );
+    expect(stamps).toHaveLength(2); // the local user has none
+    const [added] = await db('users')
+      .insert({ username: 'd', email: 'd@x', source: 'azure_ad', object_id: 'o4', tenant_id: 't' })
+      .returning('id');
+    expect(await db('user_sync_stamps').where({ user_id: added.id }).first()).toBeDefined();
+    await db('users').where({ id: imported.id }).delete();
+    expect(await db('user_sync_stamps').where({ user_id: imported.id }).first()).toBeUndefined();
+  });
+
+  it('bring the stamps back to the users table when 008 is rolled back', async () => {
+    const db = database.knex;
+    const syncedAt = new Date('2024-01-02T03:04:05Z');
+    const [user] = await db('users')
+      .insert({ username: 'e', email: 'e@x', source: 'azure_ad', object_id: 'o5', tenant_id: 't' })
+      .returning('id');
+    await db('user_sync_stamps').where({ user_id: user.id }).update({ synced_at: syncedAt });
+
+    await db.migrate.down(migratorConfigFor(migrations));
+
+    expect(await db('users').where({ id: user.id }).first()).toMatchObject({ last_synced_at: syncedAt });
+    expect(await db.schema.hasTable('user_sync_stamps')).toBe(false);
+  });
+
+  it('roll back whole and apply again', async () => {
+    const db = database.knex;
+    await migrateToLatest(db);
+    expect(await rollbackAll(db)).toHaveLength(migrations.length);
+    expect(await migrateToLatest(db)).toEqual(migrations.map((migration) => migration.name));
+  });
+});
