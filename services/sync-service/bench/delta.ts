@@ -47,8 +47,8 @@ const { latencyMs, throttle } = graphLimitsOf(values);
 const changedPercent = Number(values.changed);
 
 /**
- * Imports the first `importedCount` directory users as they are upstream (stamped as synced on insert). Returns the
- * object ids of the users the bench will change upstream (every 100/P-th imported user).
+ * Imports the first `importedCount` directory users as they are upstream (stamped as synced on insert).
+ * Returns the object ids of the users the bench will change upstream (every 100/P-th imported user).
  */
 const seed: Seeder<string[]> = async (db, sim) => {
   process.stdout.write(`seeding ${importedCount} imported users...\n`);

@@ -14,8 +14,8 @@ export interface ImportedUserQuery {
 }
 
 /**
- * Each name sort matches an index on (tenant_id, key, id) limited to imported users; the sync time one the
- * index on (synced_at, user_id) of the stamps (migration 008), whose user_id is the user's id.
+ * Each sort by a name matches an index on (tenant_id, key, id) of imported users; the sort by sync time
+ * matches the index on (synced_at, user_id) of user_sync_stamps (migration 008).
  */
 const sortKeys: Record<ImportedUserSort, { expression: string; id: string; cast: string }> = {
   username: { expression: 'lower(users.username)', id: 'users.id', cast: 'text' },
