@@ -65,6 +65,33 @@ describe('Graph /users/delta', () => {
     expect(response.headers.get('location')).toMatch(/\/v1\.0\/users\/delta$/);
   });
 
+  it('serves no more per page than the tenant allows, whatever the preference', async () => {
+    sim.tenant().configure({ maxDeltaPageSize: 7 });
+    const first = await graph(sim, token, '/users/delta?$select=id', {
+      headers: { Prefer: 'odata.maxpagesize=50' },
+    });
+    expect(first.body.value).toHaveLength(7);
+    expect((await drain('/users/delta?$select=id')).items).toHaveLength(120);
+  });
+
+  it('serves a user changed after its page again later in the same round (a replay)', async () => {
+    const { deltaLink } = await drain('/users/delta?$select=id,surname');
+    sim.tenant().configure({ maxDeltaPageSize: 2 });
+    const ids = [0, 1, 2, 3].map((index) => sim.tenant().userId(index));
+    for (const id of ids) sim.tenant().updateUser(id, { surname: 'First' });
+    const first = await graph(sim, token, deltaLink);
+    expect(first.body.value.map((user: { id: string }) => user.id)).toEqual(ids.slice(0, 2));
+    sim.tenant().updateUser(ids[0], { surname: 'Second' });
+
+    const rest = await drain(first.body['@odata.nextLink']);
+
+    expect(rest.items).toEqual([
+      { id: ids[2], surname: 'First' },
+      { id: ids[3], surname: 'First' },
+      { id: ids[0], surname: 'Second' },
+    ]);
+  });
+
   it('refuses $top', async () => {
     expect((await graph(sim, token, '/users/delta?$top=5')).status).toBe(400);
   });

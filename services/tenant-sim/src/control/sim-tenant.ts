@@ -22,6 +22,11 @@ export interface TenantOptions {
   emptyPageRate?: number;
   /** Delta tokens older than this answer 410 (default 7 days). */
   deltaTokenLifetimeSeconds?: number;
+  /**
+   * At most this many users per delta page, whatever `odata.maxpagesize` asks (default 999): Graph treats
+   * the preference as an upper bound and may serve less.
+   */
+  maxDeltaPageSize?: number;
 }
 
 interface IssuedToken {
@@ -41,6 +46,7 @@ export class SimTenant {
   tokenLifetimeSeconds: number;
   emptyPageRate: number;
   deltaTokenLifetimeSeconds: number;
+  maxDeltaPageSize: number;
   /** Delta tokens issued before this instant are expired (moved by expireDeltaTokens). */
   deltaTokensValidAfter = 0;
   private readonly initial: TenantOptions;
@@ -61,6 +67,7 @@ export class SimTenant {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599;
     this.emptyPageRate = options.emptyPageRate ?? 0;
     this.deltaTokenLifetimeSeconds = options.deltaTokenLifetimeSeconds ?? 7 * 24 * 3600;
+    this.maxDeltaPageSize = options.maxDeltaPageSize ?? 999;
   }
 
   /** Back to the seeded state and the options it was started with. */
@@ -70,6 +77,7 @@ export class SimTenant {
     this.consented = this.initial.consented ?? true;
     this.tokenLifetimeSeconds = this.initial.tokenLifetimeSeconds ?? 3599;
     this.emptyPageRate = this.initial.emptyPageRate ?? 0;
+    this.maxDeltaPageSize = this.initial.maxDeltaPageSize ?? 999;
     this.bucket.setLimit(this.initial.throttleLimit ?? limitForTenantSize(this.initial.userCount));
     this.deltaTokensValidAfter = 0;
   }

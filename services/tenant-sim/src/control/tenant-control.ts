@@ -9,6 +9,7 @@ export interface TenantSettings {
   emptyPageRate?: number;
   throttleLimit?: number;
   deltaTokenLifetimeSeconds?: number;
+  maxDeltaPageSize?: number;
 }
 
 /** Test-side control of one simulated tenant; the admin API maps onto these same operations. */
@@ -86,6 +87,7 @@ export class TenantControl {
     if (settings.deltaTokenLifetimeSeconds !== undefined) {
       this.tenant.deltaTokenLifetimeSeconds = settings.deltaTokenLifetimeSeconds;
     }
+    if (settings.maxDeltaPageSize !== undefined) this.tenant.maxDeltaPageSize = settings.maxDeltaPageSize;
   }
 
   /**

@@ -32,7 +32,7 @@ export function usersDelta(call: GraphCall, query: UserQuery): GraphAnswer {
   const { directory } = call.tenant;
   const deltaToken = call.params.get('$deltatoken');
   const skipToken = call.params.get('$skiptoken');
-  const pageSize = preferredPageSize(call.headers.prefer);
+  const pageSize = Math.min(preferredPageSize(call.headers.prefer), call.tenant.maxDeltaPageSize);
 
   if (deltaToken === 'latest') {
     const scope = scopeOf(query);
