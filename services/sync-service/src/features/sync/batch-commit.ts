@@ -33,8 +33,11 @@ export interface RunScope {
  * `read`: users as read from Azure AD in the main pass; collisions with another imported user of the tenant
  * are deferred, because that user may still be moved off the key later in the run.
  * `retry`: the deferred collisions, judged together once everything else is written; final.
+ * `replay`: users a delta round serves again, changed since they were judged earlier in the round. Judged
+ * like `read`, the newer state replacing a collision still deferred; a replay found unchanged was counted
+ * when first judged, unless that judgment was a deferred collision.
  */
-export type BatchPhase = 'read' | 'retry';
+export type BatchPhase = 'read' | 'retry' | 'replay';
 
 /**
  * A concurrent writer (an import, a local user created) can take an email or username between the check
@@ -82,6 +85,11 @@ export function commitBatch(
   return withCollisionRetry(() =>
     db.transaction(async (trx) => {
       const rows = await lockImportedUsers(trx, scope.tenantId, [...upstreamByUserId.keys()]);
+      const deferredBefore = new Set(
+        phase === 'replay'
+          ? await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()])
+          : [],
+      );
       const batch = rows.map((row) => ({
         user: { id: row.id, profile: profileOf(row), deactivatedBySync: deactivatedBySync(row) },
         upstream: upstreamByUserId.get(row.id) as Upstream,
@@ -97,6 +105,7 @@ export function commitBatch(
       const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
       const unchanged: string[] = [];
       const reactivated: string[] = [];
+      let countedBefore = 0;
       const applied = !scope.dryRun;
       decisions.forEach((decision, index) => {
         const row = rows[index];
@@ -114,7 +123,7 @@ export function commitBatch(
             deletions.push({ userId: row.id, target: null });
             return;
           case 'duplicated':
-            if (phase === 'read' && decision.holderMayMove) {
+            if (phase !== 'retry' && decision.holderMayMove) {
               collisions.push({ userId: row.id, target: decision.target });
               return;
             }
@@ -132,6 +141,10 @@ export function commitBatch(
             break;
           case 'unchanged':
             unchanged.push(row.id);
+            if (phase === 'replay' && !deferredBefore.has(row.id)) {
+              countedBefore += 1;
+              return;
+            }
             if (scope.keepUnchangedItems) items.push({ ...item(), outcome: 'unchanged' });
             break;
           case 'failed':
@@ -150,7 +163,7 @@ export function commitBatch(
       await stagePending(trx, scope.runId, 'collision', collisions);
       if (phase === 'retry')
         await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()]);
-      const decided = decisions.length - deletions.length - collisions.length;
+      const decided = decisions.length - deletions.length - collisions.length - countedBefore;
       return { run: await addOutcomes(trx, scope.runId, counts, decided), unchanged };
     }),
   );

@@ -100,18 +100,20 @@ async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
 
   for (const objectIds of chunksOf([...present.keys()], chunkSize)) {
     const imported = await importedByObjectIds(db, tenantId, objectIds);
-    const fresh = await markDecided(
+    const { fresh, replayed } = await markDecided(
       db,
       run.id,
       imported.map((user) => user.id),
     );
     const upstream = new Map<string, Upstream>();
+    const replays = new Map<string, Upstream>();
     for (const user of imported) {
-      if (!fresh.has(user.id)) continue;
+      const judged = fresh.has(user.id) ? upstream : replayed.has(user.id) ? replays : null;
       const found = present.get(user.objectId.toLowerCase());
-      upstream.set(user.id, upstreamOf(found && { kind: 'found', user: found }, directory));
+      judged?.set(user.id, upstreamOf(found && { kind: 'found', user: found }, directory));
     }
     if (upstream.size > 0) await commitRead(context, upstream);
+    if (replays.size > 0) await commitRead(context, replays, 'replay');
   }
   for (const objectIds of chunksOf([...removedIds], chunkSize)) {
     const imported = await importedByObjectIds(db, tenantId, objectIds);

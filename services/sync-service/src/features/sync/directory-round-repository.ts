@@ -19,19 +19,36 @@ export async function importedByObjectIds(
 }
 
 /**
- * Marks users as read and judged in this round; returns those not met before. A replay (the same user again,
- * later in the round) is skipped: the round's deltaLink reports a change made during the round again.
+ * Marks users as read and judged in this round. Returns those not met before (`fresh`), and those judged
+ * earlier in the round (`replayed`): Graph serves a user again when it changed while the round's pages were
+ * followed, and the round's deltaLink will not report that change again, so the replay must be judged too.
+ * Users announced as removed earlier in the round are in neither: their confirmation by id reads the truth.
  */
-export async function markDecided(db: Queryable, runId: string, userIds: string[]): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
+export async function markDecided(
+  db: Queryable,
+  runId: string,
+  userIds: string[],
+): Promise<{ fresh: Set<string>; replayed: Set<string> }> {
+  if (userIds.length === 0) return { fresh: new Set(), replayed: new Set() };
+  // The select sees the table as it was before the insert: a row it finds was marked by an earlier page.
   const result = await db.raw(
-    `insert into ${roundUsers} (run_id, user_id, state)
-     select ?, user_id, 'decided' from unnest(?::uuid[]) as marked(user_id)
-     on conflict (run_id, user_id) do nothing
-     returning user_id`,
-    [runId, userIds],
+    `with marked as (
+       insert into ${roundUsers} (run_id, user_id, state)
+       select ?, user_id, 'decided' from unnest(?::uuid[]) as wanted(user_id)
+       on conflict (run_id, user_id) do nothing
+       returning user_id
+     )
+     select user_id, true as fresh from marked
+     union all
+     select user_id, false from ${roundUsers}
+     where run_id = ? and user_id = any(?::uuid[]) and state = 'decided'`,
+    [runId, userIds, runId, userIds],
   );
-  return new Set((result.rows as Array<{ user_id: string }>).map((row) => row.user_id));
+  const rows = result.rows as Array<{ user_id: string; fresh: boolean }>;
+  return {
+    fresh: new Set(rows.filter((row) => row.fresh).map((row) => row.user_id)),
+    replayed: new Set(rows.filter((row) => !row.fresh).map((row) => row.user_id)),
+  };
 }
 
 /**

@@ -147,12 +147,14 @@ export async function resolvePending(
   runId: string,
   reason: PendingReason,
   userIds: string[],
-): Promise<void> {
-  if (userIds.length === 0) return;
-  await db('sync_run_pending')
+): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const resolved: Array<{ user_id: string }> = await db('sync_run_pending')
     .where({ run_id: runId, reason })
     .whereRaw('user_id = any(?::uuid[])', [userIds])
-    .delete();
+    .delete()
+    .returning('user_id');
+  return resolved.map((row) => row.user_id);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { type DirectoryFailure, isAccessFailure, type UserLookup } from '../../infra/directory';
 import { mapProfile } from '../settings/attribute-mapping';
 import type { ActiveDirectory } from '../settings/directory-access';
-import { commitBatch, type RunScope } from './batch-commit';
+import { type BatchPhase, commitBatch, type RunScope } from './batch-commit';
 import type { Upstream } from './outcomes';
 import type { SyncPolicy } from './policy';
 import type { StoredSelection, SyncRunRow } from './run-repository';
@@ -66,8 +66,12 @@ export function upstreamOf(lookup: UserLookup | undefined, directory: ActiveDire
 }
 
 /** Commits one batch of upstream answers and reports it: the step every reading phase ends with. */
-export async function commitRead(context: RunContext, upstream: Map<string, Upstream>): Promise<void> {
-  const committed = await commitBatch(context.execution.db, context.scope, upstream, 'read');
+export async function commitRead(
+  context: RunContext,
+  upstream: Map<string, Upstream>,
+  phase: Extract<BatchPhase, 'read' | 'replay'> = 'read',
+): Promise<void> {
+  const committed = await commitBatch(context.execution.db, context.scope, upstream, phase);
   context.progress(committed.run);
   await context.stampSynced(committed.unchanged);
 }

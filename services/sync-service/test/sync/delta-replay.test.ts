@@ -1,0 +1,143 @@
+import { deltaClient } from './delta-client';
+import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
+
+/**
+ * Graph may serve a user twice in one delta round: once as it was, again after it changed while the round's
+ * pages were being followed. The round's deltaLink does not report that change again, so the round applies
+ * the replay too; and a user removed after it was judged is still deleted.
+ */
+let bed: SyncTestbed;
+let ids: string[];
+const client = deltaClient(() => bed);
+const upstreamId = (index: number) => bed.sim.tenant().userId(index);
+
+beforeAll(async () => {
+  bed = await startSyncTestbed();
+  ids = await bed.importUsers(Array.from({ length: 12 }, (_, index) => ({ index, position: index + 1 })));
+  expect(await client.syncWholeDirectory()).toMatchObject({ status: 'succeeded' });
+});
+afterAll(() => bed.close());
+afterEach(() => bed.sim.clearFaults());
+
+async function eventually(condition: () => boolean, what: string) {
+  for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 5))) {
+    if (Date.now() - started > 10_000) throw new Error(`Timed out waiting for ${what}`);
+  }
+}
+
+/**
+ * Starts a whole-directory run whose second delta page is throttled once (Retry-After 1 s), and returns once
+ * the first page has been served: changes made now land between the round's first and second page.
+ */
+async function startRoundPausedAfterFirstPage(): Promise<string> {
+  bed.sim.addFault({
+    route: 'users.delta',
+    kind: 'throttle',
+    retryAfterSeconds: 1,
+    match: 'skiptoken',
+    times: 1,
+  });
+  const faultsBefore = bed.sim.stats().faultsInjected;
+  const accepted = await bed.t.http
+    .post('/api/sync')
+    .set('cookie', bed.t.adminCookie)
+    .send({ selection: { wholeDirectory: {} } })
+    .expect(202);
+  await eventually(() => bed.sim.stats().faultsInjected > faultsBefore, 'the throttled second page');
+  return accepted.body.id;
+}
+
+async function endOf(runId: string) {
+  for (;;) {
+    const response = await bed.t.http.get(`/api/sync/runs/${runId}`).set('cookie', bed.t.adminCookie);
+    if (!['queued', 'running'].includes(response.body.status)) return response.body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a delta round in which Graph replays users', () => {
+  it('applies the newer state a replay carries, and deletes a user removed after it was judged', async () => {
+    const tenant = bed.sim.tenant();
+    tenant.configure({ maxDeltaPageSize: 5 });
+    for (let index = 0; index < 12; index += 1)
+      tenant.updateUser(upstreamId(index), { surname: `First ${index}` });
+    const runId = await startRoundPausedAfterFirstPage();
+    tenant.updateUser(upstreamId(0), { surname: 'Second' });
+    tenant.softDeleteUser(upstreamId(1));
+    // Served again as it was (as Graph does when a property the service does not read changed): no news.
+    tenant.updateUser(upstreamId(2), { surname: 'First 2' });
+
+    const run = await endOf(runId);
+
+    const items = await client.items(run.id);
+    // Twelve users read and modified, one of them again from its replay, one deleted afterwards; the
+    // replay that brought nothing new is not counted again.
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      counts: { modified: 13, deleted: 1, unchanged: 0, failed: 0 },
+      progress: { processed: 14, total: 14 },
+    });
+    expect(items).toHaveLength(14);
+    expect(items.filter((item) => item.userId === ids[0])).toEqual([
+      expect.objectContaining({
+        outcome: 'modified',
+        changes: [expect.objectContaining({ field: 'lastName', after: 'First 0' })],
+      }),
+      expect.objectContaining({
+        outcome: 'modified',
+        changes: [{ field: 'lastName', before: 'First 0', after: 'Second' }],
+      }),
+    ]);
+    expect(await bed.t.app.db('users').where({ id: ids[0] }).first()).toMatchObject({ last_name: 'Second' });
+    // Modified when its page was read, deleted when the replay announced its removal: both happened.
+    expect(items.filter((item) => item.userId === ids[1])).toEqual([
+      expect.objectContaining({ outcome: 'modified', applied: true }),
+      expect.objectContaining({ outcome: 'deleted', action: 'deleted', applied: true }),
+    ]);
+    expect(await bed.t.app.db('users').where({ id: ids[1] }).first()).toBeUndefined();
+
+    // Nothing was left for the next round.
+    const next = await client.syncWholeDirectory();
+    expect(next).toMatchObject({ status: 'succeeded', counts: { modified: 0, deleted: 0 } });
+  });
+
+  it('judges a deferred collision on the newest state a replay carries', async () => {
+    const tenant = bed.sim.tenant();
+    const emailOf = async (index: number) =>
+      (await bed.t.app.db('users').where({ id: ids[index] }).first()).email as string;
+    const [heldBy4, heldBy11] = [await emailOf(4), await emailOf(11)];
+    // Users 3 and 10 ask for emails other imported users hold: both deferred until the round is read.
+    tenant.updateUser(upstreamId(3), { mail: heldBy4 });
+    tenant.updateUser(upstreamId(10), { mail: heldBy11 });
+    for (const index of [5, 6, 7, 8, 9]) tenant.updateUser(upstreamId(index), { surname: `Third ${index}` });
+    const runId = await startRoundPausedAfterFirstPage();
+    tenant.updateUser(upstreamId(3), { surname: 'Replayed' });
+    tenant.updateUser(upstreamId(10), { mail: 'ten.unique@contoso.example' });
+
+    const run = await endOf(runId);
+
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      counts: { modified: 6, duplicated: 1, deleted: 0, failed: 0 },
+      progress: { processed: 7, total: 7 },
+    });
+    const items = await client.items(run.id);
+    expect(items).toHaveLength(7);
+    // Still colliding after its replay: one `duplicated`, judged on the replay's state, and nothing applied.
+    expect(items.filter((item) => item.userId === ids[3])).toEqual([
+      expect.objectContaining({
+        outcome: 'duplicated',
+        changes: expect.arrayContaining([expect.objectContaining({ field: 'lastName', after: 'Replayed' })]),
+      }),
+    ]);
+    expect(await emailOf(3)).not.toBe(heldBy4);
+    // No longer colliding after its replay: modified once, and the deferred, older state never applied.
+    expect(items.filter((item) => item.userId === ids[10])).toEqual([
+      expect.objectContaining({
+        outcome: 'modified',
+        changes: [expect.objectContaining({ field: 'email', after: 'ten.unique@contoso.example' })],
+      }),
+    ]);
+    expect([await emailOf(10), await emailOf(11)]).toEqual(['ten.unique@contoso.example', heldBy11]);
+  });
+});
