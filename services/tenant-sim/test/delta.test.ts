@@ -92,6 +92,26 @@ describe('Graph /users/delta', () => {
     ]);
   });
 
+  it('serves updates as the id and the selected properties that changed, when the tenant says so', async () => {
+    const { deltaLink } = await drain('/users/delta?$select=id,surname,mail,mobilePhone');
+    sim.tenant().configure({ partialDeltaUpdates: true });
+    const [once, twice] = [0, 1].map((index) => sim.tenant().userId(index));
+    sim.tenant().updateUser(once, { surname: 'Once', jobTitle: 'Not selected' });
+    sim.tenant().updateUser(twice, { surname: 'Twice' });
+    sim.tenant().updateUser(twice, { mobilePhone: null });
+    const created = sim
+      .tenant()
+      .createUser({ userPrincipalName: 'partial.new@fabrikam.example', surname: 'New' });
+
+    const changes = await drain(deltaLink);
+
+    expect(changes.items).toEqual([
+      { id: once, surname: 'Once' },
+      { id: twice, surname: 'Twice', mobilePhone: null },
+      { id: created.id, surname: 'New', mail: null, mobilePhone: null },
+    ]);
+  });
+
   it('refuses $top', async () => {
     expect((await graph(sim, token, '/users/delta?$top=5')).status).toBe(400);
   });

@@ -27,6 +27,11 @@ export interface TenantOptions {
    * the preference as an upper bound and may serve less.
    */
   maxDeltaPageSize?: number;
+  /**
+   * Delta entries of updated users carry the id and only the selected properties that changed, as Graph may
+   * ("at least the properties that have been updated"); default false: every selected property.
+   */
+  partialDeltaUpdates?: boolean;
 }
 
 interface IssuedToken {
@@ -47,6 +52,7 @@ export class SimTenant {
   emptyPageRate: number;
   deltaTokenLifetimeSeconds: number;
   maxDeltaPageSize: number;
+  partialDeltaUpdates: boolean;
   /** Delta tokens issued before this instant are expired (moved by expireDeltaTokens). */
   deltaTokensValidAfter = 0;
   private readonly initial: TenantOptions;
@@ -68,6 +74,7 @@ export class SimTenant {
     this.emptyPageRate = options.emptyPageRate ?? 0;
     this.deltaTokenLifetimeSeconds = options.deltaTokenLifetimeSeconds ?? 7 * 24 * 3600;
     this.maxDeltaPageSize = options.maxDeltaPageSize ?? 999;
+    this.partialDeltaUpdates = options.partialDeltaUpdates ?? false;
   }
 
   /** Back to the seeded state and the options it was started with. */
@@ -78,6 +85,7 @@ export class SimTenant {
     this.tokenLifetimeSeconds = this.initial.tokenLifetimeSeconds ?? 3599;
     this.emptyPageRate = this.initial.emptyPageRate ?? 0;
     this.maxDeltaPageSize = this.initial.maxDeltaPageSize ?? 999;
+    this.partialDeltaUpdates = this.initial.partialDeltaUpdates ?? false;
     this.bucket.setLimit(this.initial.throttleLimit ?? limitForTenantSize(this.initial.userCount));
     this.deltaTokensValidAfter = 0;
   }

@@ -10,6 +10,7 @@ export interface TenantSettings {
   throttleLimit?: number;
   deltaTokenLifetimeSeconds?: number;
   maxDeltaPageSize?: number;
+  partialDeltaUpdates?: boolean;
 }
 
 /** Test-side control of one simulated tenant; the admin API maps onto these same operations. */
@@ -88,6 +89,9 @@ export class TenantControl {
       this.tenant.deltaTokenLifetimeSeconds = settings.deltaTokenLifetimeSeconds;
     }
     if (settings.maxDeltaPageSize !== undefined) this.tenant.maxDeltaPageSize = settings.maxDeltaPageSize;
+    if (settings.partialDeltaUpdates !== undefined) {
+      this.tenant.partialDeltaUpdates = settings.partialDeltaUpdates;
+    }
   }
 
   /**

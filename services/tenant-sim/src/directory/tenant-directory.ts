@@ -38,7 +38,8 @@ export class TenantDirectory {
   private readonly created = new Map<string, UserRecord>();
   private createdOrder: string[] = [];
   private readonly deletions = new Map<string, Deletion>();
-  private changeLog: { seq: number; id: string }[] = [];
+  /** `properties`: what an update changed; absent for creations, deletions and restores. */
+  private changeLog: { seq: number; id: string; properties?: string[] }[] = [];
   private seq = 0;
 
   constructor(
@@ -131,7 +132,7 @@ export class TenantDirectory {
     } else {
       this.overrides.set(key, { ...this.overrides.get(key), ...changes });
     }
-    this.logChange(key);
+    this.logChange(key, Object.keys(changes));
     return this.requireState(key, 'live').user;
   }
 
@@ -156,15 +157,25 @@ export class TenantDirectory {
     return this.requireState(found.user.id, 'live').user;
   }
 
-  /** Users changed after `sinceSeq`, each once with its latest change, oldest change first. */
-  changedSince(sinceSeq: number): { id: string; seq: number }[] {
-    const latest = new Map<string, number>();
+  /**
+   * Users changed after `sinceSeq`, each once with its latest change, oldest change first. `properties`:
+   * every property updates changed since then, or absent when the user was also created, deleted or restored.
+   */
+  changedSince(sinceSeq: number): { id: string; seq: number; properties?: string[] }[] {
+    const latest = new Map<string, { seq: number; properties?: Set<string> }>();
     for (const change of this.changeLog) {
       if (change.seq <= sinceSeq) continue;
+      const before = latest.get(change.id);
+      const properties =
+        change.properties && (!before || before.properties)
+          ? new Set([...(before?.properties ?? []), ...change.properties])
+          : undefined;
       latest.delete(change.id);
-      latest.set(change.id, change.seq);
+      latest.set(change.id, { seq: change.seq, properties });
     }
-    return [...latest].map(([id, seq]) => ({ id, seq }));
+    return [...latest].map(([id, { seq, properties }]) =>
+      properties ? { id, seq, properties: [...properties] } : { id, seq },
+    );
   }
 
   reset(): void {
@@ -196,8 +207,8 @@ export class TenantDirectory {
     return found;
   }
 
-  private logChange(id: string): void {
+  private logChange(id: string, properties?: string[]): void {
     this.seq += 1;
-    this.changeLog.push({ seq: this.seq, id });
+    this.changeLog.push(properties ? { seq: this.seq, id, properties } : { seq: this.seq, id });
   }
 }

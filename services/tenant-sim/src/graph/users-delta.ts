@@ -94,9 +94,13 @@ function changesPage(call: GraphCall, state: Extract<DeltaState, { k: 'c' }>, pa
   if (!state.e && Math.random() < call.tenant.emptyPageRate) return page(call, [], { ...state, e: 1 });
   const wanted = state.ids ? new Set(state.ids) : undefined;
   const changes = directory.changedSince(state.c).filter((change) => !wanted || wanted.has(change.id));
-  const value = changes.slice(0, pageSize).map(({ id }) => {
+  const value = changes.slice(0, pageSize).map(({ id, properties }) => {
     const stored = directory.find(id);
-    if (stored?.state === 'live') return project(stored.user, state.sel);
+    if (stored?.state === 'live') {
+      if (!call.tenant.partialDeltaUpdates || !properties) return project(stored.user, state.sel);
+      const changed = state.sel.filter((property) => property === 'id' || properties.includes(property));
+      return project(stored.user, changed);
+    }
     return { id, '@removed': { reason: stored?.state === 'softDeleted' ? 'changed' : 'deleted' } };
   });
   if (changes.length > pageSize) {
