@@ -18,6 +18,7 @@ async function readRound(deltaLink: string | null) {
     pages: pages.length,
     users: pages.flatMap((page) => page.users),
     removed: pages.flatMap((page) => page.removed),
+    partial: pages.flatMap((page) => page.partial),
     deltaLink: pages.at(-1)?.deltaLink ?? null,
   };
 }
@@ -57,6 +58,21 @@ describe('readUsersDelta', () => {
     tenant.restoreUser(softDeleted);
     const restored = await readRound(changes.deltaLink);
     expect(restored.users.map((user) => user.id)).toContain(softDeleted);
+  });
+
+  it('reports an update that carries only what changed as partial, never as a user with blanks', async () => {
+    const start = await readRound(null);
+    const tenant = sim.tenant();
+    tenant.configure({ partialDeltaUpdates: true });
+    const renamed = tenant.userId(4);
+    tenant.updateUser(renamed, { surname: 'OnlyThis' });
+    const created = tenant.createUser({ userPrincipalName: 'whole.new@contoso.example', surname: 'Whole' });
+
+    const changes = await readRound(start.deltaLink);
+
+    tenant.configure({ partialDeltaUpdates: false });
+    expect(changes.partial).toEqual([renamed]);
+    expect(changes.users.map((user) => [user.id, user.surname])).toEqual([[created.id, 'Whole']]);
   });
 
   it('says the token expired, so the caller can start a full pass', async () => {

@@ -1,4 +1,4 @@
-import { type DeltaPage, DirectoryError, type DirectoryUser } from '../../infra/directory';
+import { type DeltaPage, DirectoryError, type UserLookup } from '../../infra/directory';
 import { chunksOf } from '../../infra/directory/bounded-pool';
 import { findDeltaLink } from './delta-link-repository';
 import {
@@ -9,7 +9,7 @@ import {
   unjudgedChunk,
 } from './directory-round-repository';
 import type { Upstream } from './outcomes';
-import { commitRead, type RunContext, readUsersByIdChunks, upstreamOf } from './run-context';
+import { commitRead, type RunContext, readUsersByIdChunks, upstreamOfRead } from './run-context';
 import { type DeltaPass, recordPass, recordSelectedCount, type StoredSelection } from './run-repository';
 import { countSelected } from './selection';
 
@@ -86,16 +86,38 @@ async function followRound(context: RunContext, deltaLink: string | null): Promi
   return roundLink;
 }
 
+/**
+ * Reads by id those of these (lower-case) object ids that are imported users of the tenant: the updates a
+ * delta page carried only in part. Directory users never imported cost no read.
+ */
+async function readImportedById(context: RunContext, objectIds: string[]): Promise<Map<string, UserLookup>> {
+  if (objectIds.length === 0) return new Map();
+  const imported = await importedByObjectIds(context.execution.db, context.scope.tenantId, objectIds);
+  const lookups = await context.execution.directory.client.readUsersByIds(
+    imported.map((user) => user.objectId),
+    context.signal,
+  );
+  context.stopIfAsked();
+  return new Map([...lookups].map(([objectId, lookup]) => [objectId.toLowerCase(), lookup]));
+}
+
 async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
   const { db, run, directory, chunkSize } = context.execution;
   const { tenantId } = context.scope;
   const removedIds = new Set(page.removed.map((entry) => entry.id.toLowerCase()));
   // A user twice in a page: the later entry is the newer state. A user both present and removed in one page
   // is left to the confirmation by id, which reads the truth.
-  const present = new Map<string, DirectoryUser>();
+  const present = new Map<string, UserLookup>();
   for (const user of page.users) {
     const id = user.id.toLowerCase();
-    if (!removedIds.has(id)) present.set(id, user);
+    if (!removedIds.has(id)) present.set(id, { kind: 'found', user });
+  }
+  const partial = page.partial
+    .map((id) => id.toLowerCase())
+    .filter((id) => !removedIds.has(id) && !present.has(id));
+  for (const [id, lookup] of await readImportedById(context, partial)) {
+    if (lookup.kind === 'notFound') removedIds.add(id);
+    else present.set(id, lookup);
   }
 
   for (const objectIds of chunksOf([...present.keys()], chunkSize)) {
@@ -109,8 +131,7 @@ async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
     const replays = new Map<string, Upstream>();
     for (const user of imported) {
       const judged = fresh.has(user.id) ? upstream : replayed.has(user.id) ? replays : null;
-      const found = present.get(user.objectId.toLowerCase());
-      judged?.set(user.id, upstreamOf(found && { kind: 'found', user: found }, directory));
+      judged?.set(user.id, upstreamOfRead(present.get(user.objectId.toLowerCase()), directory));
     }
     if (upstream.size > 0) await commitRead(context, upstream);
     if (replays.size > 0) await commitRead(context, replays, 'replay');

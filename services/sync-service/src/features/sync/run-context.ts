@@ -130,10 +130,15 @@ function upstreamByUser(
   const upstream = new Map<string, Upstream>();
   for (const user of users) {
     const lookup = lookups.get(user.objectId) ?? lookups.get(user.objectId.toLowerCase());
-    if (lookup?.kind === 'failed' && isAccessFailure(lookup.failure)) {
-      throw new DirectoryRefusedError(lookup.failure);
-    }
-    upstream.set(user.id, upstreamOf(lookup, directory));
+    upstream.set(user.id, upstreamOfRead(lookup, directory));
   }
   return upstream;
+}
+
+/** A user read by id: a failure for want of access ends the run (DirectoryRefusedError). */
+export function upstreamOfRead(lookup: UserLookup | undefined, directory: ActiveDirectory): Upstream {
+  if (lookup?.kind === 'failed' && isAccessFailure(lookup.failure)) {
+    throw new DirectoryRefusedError(lookup.failure);
+  }
+  return upstreamOf(lookup, directory);
 }

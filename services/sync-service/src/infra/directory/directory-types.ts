@@ -84,8 +84,13 @@ export interface DirectoryStats {
 
 /** One page of a delta round. */
 export interface DeltaPage {
-  /** Users created, changed or restored (a round may repeat a user). */
+  /** Users created, changed or restored, with every selected property (a round may repeat a user). */
   users: DirectoryUser[];
+  /**
+   * Object ids of users changed whose entry lacks selected properties: Graph represents an update by the id
+   * and "at least the properties that have been updated". Their state must be read by id.
+   */
+  partial: string[];
   /** `changed`: soft-deleted, restorable for 30 days; `deleted`: gone for good. */
   removed: Array<{ id: string; reason: 'changed' | 'deleted' }>;
   /** On the round's last page: the link that reads the next changes. */

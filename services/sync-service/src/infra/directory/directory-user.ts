@@ -1,7 +1,6 @@
 import type { DirectoryUser } from './directory-types';
 
-/** Always $select: it lowers the throttling cost and brings accountEnabled, which is not a default. */
-export const USER_SELECT = [
+const SELECTED_PROPERTIES = [
   'id',
   'userPrincipalName',
   'displayName',
@@ -11,7 +10,15 @@ export const USER_SELECT = [
   'mobilePhone',
   'businessPhones',
   'accountEnabled',
-].join(',');
+];
+
+/** Always $select: it lowers the throttling cost and brings accountEnabled, which is not a default. */
+export const USER_SELECT = SELECTED_PROPERTIES.join(',');
+
+/** Whether a Graph user object carries every selected property (null counts: it says the value is empty). */
+export function hasEverySelectedProperty(raw: object): boolean {
+  return SELECTED_PROPERTIES.every((property) => property in raw);
+}
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
