@@ -11,27 +11,17 @@
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
 import { parseArgs } from 'node:util';
-import {
-  type BenchDatabase,
-  createBenchDatabase,
-  importDirectory,
-  runAsSeedChild,
-  type Seeder,
-  seedInChild,
-} from './bench-database';
-import { mb, ServiceProcess } from './service-process';
+import { type BenchDatabase, importDirectory, type Seeder } from './bench-database';
+import { runBenchmark } from './benchmark';
+import { mb, type ServiceProcess } from './service-process';
 import {
   graphLimitOptions,
   graphLimitsOf,
-  rerunTrustingSimulatorCa,
   type SimProcess,
   simAdmin,
   simGraphStats,
-  startSimulatorProcess,
   useGraphLimits,
 } from './simulator-process';
-
-rerunTrustingSimulatorCa(__filename);
 
 const { values } = parseArgs({
   options: {
@@ -80,36 +70,23 @@ async function measuredRun(service: ServiceProcess, sim: SimProcess, database: B
   ];
 }
 
-async function main() {
-  const sim = await startSimulatorProcess(userCount);
-  const database = await createBenchDatabase();
-  let service: ServiceProcess | undefined;
-  try {
-    const toChange = seedInChild<string[]>(__filename, sim, database);
-    service = await ServiceProcess.start(sim, database);
-    const lines = [
-      `whole-directory sync: ${userCount.toLocaleString('en')} directory users, ${importedCount.toLocaleString('en')} imported, ${database.kind} database, latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
-      ...(await measuredRun(service, sim, database, 'first run')),
-    ];
+runBenchmark(__filename, userCount, seed, async ({ sim, database, service, seeded: toChange }) => {
+  const lines = [
+    `whole-directory sync: ${userCount.toLocaleString('en')} directory users, ${importedCount.toLocaleString('en')} imported, ${database.kind} database, latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
+    ...(await measuredRun(service, sim, database, 'first run')),
+  ];
 
-    // The changes are made through the simulator's admin API, unthrottled and without latency.
-    await useGraphLimits(sim, { latencyMs: 0, throttle: 10_000_000, fresh: false });
-    for (let start = 0; start < toChange.length; start += 50) {
-      await Promise.all(
-        toChange
-          .slice(start, start + 50)
-          .map((objectId) =>
-            simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}/users/${objectId}`, { surname: 'Changed' }),
-          ),
-      );
-    }
-    lines.push(...(await measuredRun(service, sim, database, `after ${toChange.length} users changed`)));
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await service?.stop();
-    sim.child.kill('SIGTERM');
-    await database.drop();
+  // The changes are made through the simulator's admin API, unthrottled and without latency.
+  await useGraphLimits(sim, { latencyMs: 0, throttle: 10_000_000, fresh: false });
+  for (let start = 0; start < toChange.length; start += 50) {
+    await Promise.all(
+      toChange
+        .slice(start, start + 50)
+        .map((objectId) =>
+          simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}/users/${objectId}`, { surname: 'Changed' }),
+        ),
+    );
   }
-}
-
-runAsSeedChild(seed, main);
+  lines.push(...(await measuredRun(service, sim, database, `after ${toChange.length} users changed`)));
+  process.stdout.write(`${lines.join('\n')}\n`);
+});

@@ -14,24 +14,10 @@
  */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import {
-  createBenchDatabase,
-  importDirectory,
-  runAsSeedChild,
-  type Seeder,
-  seedInChild,
-  staleEveryHundredth,
-} from './bench-database';
-import { mb, ServiceProcess } from './service-process';
-import {
-  graphLimitOptions,
-  graphLimitsOf,
-  rerunTrustingSimulatorCa,
-  startSimulatorProcess,
-  useGraphLimits,
-} from './simulator-process';
-
-rerunTrustingSimulatorCa(__filename);
+import { importDirectory, type Seeder, staleEveryHundredth } from './bench-database';
+import { runBenchmark } from './benchmark';
+import { mb, type ServiceProcess } from './service-process';
+import { graphLimitOptions, graphLimitsOf, useGraphLimits } from './simulator-process';
 
 const { values } = parseArgs({
   options: {
@@ -82,44 +68,31 @@ async function drive(
   return `    ${result.requests.average.toFixed(0)} req/s   p50 ${p50} ms   p90 ${p90} ms   p99 ${p99} ms   max ${max} ms   (${result.requests.total} requests${failures ? `, ${failures} FAILED` : ''})`;
 }
 
-async function main() {
-  const sim = await startSimulatorProcess(userCount);
-  const database = await createBenchDatabase();
-  let service: ServiceProcess | undefined;
-  try {
-    seedInChild<null>(__filename, sim, database);
-    service = await ServiceProcess.start(sim, database);
-    const firstPage = (await (await service.api('GET', '/api/imported-users?limit=50')).json()) as {
-      nextCursor: string;
-    };
-    const paths = [
-      '/api/imported-users?limit=50',
-      `/api/imported-users?limit=50&cursor=${encodeURIComponent(firstPage.nextCursor)}`,
-    ];
+runBenchmark(__filename, userCount, seed, async ({ sim, database, service }) => {
+  const firstPage = (await (await service.api('GET', '/api/imported-users?limit=50')).json()) as {
+    nextCursor: string;
+  };
+  const paths = [
+    '/api/imported-users?limit=50',
+    `/api/imported-users?limit=50&cursor=${encodeURIComponent(firstPage.nextCursor)}`,
+  ];
 
-    const lines = [
-      `GET /api/imported-users over ${userCount.toLocaleString('en')} imported users, ${database.kind} database: ${rate} requests/s over 10 connections alternating the first and the second page, load generator in this process`,
-      `  no sync running (${quietSeconds} s):`,
-      await drive(service, paths, { seconds: quietSeconds }),
-    ];
+  const lines = [
+    `GET /api/imported-users over ${userCount.toLocaleString('en')} imported users, ${database.kind} database: ${rate} requests/s over 10 connections alternating the first and the second page, load generator in this process`,
+    `  no sync running (${quietSeconds} s):`,
+    await drive(service, paths, { seconds: quietSeconds }),
+  ];
 
-    await useGraphLimits(sim, { latencyMs, throttle });
-    service.resetPeakRss();
-    const sync = service.sync({ allMatching: { search: '' } });
-    lines.push(
-      `  while a sync of all ${userCount.toLocaleString('en')} users runs (simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s):`,
-      await drive(service, paths, { until: sync }),
-    );
-    const { run, seconds } = await sync;
-    lines.push(
-      `  the sync: ${run.status}${run.error ? ` (${run.error})` : ''} in ${seconds.toFixed(1)} s  ${JSON.stringify(run.counts)}; service peak RSS ${mb(service.peakRss())}`,
-    );
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await service?.stop();
-    sim.child.kill('SIGTERM');
-    await database.drop();
-  }
-}
-
-runAsSeedChild(seed, main);
+  await useGraphLimits(sim, { latencyMs, throttle });
+  service.resetPeakRss();
+  const sync = service.sync({ allMatching: { search: '' } });
+  lines.push(
+    `  while a sync of all ${userCount.toLocaleString('en')} users runs (simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s):`,
+    await drive(service, paths, { until: sync }),
+  );
+  const { run, seconds } = await sync;
+  lines.push(
+    `  the sync: ${run.status}${run.error ? ` (${run.error})` : ''} in ${seconds.toFixed(1)} s  ${JSON.stringify(run.counts)}; service peak RSS ${mb(service.peakRss())}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+});

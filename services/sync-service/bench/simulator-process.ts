@@ -1,6 +1,6 @@
 /**
  * The simulator as the benchmarks run it: a child process of its own, so the service's figures are the
- * service's. Shared by bench:sync and bench:delta.
+ * service's. Shared by the sync benchmarks (see benchmark.ts).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';

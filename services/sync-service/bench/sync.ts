@@ -11,28 +11,18 @@
  */
 import { parseArgs } from 'node:util';
 import { USER_SELECT } from '../src/infra/directory/directory-user';
-import {
-  createBenchDatabase,
-  importDirectory,
-  runAsSeedChild,
-  type Seeder,
-  seedInChild,
-  staleEveryHundredth,
-} from './bench-database';
-import { mb, ServiceProcess } from './service-process';
+import { importDirectory, type Seeder, staleEveryHundredth } from './bench-database';
+import { runBenchmark } from './benchmark';
+import { mb } from './service-process';
 import {
   graphLimitOptions,
   graphLimitsOf,
   graphToken,
-  rerunTrustingSimulatorCa,
   type SimProcess,
   simAdmin,
   simGraphStats,
-  startSimulatorProcess,
   useGraphLimits,
 } from './simulator-process';
-
-rerunTrustingSimulatorCa(__filename);
 
 const { values } = parseArgs({
   options: {
@@ -77,49 +67,36 @@ async function naiveSeconds(sim: SimProcess, objectIds: string[]): Promise<numbe
   return (performance.now() - started) / 1000;
 }
 
-async function main() {
-  const sim = await startSimulatorProcess(userCount);
-  const database = await createBenchDatabase();
-  let service: ServiceProcess | undefined;
-  try {
-    const sampled = seedInChild<string[]>(__filename, sim, database);
-    // One user in 2,000 was deleted upstream: each costs a GET /users/{id} that confirms the 404.
-    const deletedUpstream = sampled
-      .slice(1)
-      .filter((_, index) => index % Math.ceil(sampled.length / (userCount / 2000)) === 0);
-    for (const objectId of deletedUpstream) {
-      await simAdmin(sim, 'DELETE', `/tenants/${sim.tenantId}/users/${objectId}?mode=hard`);
-    }
-    service = await ServiceProcess.start(sim, database);
-    await useGraphLimits(sim, { latencyMs, throttle });
-
-    const rssBefore = service.rss();
-    service.resetPeakRss();
-    const { run, seconds } = await service.sync({ allMatching: { search: '' } });
-    const peakRss = service.peakRss();
-    const graph = await simGraphStats(sim);
-
-    await useGraphLimits(sim, { latencyMs, throttle: 10_000_000, fresh: false });
-    const sampleSeconds = await naiveSeconds(sim, sampled);
-    const naiveTotal = (sampleSeconds / sampleSize) * userCount;
-
-    const lines = [
-      `sync of ${userCount.toLocaleString('en')} users, ${database.kind} database, simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
-      `  status:            ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}`,
-      `  total time:        ${seconds.toFixed(1)} s (POST /api/sync to the run's end)`,
-      `  throughput:        ${Math.round(userCount / seconds).toLocaleString('en')} users/s`,
-      `  Graph requests:    ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)}), batch items ${JSON.stringify(graph.batchItems)}`,
-      `  resource units:    ${graph.resourceUnits} (floor ceil(N/15) = ${Math.ceil(userCount / 15)}; ${deletedUpstream.length} deletions confirmed by id; ${graph.throttled} throttled)`,
-      `  peak RSS:          ${mb(peakRss)} during the run, ${mb(rssBefore)} before it (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; the simulator runs apart)`,
-      `  naive way:         ${sampleSize} users one GET at a time in ${sampleSeconds.toFixed(1)} s -> ${Math.round(naiveTotal).toLocaleString('en')} s for ${userCount.toLocaleString('en')} users (${(naiveTotal / 3600).toFixed(1)} h), before throttling`,
-      `  ratio:             ${Math.round(naiveTotal / seconds).toLocaleString('en')}x faster than the naive way`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await service?.stop();
-    sim.child.kill('SIGTERM');
-    await database.drop();
+runBenchmark(__filename, userCount, seed, async ({ sim, database, service, seeded: sampled }) => {
+  // One user in 2,000 was deleted upstream: each costs a GET /users/{id} that confirms the 404.
+  const deletedUpstream = sampled
+    .slice(1)
+    .filter((_, index) => index % Math.ceil(sampled.length / (userCount / 2000)) === 0);
+  for (const objectId of deletedUpstream) {
+    await simAdmin(sim, 'DELETE', `/tenants/${sim.tenantId}/users/${objectId}?mode=hard`);
   }
-}
+  await useGraphLimits(sim, { latencyMs, throttle });
 
-runAsSeedChild(seed, main);
+  const rssBefore = service.rss();
+  service.resetPeakRss();
+  const { run, seconds } = await service.sync({ allMatching: { search: '' } });
+  const peakRss = service.peakRss();
+  const graph = await simGraphStats(sim);
+
+  await useGraphLimits(sim, { latencyMs, throttle: 10_000_000, fresh: false });
+  const sampleSeconds = await naiveSeconds(sim, sampled);
+  const naiveTotal = (sampleSeconds / sampleSize) * userCount;
+
+  const lines = [
+    `sync of ${userCount.toLocaleString('en')} users, ${database.kind} database, simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
+    `  status:            ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}`,
+    `  total time:        ${seconds.toFixed(1)} s (POST /api/sync to the run's end)`,
+    `  throughput:        ${Math.round(userCount / seconds).toLocaleString('en')} users/s`,
+    `  Graph requests:    ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)}), batch items ${JSON.stringify(graph.batchItems)}`,
+    `  resource units:    ${graph.resourceUnits} (floor ceil(N/15) = ${Math.ceil(userCount / 15)}; ${deletedUpstream.length} deletions confirmed by id; ${graph.throttled} throttled)`,
+    `  peak RSS:          ${mb(peakRss)} during the run, ${mb(rssBefore)} before it (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; the simulator runs apart)`,
+    `  naive way:         ${sampleSize} users one GET at a time in ${sampleSeconds.toFixed(1)} s -> ${Math.round(naiveTotal).toLocaleString('en')} s for ${userCount.toLocaleString('en')} users (${(naiveTotal / 3600).toFixed(1)} h), before throttling`,
+    `  ratio:             ${Math.round(naiveTotal / seconds).toLocaleString('en')}x faster than the naive way`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+});
