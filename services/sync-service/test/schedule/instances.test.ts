@@ -7,8 +7,8 @@ import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
+import { eventually } from '../support/eventually';
 import { importSeededUsers, storeConnection } from '../sync/sync-testbed';
-import { eventually } from './notification-sinks';
 import { adminClient, type ServiceProcess, startServiceProcess } from './service-processes';
 
 /**

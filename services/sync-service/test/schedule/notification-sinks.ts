@@ -68,13 +68,3 @@ export async function startWebhookSink(failures = 0) {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
-
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

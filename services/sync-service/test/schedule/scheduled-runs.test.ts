@@ -1,5 +1,6 @@
+import { eventually } from '../support/eventually';
 import { type SyncTestbed, startSyncTestbed } from '../sync/sync-testbed';
-import { eventually, startMailSink, startWebhookSink } from './notification-sinks';
+import { startMailSink, startWebhookSink } from './notification-sinks';
 
 /**
  * The scheduler of one process against the simulator. A due occurrence is made by moving `next_run_at` to

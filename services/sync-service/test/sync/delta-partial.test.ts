@@ -1,4 +1,4 @@
-import { profileColumns } from '../../src/features/users/user';
+import { profileColumns, profileOf } from '../../src/features/users/user';
 import { deltaClient } from './delta-client';
 import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
@@ -12,15 +12,7 @@ const client = deltaClient(() => bed);
 const upstreamId = (index: number) => bed.sim.tenant().userId(index);
 const stored = async (index: number) => {
   const row = await bed.t.app.db('users').where({ id: ids[index] }).first();
-  return (
-    row && {
-      username: row.username,
-      first_name: row.first_name,
-      last_name: row.last_name,
-      email: row.email,
-      contact_number: row.contact_number,
-    }
-  );
+  return row && profileColumns(profileOf(row));
 };
 
 beforeAll(async () => {

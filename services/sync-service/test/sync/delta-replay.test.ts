@@ -1,5 +1,6 @@
+import { eventually } from '../support/eventually';
 import { deltaClient } from './delta-client';
-import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
+import { runUntilEnd, type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
 /**
  * Graph may serve a user twice in one delta round: once as it was, again after it changed while the round's
@@ -19,12 +20,6 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 afterEach(() => bed.sim.clearFaults());
 
-async function eventually(condition: () => boolean, what: string) {
-  for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 5))) {
-    if (Date.now() - started > 10_000) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
-
 /**
  * Starts a whole-directory run whose second delta page is throttled once (Retry-After 1 s), and returns once
  * the first page has been served: changes made now land between the round's first and second page.
@@ -43,16 +38,8 @@ async function startRoundPausedAfterFirstPage(): Promise<string> {
     .set('cookie', bed.t.adminCookie)
     .send({ selection: { wholeDirectory: {} } })
     .expect(202);
-  await eventually(() => bed.sim.stats().faultsInjected > faultsBefore, 'the throttled second page');
+  await eventually(() => (bed.sim.stats().faultsInjected > faultsBefore ? true : undefined));
   return accepted.body.id;
-}
-
-async function endOf(runId: string) {
-  for (;;) {
-    const response = await bed.t.http.get(`/api/sync/runs/${runId}`).set('cookie', bed.t.adminCookie);
-    if (!['queued', 'running'].includes(response.body.status)) return response.body;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('a delta round in which Graph replays users', () => {
@@ -67,7 +54,7 @@ describe('a delta round in which Graph replays users', () => {
     // Served again as it was (as Graph does when a property the service does not read changed): no news.
     tenant.updateUser(upstreamId(2), { surname: 'First 2' });
 
-    const run = await endOf(runId);
+    const run = await runUntilEnd(bed, runId);
 
     const items = await client.items(run.id);
     // Twelve users read and modified, one of them again from its replay, one deleted afterwards; the
@@ -114,7 +101,7 @@ describe('a delta round in which Graph replays users', () => {
     tenant.updateUser(upstreamId(3), { surname: 'Replayed' });
     tenant.updateUser(upstreamId(10), { mail: 'ten.unique@contoso.example' });
 
-    const run = await endOf(runId);
+    const run = await runUntilEnd(bed, runId);
 
     expect(run).toMatchObject({
       status: 'succeeded',

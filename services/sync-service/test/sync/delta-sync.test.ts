@@ -1,6 +1,6 @@
 import { insertUser } from '../../src/features/users/repository';
 import { deltaClient } from './delta-client';
-import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
+import { runUntilEnd, type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
 /**
  * Whole-directory sync with the delta query, as a story: each test builds on the state the previous one left
@@ -137,11 +137,7 @@ describe('whole-directory sync', () => {
       .post(`/api/sync/runs/${blocked.id}/confirm`)
       .set('cookie', bed.t.adminCookie)
       .expect(202);
-    let run = confirm.body;
-    while (['queued', 'running'].includes(run.status)) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      run = (await bed.t.http.get(`/api/sync/runs/${run.id}`).set('cookie', bed.t.adminCookie)).body;
-    }
+    const run = await runUntilEnd(bed, confirm.body.id);
     expect(run).toMatchObject({ status: 'succeeded', counts: { deleted: 3 } });
     expect(await user(6)).toBeUndefined();
     expect(await client.storedLink()).not.toBe(linkBefore);

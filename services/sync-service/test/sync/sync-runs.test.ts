@@ -1,4 +1,4 @@
-import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
+import { runUntilEnd, type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
 let bed: SyncTestbed;
 beforeAll(async () => {
@@ -8,16 +8,6 @@ afterAll(() => bed.close());
 afterEach(() => bed.sim.setLatency(0));
 
 const admin = () => bed.t.adminCookie;
-const finalStatuses = ['succeeded', 'failed', 'blocked', 'interrupted'];
-
-async function runUntilEnd(runId: string) {
-  for (;;) {
-    const { body } = await bed.t.http.get(`/api/sync/runs/${runId}`).set('cookie', admin()).expect(200);
-    if (finalStatuses.includes(body.status)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 function parseEvents(text: string) {
   return text
     .split('\n\n')
@@ -70,7 +60,7 @@ describe('the deletion threshold', () => {
       .expect(202);
     expect(confirm.headers.location).toBe(`/api/sync/runs/${confirm.body.id}`);
     expect(confirm.body).toMatchObject({ confirmDeletions: true, confirmedRunId: blocked.body.id });
-    const confirmed = await runUntilEnd(confirm.body.id);
+    const confirmed = await runUntilEnd(bed, confirm.body.id);
     expect(confirmed).toMatchObject({
       status: 'succeeded',
       blocked: null,
@@ -134,7 +124,7 @@ describe('one run at a time', () => {
     expect(refused.body).toMatchObject({ code: 'sync_already_running', runningRunId: accepted.body.id });
     const status = await bed.t.http.get('/api/sync').set('cookie', admin()).expect(200);
     expect(status.body.running?.id).toBe(accepted.body.id);
-    expect((await runUntilEnd(accepted.body.id)).status).toBe('succeeded');
+    expect((await runUntilEnd(bed, accepted.body.id)).status).toBe('succeeded');
   });
 });
 
@@ -178,7 +168,7 @@ describe('following a run', () => {
       .expect(202);
     expect(response.headers['preference-applied']).toBe('wait=1');
     expect(response.body.status).toBe('running');
-    await runUntilEnd(response.body.id);
+    await runUntilEnd(bed, response.body.id);
   });
 
   it('lists runs newest first, page by page, and 404s an unknown run', async () => {

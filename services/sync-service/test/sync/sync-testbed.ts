@@ -88,3 +88,15 @@ export async function startSyncTestbed(
     },
   };
 }
+
+/** Asks for the run until it is no longer queued or running; its final view. */
+export async function runUntilEnd(bed: SyncTestbed, runId: string) {
+  for (;;) {
+    const { body } = await bed.t.http
+      .get(`/api/sync/runs/${runId}`)
+      .set('cookie', bed.t.adminCookie)
+      .expect(200);
+    if (!['queued', 'running'].includes(body.status)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
