@@ -108,14 +108,14 @@ describe('the deletion threshold', () => {
 
 describe('one run at a time', () => {
   it('answers a second request with 409 and the running run id', async () => {
-    await importRange(100, 30, 3000);
-    bed.sim.setLatency(150);
+    const ids = await importRange(100, 30, 3000);
+    bed.sim.setLatency(500);
     const [first, second] = await Promise.all(
       [0, 1].map(() =>
         bed.t.http
           .post('/api/sync')
           .set('cookie', admin())
-          .send({ selection: { allMatching: { search: '' } } }),
+          .send({ selection: { userIds: ids } }),
       ),
     );
     const statuses = [first.status, second.status].sort();
@@ -159,12 +159,14 @@ describe('following a run', () => {
   });
 
   it('answers 202 when the run does not end within Prefer: wait', async () => {
-    bed.sim.setLatency(400);
+    const ids = await importRange(200, 3, 5000);
+    // Every Graph request takes longer than the caller waits, so the run cannot end in time.
+    bed.sim.setLatency(1500);
     const response = await bed.t.http
       .post('/api/sync')
       .set('cookie', admin())
       .set('prefer', 'wait=1')
-      .send({ selection: { allMatching: { search: '' } } })
+      .send({ selection: { userIds: ids } })
       .expect(202);
     expect(response.headers['preference-applied']).toBe('wait=1');
     expect(response.body.status).toBe('running');
