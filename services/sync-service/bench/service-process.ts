@@ -104,9 +104,12 @@ export class ServiceProcess {
   }
 
   /** Starts a run; resolves with it once it has ended, and the seconds from the request to its end. */
-  async sync(selection: unknown): Promise<{ run: RunBody; seconds: number }> {
+  async sync(
+    selection: unknown,
+    options: { dryRun?: boolean } = {},
+  ): Promise<{ run: RunBody; seconds: number }> {
     const started = performance.now();
-    const response = await this.api('POST', '/api/sync', { selection });
+    const response = await this.api('POST', '/api/sync', { selection, ...options });
     if (response.status !== 202)
       throw new Error(`POST /api/sync: ${response.status} ${await response.text()}`);
     const { id } = (await response.json()) as RunBody;

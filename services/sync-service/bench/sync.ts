@@ -7,6 +7,7 @@
  *   --latency MS     simulator latency per request (default 50)
  *   --throttle RU    resource units per 10 s (default 8000, Graph's limit for tenants over 500 users)
  *   --sample N       users read the naive way (default 200)
+ *   --dry-run        the run only reports what it would change
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '100000' },
     ...graphLimitOptions,
     sample: { type: 'string', default: '200' },
+    'dry-run': { type: 'boolean', default: false },
   },
 });
 const userCount = Number(values.users);
@@ -79,7 +81,7 @@ runBenchmark(__filename, userCount, seed, async ({ sim, database, service, seede
 
   const rssBefore = service.rss();
   service.resetPeakRss();
-  const { run, seconds } = await service.sync({ allMatching: { search: '' } });
+  const { run, seconds } = await service.sync({ allMatching: { search: '' } }, { dryRun: values['dry-run'] });
   const peakRss = service.peakRss();
   const graph = await simGraphStats(sim);
 
@@ -88,7 +90,7 @@ runBenchmark(__filename, userCount, seed, async ({ sim, database, service, seede
   const naiveTotal = (sampleSeconds / sampleSize) * userCount;
 
   const lines = [
-    `sync of ${userCount.toLocaleString('en')} users, ${database.kind} database, simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
+    `${values['dry-run'] ? 'dry run' : 'sync'} of ${userCount.toLocaleString('en')} users, ${database.kind} database, simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
     `  status:            ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}`,
     `  total time:        ${seconds.toFixed(1)} s (POST /api/sync to the run's end)`,
     `  throughput:        ${Math.round(userCount / seconds).toLocaleString('en')} users/s`,
