@@ -7,6 +7,7 @@ import * as syncStaging from './005_sync_staging';
 import * as directoryDelta from './006_directory_delta';
 import * as syncSchedule from './007_sync_schedule';
 import * as userSyncStamps from './008_user_sync_stamps';
+import * as dryRunKeys from './009_dry_run_keys';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   directoryDelta,
   syncSchedule,
   userSyncStamps,
+  dryRunKeys,
 ];

@@ -12,6 +12,12 @@ afterAll(() => database.close());
 const upTo = (name: string) =>
   migratorConfigFor(migrations.slice(0, migrations.findIndex((migration) => migration.name === name) + 1));
 
+/** Reverts migrations, newest first, until `name` is the newest one applied. */
+async function rollBackTo(db: Database['knex'], name: string) {
+  const newest = async () => (await db('knex_migrations').orderBy('id', 'desc').first('name'))?.name;
+  while ((await newest()) !== name) await db.migrate.down(migratorConfigFor(migrations));
+}
+
 describe('migrations', () => {
   it("move each imported user's lastSyncedAt into user_sync_stamps, where every later import gets one", async () => {
     const db = database.knex;
@@ -65,7 +71,7 @@ describe('migrations', () => {
       .returning('id');
     await db('user_sync_stamps').where({ user_id: user.id }).update({ synced_at: syncedAt });
 
-    await db.migrate.down(migratorConfigFor(migrations));
+    await rollBackTo(db, '007_sync_schedule');
 
     expect(await db('users').where({ id: user.id }).first()).toMatchObject({ last_synced_at: syncedAt });
     expect(await db.schema.hasTable('user_sync_stamps')).toBe(false);

@@ -151,6 +151,58 @@ describe('a sync run', () => {
     expect((await userRow(ids[8])).email).toBe(first.email);
   });
 
+  it('reports in a dry run what the real run then does, when emails move across chunks and off deleted users', async () => {
+    const tenant = bed.sim.tenant();
+    // Chunks of 7: ids[0..6] are read first, ids[7..13] second.
+    const entries = Array.from({ length: 14 }, (_, offset) => ({
+      index: 70 + offset,
+      position: 200 + offset,
+    }));
+    const ids = await bed.importUsers(entries);
+    const email = (offset: number) => bed.upstreamProfile(70 + offset).email;
+    const mail = (offset: number, value: string) =>
+      tenant.updateUser(tenant.userId(70 + offset), { mail: value });
+    // A chain read forwards: ids[0] takes the email that ids[7], read later, gives up.
+    const [of1, of7, of9] = [email(1), email(7), email(9)];
+    mail(0, of7);
+    mail(7, 'chain.forward@contoso.example');
+    // A chain read backwards: ids[8] takes the email that ids[1], read earlier, gave up.
+    mail(1, 'chain.backward@contoso.example');
+    mail(8, of1);
+    // ids[9] is gone from Azure AD; ids[2] takes its email.
+    tenant.hardDeleteUser(tenant.userId(79));
+    mail(2, of9);
+    // ids[3], then ids[10], take the same new email: the first one keeps it.
+    mail(3, 'shared.new@contoso.example');
+    mail(10, 'shared.new@contoso.example');
+    const outcomes = async (runId: string) =>
+      Object.fromEntries(
+        (await items(runId)).map((item) => [item.userId, [item.outcome, item.duplicateOf?.userId ?? null]]),
+      );
+
+    const dry = await syncAndWait(ids, { dryRun: true });
+    const real = await syncAndWait(ids);
+
+    expect(real.counts).toEqual({ modified: 6, deleted: 1, duplicated: 1, unchanged: 6, failed: 0 });
+    expect(await outcomes(real.id)).toEqual({
+      [ids[0]]: ['modified', null],
+      [ids[7]]: ['modified', null],
+      [ids[1]]: ['modified', null],
+      [ids[8]]: ['modified', null],
+      [ids[2]]: ['modified', null],
+      [ids[9]]: ['deleted', null],
+      [ids[3]]: ['modified', null],
+      [ids[10]]: ['duplicated', ids[3]],
+    });
+    expect((await userRow(ids[0])).email).toBe(of7);
+    expect((await userRow(ids[8])).email).toBe(of1);
+    expect((await userRow(ids[2])).email).toBe(of9);
+    expect(dry.counts).toEqual(real.counts);
+    expect(await outcomes(dry.id)).toEqual(await outcomes(real.id));
+    // What the dry run would have moved lives only as long as the run.
+    expect(await bed.t.app.db('sync_run_planned_keys').where({ run_id: dry.id })).toEqual([]);
+  });
+
   it('refuses a new username that a local user holds, and changes nothing of that user', async () => {
     const tenant = bed.sim.tenant();
     const [id] = await bed.importUsers([{ index: 25, position: 50 }]);

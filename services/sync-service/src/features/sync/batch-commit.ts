@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { uniqueViolationField } from '../users/duplicates';
 import { profileOf, type UserRow, userView } from '../users/user';
+import { type PlannedKeys, planKeys, withPlannedKeys } from './dry-run-keys';
 import {
   insertItems,
   type PendingUser,
@@ -95,7 +96,8 @@ export function commitBatch(
         upstream: upstreamByUserId.get(row.id) as Upstream,
       }));
       const wanted = batch.flatMap(({ upstream }) => (upstream.kind === 'found' ? [upstream.profile] : []));
-      const holders = await findKeyHolders(trx, scope.tenantId, wanted);
+      const found = await findKeyHolders(trx, scope.tenantId, wanted);
+      const holders = scope.dryRun ? await withPlannedKeys(trx, scope.runId, found, wanted) : found;
       const decisions = decideBatch(batch, holders, scope.upstreamDeletion);
 
       const items: SyncRunItem[] = [];
@@ -105,6 +107,7 @@ export function commitBatch(
       const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
       const unchanged: string[] = [];
       const reactivated: string[] = [];
+      const keyMoves: PlannedKeys[] = [];
       let countedBefore = 0;
       const applied = !scope.dryRun;
       decisions.forEach((decision, index) => {
@@ -136,6 +139,12 @@ export function commitBatch(
             break;
           case 'modified':
             profiles.push({ userId: row.id, profile: decision.target });
+            if (decision.changes.some((change) => change.field === 'email' || change.field === 'username'))
+              keyMoves.push({
+                userId: row.id,
+                username: decision.target.username,
+                email: decision.target.email,
+              });
             if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
             items.push({ ...item(), outcome: 'modified', changes: decision.changes });
             break;
@@ -157,7 +166,7 @@ export function commitBatch(
       if (applied) {
         await writeProfiles(trx, profiles);
         await reactivateUsers(trx, reactivated);
-      }
+      } else await planKeys(trx, scope.runId, keyMoves);
       await insertItems(trx, scope.runId, items);
       await stagePending(trx, scope.runId, 'deletion', deletions);
       await stagePending(trx, scope.runId, 'collision', collisions);
@@ -186,10 +195,15 @@ export function commitDeletions(
     const rows = await lockImportedUsers(trx, scope.tenantId, userIds);
     const applied = mode === 'apply' && !scope.dryRun;
     const action = scope.upstreamDeletion === 'deactivate' ? 'deactivated' : 'deleted';
-    if (applied) {
-      const ids = rows.map((row) => row.id);
-      await (action === 'deactivated' ? deactivateUsers(trx, ids) : deleteUsers(trx, ids));
-    }
+    const ids = rows.map((row) => row.id);
+    if (applied) await (action === 'deactivated' ? deactivateUsers(trx, ids) : deleteUsers(trx, ids));
+    // A dry run reports its deletions as applied, so the keys they would free are free for the rest of it.
+    else if (scope.dryRun && action === 'deleted')
+      await planKeys(
+        trx,
+        scope.runId,
+        ids.map((userId) => ({ userId, gone: true as const })),
+      );
     await insertItems(
       trx,
       scope.runId,

@@ -3,6 +3,7 @@ import { DirectoryError } from '../../infra/directory';
 import { commitBatch, commitDeletions, type RunScope } from './batch-commit';
 import { saveDeltaLink } from './delta-link-repository';
 import { readWholeDirectory } from './delta-pass';
+import { dropPlannedKeys } from './dry-run-keys';
 import { countPending, hasUnreadUsers, nextCollisions, nextPending } from './item-repository';
 import type { Upstream } from './outcomes';
 import { deletionBlock } from './policy';
@@ -108,6 +109,7 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     const ended = await db.transaction(async (trx) => {
       const row = await finishRun(trx, run.id, { status, blocked: block });
       if (row && link) await saveDeltaLink(trx, scope.tenantId, link);
+      if (run.dry_run) await dropPlannedKeys(trx, run.id);
       return row;
     });
     if (ended) context.progress(ended);
@@ -120,6 +122,7 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     return ended;
   } catch (error) {
     await stamps.settled().catch(() => undefined);
+    if (run.dry_run) await dropPlannedKeys(db, run.id).catch(() => undefined);
     return await endAfterError(execution, error, lost.signal.aborted);
   } finally {
     clearInterval(heartbeat);

@@ -26,15 +26,24 @@ export async function lockImportedUsers(
   return rows.filter((row) => row.source === 'azure_ad' && row.tenant_id === tenantId);
 }
 
+export type WantedKeys = ReadonlyArray<{ email: string; username: string }>;
+
+/** The distinct emails and usernames wanted, lower-cased as the unique indexes compare them. */
+export function lowerCaseKeys(wanted: WantedKeys): { emails: string[]; usernames: string[] } {
+  return {
+    emails: [...new Set(wanted.map((profile) => profile.email.toLowerCase()))],
+    usernames: [...new Set(wanted.map((profile) => profile.username.toLowerCase()))],
+  };
+}
+
 /** Every user holding one of these emails or usernames (case-insensitively), in one query. */
 export async function findKeyHolders(
   db: Queryable,
   tenantId: string,
-  wanted: ReadonlyArray<{ email: string; username: string }>,
+  wanted: WantedKeys,
 ): Promise<KeyHolder[]> {
   if (wanted.length === 0) return [];
-  const emails = [...new Set(wanted.map((profile) => profile.email.toLowerCase()))];
-  const usernames = [...new Set(wanted.map((profile) => profile.username.toLowerCase()))];
+  const { emails, usernames } = lowerCaseKeys(wanted);
   const rows: Array<{
     id: string;
     username: string;
