@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { uniqueViolationField } from '../users/duplicates';
 import { profileOf, type UserRow, userView } from '../users/user';
-import { type PlannedKeys, planKeys, withPlannedKeys } from './dry-run-keys';
+import { planKeys, withPlannedKeys } from './dry-run-keys';
 import {
   insertItems,
   type PendingUser,
@@ -107,7 +107,6 @@ export function commitBatch(
       const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
       const unchanged: string[] = [];
       const reactivated: string[] = [];
-      const keyMoves: PlannedKeys[] = [];
       let countedBefore = 0;
       const applied = !scope.dryRun;
       decisions.forEach((decision, index) => {
@@ -139,12 +138,6 @@ export function commitBatch(
             break;
           case 'modified':
             profiles.push({ userId: row.id, profile: decision.target });
-            if (decision.changes.some((change) => change.field === 'email' || change.field === 'username'))
-              keyMoves.push({
-                userId: row.id,
-                username: decision.target.username,
-                email: decision.target.email,
-              });
             if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
             items.push({ ...item(), outcome: 'modified', changes: decision.changes });
             break;
@@ -166,7 +159,14 @@ export function commitBatch(
       if (applied) {
         await writeProfiles(trx, profiles);
         await reactivateUsers(trx, reactivated);
-      } else await planKeys(trx, scope.runId, keyMoves);
+      } else {
+        const planned = profiles.map(({ userId, profile: { username, email } }) => ({
+          userId,
+          username,
+          email,
+        }));
+        await planKeys(trx, scope.runId, planned);
+      }
       await insertItems(trx, scope.runId, items);
       await stagePending(trx, scope.runId, 'deletion', deletions);
       await stagePending(trx, scope.runId, 'collision', collisions);

@@ -5,8 +5,9 @@ import { lowerCaseKeys, type WantedKeys } from './user-writes';
 /**
  * A dry run writes no user, so what it decided for one chunk is invisible to the next: a user taking the
  * email that a user of an earlier chunk gave up would be reported `duplicated`, though the real run
- * modifies it. The keys a dry run would have moved are therefore kept (migration 009) and laid over the
- * users table when the run looks for who holds a key.
+ * modifies it. The email and username of every user the dry run would modify, and the users it would
+ * delete, are therefore kept (migration 009) and laid over the users table when the run looks for who holds
+ * a key.
  */
 
 /** What a user of the run would hold once written: its new email and username, or nothing (deleted). */

@@ -109,6 +109,7 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     const ended = await db.transaction(async (trx) => {
       const row = await finishRun(trx, run.id, { status, blocked: block });
       if (row && link) await saveDeltaLink(trx, scope.tenantId, link);
+      // In the run's last transaction: nobody sees the run ended with its planned keys still there.
       if (run.dry_run) await dropPlannedKeys(trx, run.id);
       return row;
     });
