@@ -75,7 +75,8 @@ describe('access to every operation of the contract', () => {
       const as = async (identity: Record<string, string>) =>
         verdictOf(await send({ ...request, headers: { ...request.headers, ...identity } }));
       const bearer = async (scopes: string[]) => ({ authorization: `Bearer ${await t.apiKey(scopes)}` });
-      const needed = operation.apiKeyScopes ?? [];
+      // Scopes an operation needs for some of its effects (x-scopes-by-effect) belong to "its scopes" too.
+      const needed = [...(operation.apiKeyScopes ?? []), ...scopesByEffect(operation)];
       const otherScopes = allScopes.filter((scope) => !needed.includes(scope));
       const name = `${operation.method} ${operation.path}`;
       expected[name] = expectedAccess(operation);
@@ -93,6 +94,86 @@ describe('access to every operation of the contract', () => {
       };
     }
     expect(actual).toEqual(expected);
+  });
+});
+
+/** The operation's `x-scopes-by-effect`: scopes needed only when a request has a certain effect. */
+function scopesByEffect(operation: ContractOperation): string[] {
+  const paths = t.app.contract.document.paths as Record<string, Record<string, Record<string, unknown>>>;
+  const effects = paths[operation.path][operation.method.toLowerCase()]['x-scopes-by-effect'];
+  return effects ? Object.keys(effects) : [];
+}
+
+describe('scopes checked for what an operation causes', () => {
+  const asKey = async (scopes: string[]) => `Bearer ${await t.apiKey(scopes)}`;
+  const putSchedule = (authorization: string, body: Record<string, unknown>) =>
+    t.http.put('/api/sync/schedule').set('authorization', authorization).send(body);
+  const stored = () => t.app.db('sync_schedule').where({ id: 1 }).first();
+  const webhookUrl = 'https://user:pw@hooks.example.com/services/T0/B0/tok3n?token=very-secret';
+
+  it('enabling or re-timing the schedule needs sync:run as well as settings:write', async () => {
+    expect(
+      scopesByEffect(t.app.contract.operations.find((o) => o.operationId === 'putSyncSchedule')!),
+    ).toEqual(['sync:run']);
+    const settingsOnly = await asKey(['settings:write']);
+    const withSyncRun = await asKey(['settings:write', 'sync:run']);
+    await putSchedule(settingsOnly, { enabled: false, intervalMinutes: 60 }).expect(200);
+
+    const before = await stored();
+    const refused = await putSchedule(settingsOnly, { enabled: true, intervalMinutes: 1 }).expect(403);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'forbidden', detail: expect.stringContaining('sync:run') });
+    expect(await stored()).toEqual(before);
+
+    await putSchedule(withSyncRun, { enabled: true, intervalMinutes: 60, webhookUrl }).expect(200);
+    const enabled = await stored();
+    // Changing when an enabled schedule runs (interval, cron, time zone) is refused the same way.
+    for (const cadence of [
+      { intervalMinutes: 1 },
+      { cron: '* * * * *' },
+      { cron: '0 2 * * *', timezone: 'Europe/Paris' },
+    ]) {
+      await putSchedule(settingsOnly, { enabled: true, webhookUrl, ...cadence }).expect(403);
+      expect(await stored()).toEqual(enabled);
+    }
+    // Who is told, and switching it off, start no run: settings:write is enough.
+    await putSchedule(settingsOnly, {
+      enabled: true,
+      intervalMinutes: 60,
+      webhookUrl: 'https://hooks.example.com/other',
+      notifyEmails: ['ops@contoso.example'],
+    }).expect(200);
+    await putSchedule(settingsOnly, { enabled: false, intervalMinutes: 60 }).expect(200);
+    expect(await stored()).toMatchObject({ enabled: false, next_run_at: null });
+    // An administrator holds every scope.
+    await t.http
+      .put('/api/sync/schedule')
+      .set('cookie', t.adminCookie)
+      .send({ enabled: true, intervalMinutes: 45 })
+      .expect(200);
+    await t.http
+      .put('/api/sync/schedule')
+      .set('cookie', t.adminCookie)
+      .send({ enabled: false, intervalMinutes: 45 })
+      .expect(200);
+  });
+
+  it('shows the webhook URL whole only to callers who can change the settings', async () => {
+    await t.http
+      .put('/api/sync/schedule')
+      .set('cookie', t.adminCookie)
+      .send({ enabled: false, intervalMinutes: 60, webhookUrl })
+      .expect(200);
+    const seenBy = async (authorization: Record<string, string>) =>
+      (await t.http.get('/api/sync/schedule').set(authorization).expect(200)).body.webhookUrl;
+    const masked = 'https://hooks.example.com';
+    expect(await seenBy({ authorization: await asKey(['sync:read']) })).toBe(masked);
+    expect(await seenBy({ authorization: await asKey(['sync:read', 'settings:read']) })).toBe(masked);
+    expect(
+      await seenBy({ authorization: await asKey([...allScopes].filter((s) => s !== 'settings:write')) }),
+    ).toBe(masked);
+    expect(await seenBy({ authorization: await asKey(['sync:read', 'settings:write']) })).toBe(webhookUrl);
+    expect(await seenBy({ cookie: t.adminCookie })).toBe(webhookUrl);
   });
 });
 

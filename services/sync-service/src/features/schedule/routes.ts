@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
-import { actorOf } from '../auth/identity';
+import { actorOf, type Identity } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
+import { webhookOrigin } from '../notifications/webhook';
 import { checkCadence, nextOccurrence } from './cadence';
 import {
   cadenceOf,
@@ -23,14 +24,18 @@ interface ScheduleInput {
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-/** The schedule as the API shows it (schema SyncSchedule). */
-export function scheduleView(row: ScheduleWithLastRun) {
+/**
+ * The schedule as the API shows it (schema SyncSchedule). The webhook URL may carry a token (chat webhooks
+ * do, in the path or the query): a caller that cannot change the settings sees only where it points.
+ */
+export function scheduleView(row: ScheduleWithLastRun, viewer: Identity) {
+  const canSeeWebhook = viewer.scopes.includes('settings:write');
   return {
     enabled: row.enabled,
     intervalMinutes: row.interval_minutes,
     cron: row.cron,
     timezone: row.timezone,
-    webhookUrl: row.webhook_url,
+    webhookUrl: row.webhook_url && !canSeeWebhook ? webhookOrigin(row.webhook_url) : row.webhook_url,
     notifyEmails: row.notify_emails,
     nextRunAt: iso(row.next_run_at),
     lastRunId: row.last_run_id,
@@ -62,10 +67,24 @@ function settingsOf(input: ScheduleInput): ScheduleSettings {
   return settings;
 }
 
+/** Whether runs may start at other times than before: the schedule is enabled now, with a new cadence. */
+function startsRunsDifferently(before: ScheduleWithLastRun, after: ScheduleSettings): boolean {
+  if (!after.enabled) return false;
+  return (
+    !before.enabled ||
+    before.interval_minutes !== after.intervalMinutes ||
+    before.cron !== after.cron ||
+    before.timezone !== after.timezone
+  );
+}
+
 export async function scheduleRoutes(app: FastifyInstance) {
-  app.get('/api/sync/schedule', async () => scheduleView(await loadSchedule(app.db)));
+  app.get('/api/sync/schedule', async (request) =>
+    scheduleView(await loadSchedule(app.db), identityOf(request)),
+  );
 
   app.put<{ Body: ScheduleInput }>('/api/sync/schedule', async (request) => {
+    const identity = identityOf(request);
     const settings = settingsOf(request.body);
     const cadence = cadenceOf({
       interval_minutes: settings.intervalMinutes,
@@ -75,10 +94,17 @@ export async function scheduleRoutes(app: FastifyInstance) {
     // Every edit restarts the count from now: the first run of a new cadence is one step away.
     const nextRunAt = settings.enabled && cadence ? nextOccurrence(cadence, new Date()) : null;
     return app.db.transaction(async (trx) => {
-      const before = scheduleView(await loadSchedule(trx));
+      const stored = await loadSchedule(trx);
+      // A scheduled run is a whole-directory sync, which deletes: starting runs is what sync:run allows.
+      if (startsRunsDifferently(stored, settings) && !identity.scopes.includes('sync:run')) {
+        throw Problem.forbidden(
+          'Enabling the schedule or changing when it runs starts syncs: this API key also needs the scope sync:run.',
+        );
+      }
+      const before = scheduleView(stored, identity);
       await saveSchedule(trx, settings, nextRunAt);
-      const after = scheduleView(await loadSchedule(trx));
-      await recordAudit(trx, actorOf(identityOf(request)), 'settings.schedule.updated', 'sync-schedule', {
+      const after = scheduleView(await loadSchedule(trx), identity);
+      await recordAudit(trx, actorOf(identity), 'settings.schedule.updated', 'sync-schedule', {
         before: auditedSettings(before),
         after: auditedSettings(after),
       });
@@ -90,5 +116,5 @@ export async function scheduleRoutes(app: FastifyInstance) {
 /** The webhook URL may carry a token (chat webhooks do): the audit trail keeps only where it points. */
 function auditedSettings(view: ReturnType<typeof scheduleView>) {
   const { nextRunAt: _next, lastRunId: _id, lastRunAt: _at, lastRunStatus: _status, ...settings } = view;
-  return { ...settings, webhookUrl: view.webhookUrl ? new URL(view.webhookUrl).origin : null };
+  return { ...settings, webhookUrl: view.webhookUrl ? webhookOrigin(view.webhookUrl) : null };
 }
