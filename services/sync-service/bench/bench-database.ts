@@ -4,16 +4,16 @@
  * service's memory figures are the service's, not the leftovers of loading a million users.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import knex, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { defaultMapping, mapProfile } from '../src/features/settings/attribute-mapping';
 import { profileColumns } from '../src/features/users/user';
 import { openDatabase } from '../src/infra/db/database';
 import { migrateToLatest } from '../src/infra/db/migrate';
 import { USER_SELECT } from '../src/infra/directory/directory-user';
+import { createServerDatabase } from '../test/support/databases';
 import { graphToken, type SimEndpoint, type SimProcess } from './simulator-process';
 
 export interface BenchDatabase {
@@ -36,18 +36,13 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
       drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const name = `adsync_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knex({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const created = await createServerDatabase(serverUrl, 'adsync_bench');
   return {
-    url: url.toString(),
+    url: created.url,
     dataDir,
     kind: 'postgresql',
     drop: async () => {
-      await admin.raw(`drop database if exists ${name} with (force)`);
-      await admin.destroy();
+      await created.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -104,7 +99,7 @@ async function seed<T>(job: SeedJob, seeder: Seeder<T>): Promise<void> {
     dataDir: path.join(job.dataDir, 'database'),
     poolMax: 10,
   });
-  await migrateToLatest(database.knex);
+  await migrateToLatest(database);
   const started = performance.now();
   const result = await seeder(database.knex, job.sim);
   process.stdout.write(

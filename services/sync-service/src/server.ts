@@ -17,7 +17,7 @@ async function main() {
     dataDir: path.join(config.DATA_DIR, 'database'),
     poolMax: config.DATABASE_POOL_MAX,
   });
-  await migrateToLatest(database.knex);
+  await migrateToLatest(database);
   const encryption = resolveEncryptionKey(config.SECRET_ENCRYPTION_KEY, config.DATA_DIR);
   const app = await buildApp({
     config,

@@ -1,7 +1,10 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
 import { migrations } from '../migrations';
 import type { Database } from '../src/infra/db/database';
 import { migrateToLatest, migratorConfigFor, rollbackAll } from '../src/infra/db/migrate';
-import { openTestDatabase } from './support/databases';
+import { createServerDatabase, openTestDatabase } from './support/databases';
 
 let database: Database;
 beforeAll(async () => {
@@ -45,7 +48,7 @@ describe('migrations', () => {
       ])
       .returning(['id', 'created_at']);
 
-    expect(await migrateToLatest(db)).toContain('008_user_sync_stamps');
+    expect(await migrateToLatest(database)).toContain('008_user_sync_stamps');
 
     const stamps = await db('user_sync_stamps').orderBy('synced_at');
     expect(stamps).toEqual(
@@ -78,9 +81,74 @@ describe('migrations', () => {
   });
 
   it('roll back whole and apply again', async () => {
-    const db = database.knex;
-    await migrateToLatest(db);
-    expect(await rollbackAll(db)).toHaveLength(migrations.length);
-    expect(await migrateToLatest(db)).toEqual(migrations.map((migration) => migration.name));
+    await migrateToLatest(database);
+    expect(await rollbackAll(database)).toHaveLength(migrations.length);
+    expect(await migrateToLatest(database)).toEqual(migrations.map((migration) => migration.name));
   });
+});
+
+interface Migrator {
+  migrate(databaseUrl: string): Promise<{ applied: string[] } | { error: string }>;
+  stop(): void;
+}
+
+const answerMark = 'migrator answers: ';
+
+/** test/support/migrator-process.ts in a child process: one migration per database URL written to it. */
+function startMigrator(): Migrator {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/migrator-process.ts'], {
+    cwd: path.resolve(__dirname, '..'),
+    env: { ...process.env, NODE_OPTIONS: '' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  const waiting: Array<(line: string) => void> = [];
+  // Knex prints warnings of its own on stdout; the answers are the lines marked as such.
+  lines.on('line', (line) => {
+    if (line.startsWith(answerMark)) waiting.shift()?.(line.slice(answerMark.length));
+  });
+  return {
+    migrate(databaseUrl) {
+      child.stdin.write(`${databaseUrl}\n`);
+      return new Promise((resolve) => waiting.push((line) => resolve(JSON.parse(line))));
+    },
+    stop: () => child.kill(),
+  };
+}
+
+/**
+ * Instances started together each migrate on start. The embedded database is opened by one process at
+ * most (a second one is refused before it migrates), so only the server case can race.
+ */
+const onServer = process.env.DATABASE_URL ? describe : describe.skip;
+if (!process.env.DATABASE_URL)
+  console.info('migrations.test.ts: concurrent migrators need DATABASE_URL (a PostgreSQL server); skipped');
+
+onServer('migrators in separate processes, started together on an empty database', () => {
+  const rounds = 5;
+  const migrators: Migrator[] = [];
+  beforeAll(() => {
+    for (let count = 0; count < 6; count += 1) migrators.push(startMigrator());
+  });
+  afterAll(() => {
+    for (const migrator of migrators) migrator.stop();
+  });
+
+  it(`all succeed, and exactly one applies the migrations (${rounds} rounds of 6)`, async () => {
+    const everyName = migrations.map((migration) => migration.name);
+    for (let round = 1; round <= rounds; round += 1) {
+      const created = await createServerDatabase(process.env.DATABASE_URL as string, 'adsync_migrators');
+      try {
+        const answers = await Promise.all(migrators.map((migrator) => migrator.migrate(created.url)));
+        expect({ round, errors: answers.filter((answer) => 'error' in answer) }).toEqual({
+          round,
+          errors: [],
+        });
+        const applied = answers.map((answer) => ('applied' in answer ? answer.applied : []));
+        expect(applied.filter((names) => names.length > 0)).toEqual([everyName]);
+      } finally {
+        await created.drop();
+      }
+    }
+  }, 240_000);
 });

@@ -11,8 +11,7 @@ async function main() {
     dataDir: path.join(config.DATA_DIR, 'database'),
   });
   try {
-    const names =
-      process.argv[2] === 'down' ? await rollbackAll(database.knex) : await migrateToLatest(database.knex);
+    const names = process.argv[2] === 'down' ? await rollbackAll(database) : await migrateToLatest(database);
     process.stdout.write(
       names.length
         ? `${process.argv[2] === 'down' ? 'reverted' : 'applied'}: ${names.join(', ')}\n`

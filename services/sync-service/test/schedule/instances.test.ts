@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
-import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
+import { createServerDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
 import { importSeededUsers, storeConnection } from '../sync/sync-testbed';
 import { adminClient, type ServiceProcess, startServiceProcess } from './service-processes';
@@ -37,20 +37,13 @@ describeOnServer('three service processes on one database', () => {
   beforeAll(async () => {
     sim = await startSimulator({ tenants: [defaultTenant({ userCount })] });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adsync-instances-'));
-    const name = `adsync_instances_${randomBytes(6).toString('hex')}`;
-    const admin = knex({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-    await admin.raw(`create database ${name}`);
-    const url = new URL(process.env.DATABASE_URL as string);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      await admin.raw(`drop database if exists ${name} with (force)`);
-      await admin.destroy();
-    };
+    const created = await createServerDatabase(process.env.DATABASE_URL as string, 'adsync_instances');
+    databaseUrl = created.url;
+    dropDatabase = created.drop;
 
     const key = randomBytes(32);
     const database = await openDatabase({ url: databaseUrl, dataDir: 'unused' });
-    await migrateToLatest(database.knex);
+    await migrateToLatest(database);
     await storeConnection(database.knex, new SecretBox(key), sim);
     const entries = Array.from({ length: userCount }, (_, index) => ({ index, position: index + 1 }));
     await importSeededUsers(database.knex, sim, entries);

@@ -131,7 +131,7 @@ describe('a run killed mid-way', () => {
       url: serverDatabase?.url,
       dataDir: path.join(dataDir, 'database'),
     });
-    await migrateToLatest(database.knex);
+    await migrateToLatest(database);
     await storeConnection(database.knex, new SecretBox(key), sim);
     const entries = Array.from({ length: userCount }, (_, index) => ({ index, position: index + 1 }));
     await importSeededUsers(database.knex, sim, entries);
