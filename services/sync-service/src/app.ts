@@ -21,7 +21,7 @@ import { syncEnginePlugin } from './features/sync/engine';
 import { syncRoutes } from './features/sync/routes';
 import { userRoutes } from './features/users/routes';
 import type { Contract } from './infra/contract/contract';
-import { contractPlugin } from './infra/contract/plugin';
+import { contractPlugin, outsideContract } from './infra/contract/plugin';
 import type { SecretBox } from './infra/crypto/secret-box';
 import type { Database } from './infra/db/database';
 import { databasePlugin } from './infra/db/plugin';
@@ -92,7 +92,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     mode: 'static',
     specification: { document: deps.contract.document as never },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(outsideContract('Swagger UI: the contract, shown to anyone', fastifySwaggerUi), {
+    routePrefix: '/docs',
+    staticCSP: true,
+  });
   await app.register(authPlugin);
   await app.register(directoryAccessPlugin, {
     secretBox: deps.secretBox,
@@ -112,6 +115,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(syncRoutes);
   await app.register(schedulerPlugin);
   await app.register(scheduleRoutes);
-  await app.register(webAppPlugin, { distDir: deps.config.WEB_DIST_DIR });
+  await app.register(outsideContract('the admin web app: its files and its own routes', webAppPlugin), {
+    distDir: deps.config.WEB_DIST_DIR,
+  });
   return app;
 }

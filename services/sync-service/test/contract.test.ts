@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Fastify from 'fastify';
-import { contractPlugin } from '../src/infra/contract/plugin';
-import { startTestApp, type TestApp } from './support/harness';
+import { contractPlugin, outsideContract } from '../src/infra/contract/plugin';
+import { buildTestApp, startTestApp, type TestApp } from './support/harness';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -18,7 +21,7 @@ describe('openapi.yaml and the running routes', () => {
     }
     const promised = t.app.contract.operations.map((operation) => `${operation.method} ${operation.path}`);
     expect(promised.filter((operation) => !served.has(operation))).toEqual([]);
-    // The reverse direction is enforced at start: an /api route missing from the contract fails buildApp.
+    // The reverse direction is enforced at start: a route missing from the contract does not start.
   });
 
   it('serves the contract in Swagger UI', async () => {
@@ -37,5 +40,54 @@ describe('openapi.yaml and the running routes', () => {
       /GET \/api\/undocumented is served but missing from openapi.yaml/,
     );
     await app.close();
+  });
+});
+
+describe('routes closed by default', () => {
+  it('keeps the operation of a route that the contract describes, even when registered outside it', async () => {
+    const app = Fastify();
+    await app.register(contractPlugin, { contract: t.app.contract });
+    app.register(
+      outsideContract('not a way around the contract', async (scope) => {
+        scope.get('/api/users', async (request) => ({
+          operation: request.routeOptions.config.operation?.operationId,
+        }));
+      }),
+    );
+    await app.ready();
+    expect(app.routesOutsideContract).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/api/users?limit=nope' })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/api/users' })).json()).toEqual({
+      operation: 'listUsers',
+    });
+    await app.close();
+  });
+
+  it('serves the built web app outside the contract, and API paths stay problems', async () => {
+    const distDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adsync-web-'));
+    fs.mkdirSync(path.join(distDir, 'assets'));
+    fs.writeFileSync(path.join(distDir, 'index.html'), '<!doctype html><title>adsync</title>');
+    fs.writeFileSync(path.join(distDir, 'assets', 'app.js'), 'console.log("adsync")');
+    const app = await buildTestApp({ WEB_DIST_DIR: distDir });
+    try {
+      await app.ready();
+      const reasons = new Set(app.routesOutsideContract.map((route) => route.reason));
+      expect(app.routesOutsideContract).toContainEqual({
+        method: 'GET',
+        url: '/assets/app.js',
+        reason: expect.stringMatching(/web app/),
+      });
+      expect(reasons.size).toBe(2);
+      expect((await app.inject({ method: 'GET', url: '/assets/app.js' })).body).toContain('adsync');
+      expect((await app.inject({ method: 'GET', url: '/sync/runs' })).body).toContain('<title>adsync');
+      const missing = await app.inject({ method: 'GET', url: '/api/nothing-here' });
+      expect([missing.statusCode, missing.headers['content-type']]).toEqual([
+        404,
+        'application/problem+json; charset=utf-8',
+      ]);
+    } finally {
+      await app.close();
+      fs.rmSync(distDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { allScopes } from '../../src/features/auth/identity';
 import type { ContractOperation } from '../../src/infra/contract/contract';
-import { adminCredentials, startTestApp, type TestApp } from '../support/harness';
+import { outsideContract } from '../../src/infra/contract/plugin';
+import { adminCredentials, buildTestApp, startTestApp, type TestApp } from '../support/harness';
 import { validRequestFor } from './hostile-requests';
 import { type KnownRecords, seedKnownRecords } from './known-records';
 import { setAsideExplainedViolations } from './open-defects';
@@ -32,9 +33,10 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 type Verdict = number | 'allowed';
 
 /** 401 and 403 are what this test is about; any other answer means access was granted. */
-function verdictOf(response: RawResponse): Verdict {
+function verdictOf(response: RawResponse, method: string): Verdict {
   if (response.status !== 401 && response.status !== 403) return 'allowed';
-  const problem = JSON.parse(response.body) as { code?: string };
+  // A HEAD answer carries no body: its content type alone shows the problem.
+  const problem = method === 'HEAD' ? { code: 'unread' } : (JSON.parse(response.body) as { code?: string });
   const isProblem = response.contentType.startsWith('application/problem+json') && Boolean(problem.code);
   return isProblem ? response.status : -response.status;
 }
@@ -50,13 +52,23 @@ async function revokedKey(): Promise<string> {
 function expectedAccess(operation: ContractOperation) {
   const scopes = operation.apiKeyScopes;
   const restricted = !operation.isPublic;
+  const keyWithoutItsScopes = !restricted
+    ? 'allowed'
+    : scopes === null || scopes.length > 0
+      ? 403
+      : 'allowed';
   return {
     anonymous: restricted ? 401 : 'allowed',
     revokedKey: restricted ? 401 : 'allowed',
-    keyWithoutItsScopes: !restricted ? 'allowed' : scopes === null || scopes.length > 0 ? 403 : 'allowed',
+    keyWithoutItsScopes,
     keyWithExactlyItsScopes: !restricted ? 'allowed' : scopes === null ? 403 : 'allowed',
     administrator: 'allowed',
     administratorFromForeignOrigin: restricted && unsafeMethods.has(operation.method) ? 403 : 'allowed',
+    // Fastify answers HEAD on every GET route: it must be guarded as the GET is.
+    ...(operation.method === 'GET' && {
+      anonymousHead: restricted ? 401 : 'allowed',
+      keyWithoutItsScopesHead: keyWithoutItsScopes,
+    }),
   };
 }
 
@@ -72,8 +84,8 @@ describe('access to every operation of the contract', () => {
         operation.operationId === 'signIn'
           ? { ...generated, payload: JSON.stringify(adminCredentials) }
           : generated;
-      const as = async (identity: Record<string, string>) =>
-        verdictOf(await send({ ...request, headers: { ...request.headers, ...identity } }));
+      const as = async (identity: Record<string, string>, method = request.method) =>
+        verdictOf(await send({ ...request, method, headers: { ...request.headers, ...identity } }), method);
       const bearer = async (scopes: string[]) => ({ authorization: `Bearer ${await t.apiKey(scopes)}` });
       // Scopes an operation needs for some of its effects (x-scopes-by-effect) belong to "its scopes" too.
       const needed = [...(operation.apiKeyScopes ?? []), ...scopesByEffect(operation)];
@@ -91,6 +103,10 @@ describe('access to every operation of the contract', () => {
           cookie: operation.operationId === 'signOut' ? await freshSession() : t.adminCookie,
         }),
         administratorFromForeignOrigin: await as({ cookie: t.adminCookie, origin: 'https://evil.example' }),
+        ...(operation.method === 'GET' && {
+          anonymousHead: await as({}, 'HEAD'),
+          keyWithoutItsScopesHead: await as(await bearer(otherScopes), 'HEAD'),
+        }),
       };
     }
     expect(actual).toEqual(expected);
@@ -174,6 +190,55 @@ describe('scopes checked for what an operation causes', () => {
     ).toBe(masked);
     expect(await seenBy({ authorization: await asKey(['sync:read', 'settings:write']) })).toBe(webhookUrl);
     expect(await seenBy({ cookie: t.adminCookie })).toBe(webhookUrl);
+  });
+});
+
+describe('routes outside the contract', () => {
+  // A path of the contract with a method it does not describe is refused too, and so is a lone HEAD.
+  it.each([
+    ['GET', '/undocumented'],
+    ['DELETE', '/healthz'],
+    ['HEAD', '/head-only'],
+  ] as const)('do not start unless declared public on purpose: %s %s', async (method, url) => {
+    const app = await buildTestApp();
+    app.register(async (scope) => {
+      scope.route({ method, url, handler: async () => ({ served: true }) });
+    });
+    await expect(app.ready()).rejects.toThrow(`${method} ${url} is served but missing from openapi.yaml`);
+    await app.close();
+  });
+
+  it('start when declared public on purpose, and ask no identity', async () => {
+    const app = await buildTestApp();
+    app.register(
+      outsideContract('a page for anyone', async (scope) => {
+        scope.get('/outside', async () => ({ served: true }));
+      }),
+    );
+    await app.ready();
+    expect(app.routesOutsideContract).toContainEqual({
+      method: 'GET',
+      url: '/outside',
+      reason: 'a page for anyone',
+    });
+    const answer = await app.inject({ method: 'GET', url: '/outside' });
+    expect([answer.statusCode, answer.json()]).toEqual([200, { served: true }]);
+    expect((await app.inject({ method: 'HEAD', url: '/outside' })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('in the running app are Swagger UI alone (the web app is not built here), open to anyone', async () => {
+    const served = t.app.routesOutsideContract.filter((route) => !route.url.includes('*'));
+    expect(served.map((route) => route.url)).toContain('/docs/json');
+    const actual: Record<string, Verdict> = {};
+    for (const route of t.app.routesOutsideContract) {
+      expect(route.url === '/docs' || route.url.startsWith('/docs/')).toBe(true);
+      expect(route.reason).not.toBe('');
+    }
+    for (const route of served) {
+      actual[route.url] = verdictOf(await send({ method: 'GET', url: route.url, headers: {} }), 'GET');
+    }
+    expect(actual).toEqual(Object.fromEntries(served.map((route) => [route.url, 'allowed'])));
   });
 });
 

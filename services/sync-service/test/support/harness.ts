@@ -21,16 +21,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a real database, checking every response against openapi.yaml. */
-export async function startTestApp(
+/**
+ * The real app on a real database, built but not started: a test may still register routes on it. Each
+ * gets a database of its own, which closing the app releases.
+ */
+export async function buildTestApp(
   env: Record<string, string> = {},
   options: Pick<AppDependencies, 'createDirectoryClient' | 'logger'> = {},
-): Promise<TestApp> {
+): Promise<FastifyInstance> {
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent', ...env });
   contract ??= loadContract(config.OPENAPI_PATH);
   const database = await openTestDatabase();
   await bootstrapAdministrator(database.knex, adminCredentials.username, adminCredentials.password);
-  const app = await buildApp({
+  return buildApp({
     config,
     database,
     contract,
@@ -38,6 +41,14 @@ export async function startTestApp(
     checkResponses: true,
     ...options,
   });
+}
+
+/** The real app on a real database, started, checking every response against openapi.yaml. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: Pick<AppDependencies, 'createDirectoryClient' | 'logger'> = {},
+): Promise<TestApp> {
+  const app = await buildTestApp(env, options);
   await app.ready();
   const http = request(app.server);
   const signIn = await http.post('/api/auth/sign-in').send(adminCredentials).expect(200);

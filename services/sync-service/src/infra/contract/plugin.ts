@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginCallback,
+  FastifyPluginOptions,
+  FastifySchemaValidationError,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import type { Contract, ContractOperation } from './contract';
 import { compileFor, describeErrors, type FieldError, findUnstorableText, responseAjv } from './validators';
@@ -11,7 +17,43 @@ declare module 'fastify' {
     contract: Contract;
     /** Responses that broke the contract; only collected when `checkResponses` is on. */
     contractViolations: string[];
+    /** The routes served outside openapi.yaml on purpose, each with its reason (HEAD answers as GET). */
+    routesOutsideContract: RouteOutsideContract[];
   }
+}
+
+export interface RouteOutsideContract {
+  method: string;
+  url: string;
+  reason: string;
+}
+
+const outsideContractReason = Symbol('outsideContractReason');
+type MarkedScope = FastifyInstance & { [outsideContractReason]?: string };
+
+/**
+ * Registers a plugin whose routes are served outside openapi.yaml on purpose (static files, Swagger UI):
+ * no identity is asked and the contract validates nothing there. The reason is the declaration; a route the
+ * contract describes keeps its operation even when registered here.
+ */
+export function outsideContract<Options extends FastifyPluginOptions>(
+  reason: string,
+  plugin: FastifyPluginAsync<Options>,
+): FastifyPluginAsync<Options>;
+export function outsideContract<Options extends FastifyPluginOptions>(
+  reason: string,
+  plugin: FastifyPluginCallback<Options>,
+): FastifyPluginAsync<Options>;
+export function outsideContract<Options extends FastifyPluginOptions>(
+  reason: string,
+  plugin: FastifyPluginAsync<Options> | FastifyPluginCallback<Options>,
+): FastifyPluginAsync<Options> {
+  if (reason.trim() === '') throw new Error('A route outside the contract needs the reason it is public');
+  return async (scope, options) => {
+    // Encapsulated scopes inherit from their parent's prototype, so nested plugins carry the mark too.
+    (scope as MarkedScope)[outsideContractReason] = reason;
+    await scope.register(plugin as FastifyPluginAsync<Options>, options);
+  };
 }
 
 export interface ContractPluginOptions {
@@ -21,13 +63,16 @@ export interface ContractPluginOptions {
 }
 
 /**
- * Routes are written in code; their validation schemas and access rules come from openapi.yaml. A route
- * under /api that the contract lacks is refused at start, so the two cannot drift apart silently.
+ * Routes are written in code; their validation schemas and access rules come from openapi.yaml. Routes are
+ * closed by default: one that the contract lacks is refused at start, whatever its path or method, unless
+ * it was registered through `outsideContract` with a reason. So the two cannot drift apart silently, and
+ * no route starts without authentication by omission.
  */
 export const contractPlugin = fp(
   async (app: FastifyInstance, { contract, checkResponses }: ContractPluginOptions) => {
     app.decorate('contract', contract);
     app.decorate('contractViolations', [] as string[]);
+    app.decorate('routesOutsideContract', [] as RouteOutsideContract[]);
 
     app.setValidatorCompiler(({ schema, httpPart }) => {
       const validate = compileFor(httpPart, schema);
@@ -39,12 +84,23 @@ export const contractPlugin = fp(
       };
     });
 
-    app.addHook('onRoute', (route) => {
+    app.addHook('onRoute', function attachOperation(route) {
       const routeMethods = Array.isArray(route.method) ? route.method : [route.method];
-      if (routeMethods.includes('HEAD') || !isContractPath(route.url)) return;
-      const operation = contract.find(routeMethods[0], route.url);
-      if (!operation)
-        throw new Error(`${routeMethods[0]} ${route.url} is served but missing from openapi.yaml`);
+      const reason = (this as MarkedScope)[outsideContractReason];
+      // A HEAD route answers as the GET of its path does, so it is guarded and validated as that operation.
+      const methods = [...new Set(routeMethods.map((method) => (method === 'HEAD' ? 'GET' : method)))];
+      const operation = methods.length === 1 ? contract.find(methods[0], route.url) : undefined;
+      if (!operation) {
+        if (reason === undefined)
+          throw new Error(
+            `${routeMethods.join(',')} ${route.url} is served but missing from openapi.yaml; describe it ` +
+              'there, or register it through outsideContract(reason, plugin) if it is public on purpose',
+          );
+        const listed = routeMethods.filter((method) => method !== 'HEAD');
+        if (listed.length > 0)
+          app.routesOutsideContract.push({ method: listed.join(','), url: route.url, reason });
+        return;
+      }
       route.config = { ...(route.config ?? {}), operation };
       route.schema = {
         ...(operation.params && { params: operation.params }),
@@ -84,6 +140,7 @@ function validationFailure(fieldErrors: FieldError[]) {
   return error;
 }
 
+/** Paths the contract owns: the web app's fallback never answers them. */
 export function isContractPath(url: string): boolean {
   return url.startsWith('/api/') || url === '/healthz' || url === '/readyz' || url === '/metrics';
 }
