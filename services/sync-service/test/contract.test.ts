@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { contractPlugin, outsideContract } from '../src/infra/contract/plugin';
+import { errorHandlerPlugin } from '../src/infra/http/error-handler';
+import { Problem, type ProblemCode } from '../src/infra/http/problem';
 import { buildTestApp, startTestApp, type TestApp } from './support/harness';
 
 let t: TestApp;
@@ -30,6 +32,24 @@ describe('openapi.yaml and the running routes', () => {
     expect(Object.keys(document.body.paths)).toContain('/api/imported-users');
     const page = await t.http.get('/docs/').expect(200);
     expect(page.text).toMatch(/swagger/i);
+  });
+
+  it('reports a response that breaks it: a problem code it does not list, a view without a field', async () => {
+    const app = Fastify();
+    await app.register(errorHandlerPlugin);
+    await app.register(contractPlugin, { contract: t.app.contract, checkResponses: true });
+    app.get('/api/users/:id', async () => {
+      throw new Problem(404, 'user_not_found' as ProblemCode, 'Not found');
+    });
+    app.get('/api/users', async () => ({ items: [{ id: 'a-user' }], nextCursor: null }));
+    await app.ready();
+    await app.inject({ method: 'GET', url: '/api/users/0d7c6d2e-8f43-4c53-9d8f-1c2b3a4d5e6f' });
+    await app.inject({ method: 'GET', url: '/api/users' });
+    expect(app.contractViolations).toEqual([
+      expect.stringMatching(/^GET \/api\/users\/0d7c.*: status 404 body does not match: .*body\.code/),
+      expect.stringMatching(/^GET \/api\/users: status 200 body does not match: .*body\.items\.0/),
+    ]);
+    await app.close();
   });
 
   it('refuses, at start, a route that the contract lacks', async () => {

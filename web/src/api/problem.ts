@@ -1,4 +1,4 @@
-import type { Problem } from './schemas';
+import type { Problem, ProblemCode } from './schemas';
 
 /** An error answer of the API, carrying its RFC 9457 problem details. */
 export class ApiError extends Error {
@@ -12,7 +12,8 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  get code(): string {
+  /** The contract's enumeration: a branch on a code the API never sends does not compile. */
+  get code(): ProblemCode {
     return this.problem.code;
   }
 }

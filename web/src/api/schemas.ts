@@ -5,6 +5,7 @@ import type { components, paths } from '@adsync/shared';
 type Schemas = components['schemas'];
 
 export type Problem = Schemas['Problem'];
+export type ProblemCode = Schemas['ProblemCode'];
 export type Identity = Schemas['Identity'];
 export type Scope = Schemas['Scope'];
 export type ApiKey = Schemas['ApiKey'];

@@ -34,8 +34,8 @@ export interface DirectoryUser {
  */
 export interface DirectoryFailure {
   category: 'transient' | 'configuration' | 'unknown';
-  /** One of DirectoryFailureCode when produced by this client; callers branch on it, never on `message`. */
-  code: string;
+  /** Callers branch on it, never on `message`; a 502 problem carries it as its `code`. */
+  code: DirectoryFailureCode;
   /** HTTP status of the answer that failed, when there was one. */
   status?: number;
   /** For administrators; never contains the client secret. */

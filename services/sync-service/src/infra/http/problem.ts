@@ -1,8 +1,13 @@
+import type { components } from '@adsync/shared';
+
+/** The stable reasons a problem may give: an enumeration in openapi.yaml, which clients branch on. */
+export type ProblemCode = components['schemas']['ProblemCode'];
+
 /** An error that the API reports as an RFC 9457 problem with a stable `code`. */
 export class Problem extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ProblemCode,
     readonly title: string,
     readonly detail?: string,
     readonly extensions: Record<string, unknown> = {},
@@ -10,7 +15,7 @@ export class Problem extends Error {
     super(detail ?? title);
   }
 
-  static badRequest(code: string, detail: string, extensions?: Record<string, unknown>): Problem {
+  static badRequest(code: ProblemCode, detail: string, extensions?: Record<string, unknown>): Problem {
     return new Problem(400, code, 'Bad request', detail, extensions);
   }
 
@@ -26,11 +31,11 @@ export class Problem extends Error {
     return new Problem(404, 'not_found', 'Not found', `${what} does not exist.`);
   }
 
-  static conflict(code: string, detail: string, extensions?: Record<string, unknown>): Problem {
+  static conflict(code: ProblemCode, detail: string, extensions?: Record<string, unknown>): Problem {
     return new Problem(409, code, 'Conflict', detail, extensions);
   }
 
-  static badGateway(code: string, detail: string): Problem {
+  static badGateway(code: ProblemCode, detail: string): Problem {
     return new Problem(502, code, 'Azure AD request failed', detail);
   }
 }
@@ -39,7 +44,7 @@ export interface ProblemBody {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode;
   detail?: string;
   instance?: string;
   requestId?: string;
