@@ -2,6 +2,7 @@ export { type CertificateFiles, DEFAULT_CERT_DIR, ensureCertificates } from './c
 export type { FaultRule } from './control/faults';
 export type { SimRoute } from './control/routes';
 export type { TenantOptions } from './control/sim-tenant';
+export type { SimulatorControl, TenantInfo } from './control/simulator-control';
 export type { SimStats } from './control/stats';
 export type { TenantControl, TenantSettings } from './control/tenant-control';
 export type { StoredUser, UserState } from './directory/tenant-directory';
@@ -11,5 +12,4 @@ export {
   type Simulator,
   type SimulatorOptions,
   startSimulator,
-  type TenantInfo,
 } from './simulator';

@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { ensureCertificates } from './certificates';
-import { FaultPlan, type FaultRule, LatencyPlan } from './control/faults';
-import type { SimRoute } from './control/routes';
+import { FaultPlan, LatencyPlan } from './control/faults';
 import type { SimContext } from './control/sim-context';
 import { SimTenant, type TenantOptions, TokenRegistry } from './control/sim-tenant';
-import { type SimStats, StatsRecorder } from './control/stats';
-import { TenantControl } from './control/tenant-control';
+import { type SimulatorControl, simulatorControl } from './control/simulator-control';
+import { StatsRecorder } from './control/stats';
 import { registerEntraRoutes } from './entra/entra-routes';
 import { registerAdminRoutes } from './http/admin-routes';
 import { registerGraphRoutes } from './http/graph-routes';
@@ -31,15 +30,7 @@ export interface SimulatorOptions {
   shuffleBatch?: boolean;
 }
 
-export interface TenantInfo {
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  domain: string;
-  userCount: number;
-}
-
-export interface Simulator {
+export interface Simulator extends SimulatorControl {
   /** `https://127.0.0.1:<port>`. */
   url: string;
   /** What ClientSecretCredential takes as authorityHost. */
@@ -47,19 +38,6 @@ export interface Simulator {
   /** What the Graph client takes as baseUrl (no version segment). */
   graphBaseUrl: string;
   caCertPath: string;
-  tenants: TenantInfo[];
-  /** Control of one tenant (default: the first). */
-  tenant(tenantId?: string): TenantControl;
-  setFaults(rules: FaultRule[]): void;
-  addFault(rule: FaultRule): void;
-  clearFaults(): void;
-  faults(): FaultRule[];
-  setLatency(ms: number, route?: SimRoute | '*'): void;
-  setThrottle(limitPer10s: number, tenantId?: string): void;
-  stats(): SimStats;
-  resetStats(): void;
-  /** Seeded state, no faults, no latency, zero stats; issued tokens stay valid. */
-  reset(): void;
   close(): Promise<void>;
 }
 
@@ -90,8 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats: new StatsRecorder(),
     shuffleBatch: options.shuffleBatch ?? true,
   };
-  const applyDefaultLatency = () => context.latency.set(options.latencyMs ?? 0);
-  applyDefaultLatency();
+  const control = simulatorControl(context, options.latencyMs);
   const hung = new HungRequests();
 
   const app = Fastify({
@@ -103,60 +80,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   registerEntraRoutes(app, context, hung);
   registerGraphRoutes(app, context, hung);
-
-  const controls = new Map(
-    [...tenants.values()].map((tenant) => [tenant.tenantId, new TenantControl(tenant, context.tokens)]),
-  );
-  const firstTenantId = [...tenants.keys()][0];
+  registerAdminRoutes(app, control);
 
   const host = options.host ?? '127.0.0.1';
-  const simulator: Simulator = {
-    url: '',
-    authorityHost: '',
-    graphBaseUrl: '',
+  await app.listen({ host, port: options.port ?? 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const url = `https://${hostInUrl}:${port}`;
+  return {
+    ...control,
+    url,
+    authorityHost: url,
+    graphBaseUrl: url,
     caCertPath: certificates.caCertPath,
-    tenants: [...tenants.values()].map((tenant) => ({
-      tenantId: tenant.tenantId,
-      clientId: tenant.clientId,
-      clientSecret: tenant.clientSecret,
-      domain: tenant.domain,
-      userCount: tenant.directory.seededCount,
-    })),
-    tenant(tenantId = firstTenantId) {
-      const control = controls.get(tenantId.toLowerCase());
-      if (!control) throw new Error(`Unknown tenant ${tenantId}`);
-      return control;
-    },
-    setFaults: (rules) => context.faults.set(rules),
-    addFault: (rule) => context.faults.add(rule),
-    clearFaults: () => context.faults.clear(),
-    faults: () => context.faults.list(),
-    setLatency: (ms, route) => context.latency.set(ms, route),
-    setThrottle(limitPer10s, tenantId) {
-      const targets = tenantId ? [simulator.tenant(tenantId)] : [...controls.values()];
-      for (const control of targets) control.configure({ throttleLimit: limitPer10s });
-    },
-    stats: () => context.stats.snapshot(),
-    resetStats: () => context.stats.reset(),
-    reset() {
-      for (const control of controls.values()) control.reset();
-      context.faults.clear();
-      context.latency.clear();
-      applyDefaultLatency();
-      context.stats.reset();
-    },
     async close() {
       hung.releaseAll();
       await app.close();
     },
   };
-  registerAdminRoutes(app, simulator);
-
-  await app.listen({ host, port: options.port ?? 0 });
-  const { port } = app.server.address() as AddressInfo;
-  const hostInUrl = host.includes(':') ? `[${host}]` : host;
-  simulator.url = `https://${hostInUrl}:${port}`;
-  simulator.authorityHost = simulator.url;
-  simulator.graphBaseUrl = simulator.url;
-  return simulator;
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FaultRule } from '../control/faults';
 import type { SimRoute } from '../control/routes';
+import type { SimulatorControl } from '../control/simulator-control';
 import type { TenantControl, TenantSettings } from '../control/tenant-control';
 import { DirectoryChangeError } from '../directory/tenant-directory';
 import type { UserChanges } from '../directory/user-record';
-import type { Simulator } from '../simulator';
 
 type TenantParams = { tenantId: string };
 type UserParams = { tenantId: string; id: string };
@@ -13,7 +13,7 @@ type UserParams = { tenantId: string; id: string };
  * The simulator's own admin API under `/_sim`: plain JSON, no Graph auth, and nothing Graph would
  * serve, so a client under test can never reach it by accident.
  */
-export function registerAdminRoutes(app: FastifyInstance, simulator: Simulator): void {
+export function registerAdminRoutes(app: FastifyInstance, simulator: SimulatorControl): void {
   const withTenant = (tenantId: string, reply: FastifyReply): TenantControl | undefined => {
     try {
       return simulator.tenant(tenantId);
