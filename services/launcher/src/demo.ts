@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startSimulator } from '@adsync/tenant-sim';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const DEMO_GROUPS = 36;
 
 interface DemoIdentity {
   tenantId: string;
@@ -50,6 +51,10 @@ async function main() {
         domain: 'contoso.example',
         userCount,
         seed: 42,
+        // A few dozen groups: All Staff holds everyone, Engineering nests Engineering Platform.
+        groupCount: DEMO_GROUPS,
+        // All Staff's members span several /groups/delta pages, as a large group's do on Graph.
+        maxDeltaMembersPerPage: 100,
       },
     ],
   });
@@ -81,9 +86,9 @@ async function main() {
   process.stdout.write(
     [
       '',
-      `Simulated Azure AD tenant (${userCount} people) at ${simulator.url}`,
+      `Simulated Azure AD tenant (${userCount} people, ${DEMO_GROUPS} groups) at ${simulator.url}`,
       `  tenant id ${identity.tenantId}, client id ${identity.clientId}`,
-      `  change its users with the admin API: ${simulator.url}/_sim (see services/tenant-sim/README.md)`,
+      `  change its users and groups with the admin API: ${simulator.url}/_sim (see services/tenant-sim/README.md)`,
       `Open http://127.0.0.1:${port} and sign in as "${adminUsername}" with password "${adminPassword}"`,
       '',
     ].join('\n'),

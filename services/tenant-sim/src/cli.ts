@@ -18,6 +18,8 @@ Options for start (environment variable in brackets):
   --host <host>                 [SIM_HOST]            default 127.0.0.1
   --port <port>                 [SIM_PORT]            default 8443 (0 = any free port)
   --users <n>                   [SIM_USERS]           seeded users, 10..1000000, default 1000
+  --groups <n>                  [SIM_GROUPS]          seeded groups, 0..100000, default 36
+  --group-size <n>              [SIM_GROUP_SIZE]      users in each seeded group but All Staff, default 20
   --tenant-id <guid>            [SIM_TENANT_ID]       default ${DEMO_TENANT.tenantId}
   --client-id <guid>            [SIM_CLIENT_ID]       default ${DEMO_TENANT.clientId}
   --client-secret <secret>      [SIM_CLIENT_SECRET]   default ${DEMO_TENANT.clientSecret}
@@ -27,6 +29,7 @@ Options for start (environment variable in brackets):
   --latency <ms>                [SIM_LATENCY_MS]      default 0
   --empty-page-rate <0..1>      [SIM_EMPTY_PAGE_RATE] default 0
   --no-consent                  [SIM_NO_CONSENT=1]    Graph answers 403 (no User.Read.All consent)
+  --no-group-consent            [SIM_NO_GROUP_CONSENT=1] group routes answer 403 (no GroupMember.Read.All)
   --cert-dir <dir>              [SIM_CERT_DIR]        default ${DEFAULT_CERT_DIR}
 
 Clients must trust the CA: start them with NODE_EXTRA_CA_CERTS=<ca.pem path>.`;
@@ -50,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       users: { type: 'string' },
+      groups: { type: 'string' },
+      'group-size': { type: 'string' },
       'tenant-id': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -59,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
       latency: { type: 'string' },
       'empty-page-rate': { type: 'string' },
       'no-consent': { type: 'boolean' },
+      'no-group-consent': { type: 'boolean' },
       'cert-dir': { type: 'string' },
     },
   });
@@ -73,11 +79,20 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(userCount) || userCount < 10 || userCount > 1_000_000) {
     throw new Error('users must be an integer from 10 to 1000000');
   }
+  const groupCount = numberOf(values.groups ?? env.SIM_GROUPS, 'groups') ?? 36;
+  if (!Number.isInteger(groupCount) || groupCount < 0 || groupCount > 100_000) {
+    throw new Error('groups must be an integer from 0 to 100000');
+  }
+  const groupSize = numberOf(values['group-size'] ?? env.SIM_GROUP_SIZE, 'group-size') ?? 20;
+  if (!Number.isInteger(groupSize) || groupSize < 0) throw new Error('group-size must be a whole number');
   const tenant = defaultTenant({
     ...DEMO_TENANT,
     userCount,
+    groupCount,
+    groupSize,
     domain: values.domain ?? env.SIM_DOMAIN ?? 'contoso.example',
     consented: !(values['no-consent'] ?? env.SIM_NO_CONSENT === '1'),
+    groupsConsented: !(values['no-group-consent'] ?? env.SIM_NO_GROUP_CONSENT === '1'),
     emptyPageRate: numberOf(values['empty-page-rate'] ?? env.SIM_EMPTY_PAGE_RATE, 'empty-page-rate'),
     seed: numberOf(values.seed ?? env.SIM_SEED, 'seed'),
   });
@@ -98,14 +113,14 @@ async function main(argv: string[]): Promise<void> {
     tenants: [tenant],
   });
   const lines = [
-    `tenant-sim listening on ${simulator.url} (${userCount} users, domain ${tenant.domain})`,
+    `tenant-sim listening on ${simulator.url} (${userCount} users, ${groupCount} groups, domain ${tenant.domain})`,
     `  tenant id:      ${tenant.tenantId}`,
     `  client id:      ${tenant.clientId}`,
     `  client secret:  ${tenant.clientSecret}`,
     `  authority host: ${simulator.authorityHost}`,
     `  Graph base URL: ${simulator.graphBaseUrl}`,
     `  CA certificate: ${simulator.caCertPath}  (clients: NODE_EXTRA_CA_CERTS=${simulator.caCertPath})`,
-    `  admin API:      ${simulator.url}/_sim/stats, /_sim/faults, /_sim/tenants/${tenant.tenantId}/users/...`,
+    `  admin API:      ${simulator.url}/_sim/stats, /_sim/faults, /_sim/tenants/${tenant.tenantId}/users/..., /groups/...`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = () => {

@@ -16,6 +16,8 @@ export interface FaultRule {
   rate?: number;
   /** How many more requests to hit before the rule retires (default: unlimited). */
   times?: number;
+  /** Let this many matching requests through first (e.g. 2: the third page of a member list fails). */
+  skip?: number;
   /** Only requests whose path+query contains this text (e.g. one user's id). */
   match?: string;
   /** Only requests of this tenant. */
@@ -50,6 +52,10 @@ export class FaultPlan {
       if (rule.tenantId !== undefined && rule.tenantId !== tenantId) continue;
       if (rule.match !== undefined && !target.toLowerCase().includes(rule.match.toLowerCase())) continue;
       if (rule.times !== undefined && rule.times <= 0) continue;
+      if (rule.skip !== undefined && rule.skip > 0) {
+        rule.skip -= 1;
+        continue;
+      }
       if (Math.random() >= (rule.rate ?? 1)) continue;
       if (rule.times !== undefined) rule.times -= 1;
       return { kind: rule.kind, status: rule.status ?? 503, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };

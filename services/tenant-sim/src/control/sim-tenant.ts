@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { GroupDirectory } from '../directory/group-directory';
 import { seedFromString } from '../directory/hashing';
 import { TenantDirectory } from '../directory/tenant-directory';
 import { limitForTenantSize, ResourceUnitBucket } from './resource-unit-bucket';
@@ -10,10 +11,22 @@ export interface TenantOptions {
   /** Verified domain used in UPNs and mails. */
   domain: string;
   userCount: number;
+  /**
+   * Seeded groups (default 0): #0 "All Staff" holds every seeded user, #1 holds #2 (nested), #3 holds a
+   * device, a service principal and an org contact, every other group `groupSize` users.
+   */
+  groupCount?: number;
+  /** Users in each seeded group but "All Staff" (default 20). */
+  groupSize?: number;
   /** Seed of the generated people (default: derived from tenantId). */
   seed?: number;
   /** Whether the app has admin consent for User.Read.All (default true); without it Graph answers 403. */
   consented?: boolean;
+  /**
+   * Whether the app has consent for GroupMember.Read.All (default true); without it group routes answer 403
+   * while users still work.
+   */
+  groupsConsented?: boolean;
   /** Access token lifetime (default 3599 s, as Entra). */
   tokenLifetimeSeconds?: number;
   /** Resource units per 10 s (default: Graph's limit for the tenant's size). */
@@ -32,6 +45,11 @@ export interface TenantOptions {
    * ("at least the properties that have been updated"); default false: every selected property.
    */
   partialDeltaUpdates?: boolean;
+  /**
+   * At most this many `members@delta` entries per `/groups/delta` page (default 500, about what Graph was
+   * seen to serve); a larger group's members continue on later pages.
+   */
+  maxDeltaMembersPerPage?: number;
 }
 
 interface IssuedToken {
@@ -45,14 +63,17 @@ export class SimTenant {
   readonly clientId: string;
   readonly domain: string;
   readonly directory: TenantDirectory;
+  readonly groups: GroupDirectory;
   readonly bucket: ResourceUnitBucket;
   clientSecret: string;
   consented: boolean;
+  groupsConsented: boolean;
   tokenLifetimeSeconds: number;
   emptyPageRate: number;
   deltaTokenLifetimeSeconds: number;
   maxDeltaPageSize: number;
   partialDeltaUpdates: boolean;
+  maxDeltaMembersPerPage: number;
   /** Delta tokens issued before this instant are expired (moved by expireDeltaTokens). */
   deltaTokensValidAfter = 0;
   private readonly initial: TenantOptions;
@@ -67,25 +88,31 @@ export class SimTenant {
       this.domain,
       options.userCount,
     );
+    this.groups = new GroupDirectory(this.directory, options.groupCount ?? 0, options.groupSize ?? 20);
     this.bucket = new ResourceUnitBucket(options.throttleLimit ?? limitForTenantSize(options.userCount));
     this.clientSecret = options.clientSecret;
     this.consented = options.consented ?? true;
+    this.groupsConsented = options.groupsConsented ?? true;
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599;
     this.emptyPageRate = options.emptyPageRate ?? 0;
     this.deltaTokenLifetimeSeconds = options.deltaTokenLifetimeSeconds ?? 7 * 24 * 3600;
     this.maxDeltaPageSize = options.maxDeltaPageSize ?? 999;
     this.partialDeltaUpdates = options.partialDeltaUpdates ?? false;
+    this.maxDeltaMembersPerPage = options.maxDeltaMembersPerPage ?? 500;
   }
 
   /** Back to the seeded state and the options it was started with. */
   reset(): void {
     this.directory.reset();
+    this.groups.reset();
     this.clientSecret = this.initial.clientSecret;
     this.consented = this.initial.consented ?? true;
+    this.groupsConsented = this.initial.groupsConsented ?? true;
     this.tokenLifetimeSeconds = this.initial.tokenLifetimeSeconds ?? 3599;
     this.emptyPageRate = this.initial.emptyPageRate ?? 0;
     this.maxDeltaPageSize = this.initial.maxDeltaPageSize ?? 999;
     this.partialDeltaUpdates = this.initial.partialDeltaUpdates ?? false;
+    this.maxDeltaMembersPerPage = this.initial.maxDeltaMembersPerPage ?? 500;
     this.bucket.setLimit(this.initial.throttleLimit ?? limitForTenantSize(this.initial.userCount));
     this.deltaTokensValidAfter = 0;
   }

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { DirectoryChangeError, type StoredUser } from '../directory/tenant-directory';
+import type { StoredGroup } from '../directory/group-directory';
+import {
+  type GroupChanges,
+  type GroupRecord,
+  type MemberRef,
+  OTHER_MEMBER_TYPES,
+  type OtherMemberType,
+} from '../directory/group-record';
+import { DirectoryChangeError } from '../directory/seeded-store';
+import type { StoredUser } from '../directory/tenant-directory';
 import type { UserChanges, UserRecord } from '../directory/user-record';
 import type { SimTenant, TokenRegistry } from './sim-tenant';
 
@@ -11,7 +20,12 @@ export interface TenantSettings {
   deltaTokenLifetimeSeconds?: number;
   maxDeltaPageSize?: number;
   partialDeltaUpdates?: boolean;
+  groupsConsented?: boolean;
+  maxDeltaMembersPerPage?: number;
 }
+
+/** A member to add: an existing user, group or other object by id, or a new device, service principal or contact. */
+export type NewMember = { id: string } | { type: OtherMemberType; displayName: string };
 
 /** Test-side control of one simulated tenant; the admin API maps onto these same operations. */
 export class TenantControl {
@@ -67,16 +81,90 @@ export class TenantControl {
     return this.tenant.directory.update(id, changes);
   }
 
+  /** Deleted users leave every group they were in (members@delta reports them removed) until restored. */
   softDeleteUser(id: string): void {
     this.tenant.directory.softDelete(id);
+    this.tenant.groups.memberLeft(id);
   }
 
   hardDeleteUser(id: string): void {
+    const wasLive = this.tenant.directory.find(id)?.state === 'live';
     this.tenant.directory.hardDelete(id);
+    if (wasLive) this.tenant.groups.memberLeft(id);
   }
 
   restoreUser(id: string): UserRecord {
-    return this.tenant.directory.restore(id);
+    const user = this.tenant.directory.restore(id);
+    this.tenant.groups.memberReturned(id);
+    return user;
+  }
+
+  get groupCount(): number {
+    return this.tenant.groups.seededCount;
+  }
+
+  /** Object id of seeded group #index. */
+  groupId(index: number): string {
+    const group = this.tenant.groups.seededAt(index);
+    if (!group) throw new DirectoryChangeError(404, `No seeded group #${index}`);
+    return group.id;
+  }
+
+  /** A group in any state, by object id or seeded index. */
+  group(idOrIndex: string | number): StoredGroup | undefined {
+    if (typeof idOrIndex === 'number') {
+      const seeded = this.tenant.groups.seededAt(idOrIndex);
+      return seeded ? this.tenant.groups.find(seeded.id) : undefined;
+    }
+    return this.tenant.groups.find(idOrIndex);
+  }
+
+  createGroup(changes: GroupChanges & { displayName: string }): GroupRecord {
+    if (typeof changes.displayName !== 'string' || changes.displayName.trim() === '') {
+      throw new DirectoryChangeError(400, 'displayName is required');
+    }
+    return this.tenant.groups.create(changes);
+  }
+
+  updateGroup(id: string, changes: GroupChanges): GroupRecord {
+    return this.tenant.groups.update(id, changes);
+  }
+
+  softDeleteGroup(id: string): void {
+    this.tenant.groups.softDelete(id);
+  }
+
+  hardDeleteGroup(id: string): void {
+    this.tenant.groups.hardDelete(id);
+  }
+
+  restoreGroup(id: string): GroupRecord {
+    return this.tenant.groups.restore(id);
+  }
+
+  /** Live direct members, or with `transitive` the members of nested groups too. */
+  groupMembers(id: string, transitive = false): MemberRef[] {
+    if (!this.tenant.groups.findLive(id)) throw new DirectoryChangeError(404, `No group ${id}`);
+    return [...(transitive ? this.tenant.groups.transitiveMembers(id) : this.tenant.groups.liveMembers(id))];
+  }
+
+  addGroupMember(groupId: string, member: NewMember): MemberRef {
+    if ('id' in member && typeof member.id === 'string')
+      return this.tenant.groups.addMember(groupId, member.id);
+    const { type, displayName } = member as { type?: OtherMemberType; displayName?: string };
+    if (!type || !OTHER_MEMBER_TYPES.includes(type) || typeof displayName !== 'string') {
+      throw new DirectoryChangeError(
+        400,
+        `A member is { "id" } of a user or group, or { "type": ${OTHER_MEMBER_TYPES.join('|')}, "displayName" }`,
+      );
+    }
+    if (!this.tenant.groups.findLive(groupId)) throw new DirectoryChangeError(404, `No group ${groupId}`);
+    const other = this.tenant.groups.createOtherMember(type, displayName);
+    return this.tenant.groups.addMember(groupId, other.id);
+  }
+
+  removeGroupMember(groupId: string, memberId: string): void {
+    this.tenant.groups.removeMember(groupId, memberId);
   }
 
   configure(settings: TenantSettings): void {
@@ -91,6 +179,10 @@ export class TenantControl {
     if (settings.maxDeltaPageSize !== undefined) this.tenant.maxDeltaPageSize = settings.maxDeltaPageSize;
     if (settings.partialDeltaUpdates !== undefined) {
       this.tenant.partialDeltaUpdates = settings.partialDeltaUpdates;
+    }
+    if (settings.groupsConsented !== undefined) this.tenant.groupsConsented = settings.groupsConsented;
+    if (settings.maxDeltaMembersPerPage !== undefined) {
+      this.tenant.maxDeltaMembersPerPage = settings.maxDeltaMembersPerPage;
     }
   }
 

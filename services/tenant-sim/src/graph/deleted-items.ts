@@ -1,32 +1,39 @@
-import { DEFAULT_USER_PROPERTIES } from '../directory/user-record';
+import { pageLink } from './directory-list';
 import { badRequest, type GraphAnswer, jsonAnswer } from './graph-answer';
-import { decodeToken, encodeToken, type GraphCall, queryString } from './graph-call';
-import { project, type UserQuery } from './user-query';
+import { decodeToken, type GraphCall } from './graph-call';
+import { type ODataQuery, project } from './odata-query';
 
-/** `GET /directory/deletedItems/microsoft.graph.user`: the soft-deleted (restorable) users. */
-export function listDeletedUsers(call: GraphCall, query: UserQuery): GraphAnswer {
+/**
+ * `GET /directory/deletedItems/microsoft.graph.user` (and `.group`): the soft-deleted, restorable objects,
+ * with `deletedDateTime` among the properties served without $select.
+ */
+export function listDeleted<P extends string>(
+  call: GraphCall,
+  query: ODataQuery<P>,
+  typeName: string,
+  deleted: Iterable<Record<P | 'deletedDateTime', unknown>>,
+): GraphAnswer {
   const skipToken = call.params.get('$skiptoken');
   const cursor = skipToken === null ? { o: 0 } : decodeToken<{ o: number }>(skipToken);
   if (!cursor || typeof cursor.o !== 'number') return badRequest('Request_BadRequest', 'Invalid $skiptoken.');
-  const select = query.selected ? query.select : [...DEFAULT_USER_PROPERTIES, 'deletedDateTime' as const];
+  const select: ReadonlyArray<P | 'deletedDateTime'> = query.selected
+    ? query.select
+    : [...query.select, 'deletedDateTime'];
   const pageSize = query.top ?? 100;
   const value: Record<string, unknown>[] = [];
   let offset = 0;
   let more = false;
-  for (const user of call.tenant.directory.softDeletedUsers()) {
+  for (const record of deleted) {
     if (offset++ < cursor.o) continue;
     if (value.length === pageSize) {
       more = true;
       break;
     }
-    value.push(project(user, select));
+    value.push(project(record, select));
   }
-  const params: Record<string, string> = {};
-  for (const [name, paramValue] of call.params) if (name !== '$skiptoken') params[name] = paramValue;
-  const nextLink = `${call.origin}/v1.0/${call.path}?${queryString({ ...params, $skiptoken: encodeToken({ o: cursor.o + pageSize }) })}`;
   return jsonAnswer(200, {
-    '@odata.context': `${call.origin}/v1.0/$metadata#directoryObjects/microsoft.graph.user`,
+    '@odata.context': `${call.origin}/v1.0/$metadata#directoryObjects/microsoft.graph.${typeName}`,
     value,
-    ...(more ? { '@odata.nextLink': nextLink } : {}),
+    ...(more ? { '@odata.nextLink': pageLink(call, { o: cursor.o + pageSize }) } : {}),
   });
 }

@@ -1,9 +1,8 @@
 import type { UserRecord } from '../directory/user-record';
-import { badRequest, type GraphAnswer, graphError, jsonAnswer } from './graph-answer';
-import { decodeToken, encodeToken, type GraphCall, queryString } from './graph-call';
-import { project, type UserQuery } from './user-query';
-
-const DEFAULT_PAGE_SIZE = 100;
+import { deltaPage, deltaPageSize, expiredToken } from './delta-rounds';
+import { badRequest, type GraphAnswer } from './graph-answer';
+import { decodeToken, type GraphCall } from './graph-call';
+import { project, type UserQuery } from './odata-query';
 
 /** What a delta link remembers, so follow-up calls need no query options (as on Graph). */
 interface DeltaScope {
@@ -32,7 +31,7 @@ export function usersDelta(call: GraphCall, query: UserQuery): GraphAnswer {
   const { directory } = call.tenant;
   const deltaToken = call.params.get('$deltatoken');
   const skipToken = call.params.get('$skiptoken');
-  const pageSize = Math.min(preferredPageSize(call.headers.prefer), call.tenant.maxDeltaPageSize);
+  const pageSize = deltaPageSize(call);
 
   if (deltaToken === 'latest') {
     const scope = scopeOf(query);
@@ -45,16 +44,8 @@ export function usersDelta(call: GraphCall, query: UserQuery): GraphAnswer {
   const state = decodeToken<DeltaState>(token);
   if (!state || !['i', 'c', 'd'].includes(state.k))
     return badRequest('Request_BadRequest', 'Badly formed token.');
-  const expiresAt = state.t + call.tenant.deltaTokenLifetimeSeconds * 1000;
-  if (state.t <= call.tenant.deltaTokensValidAfter || expiresAt <= Date.now()) {
-    return graphError(
-      410,
-      'syncStateNotFound',
-      'The sync state generation is not found or has expired. Restart the synchronization without a token.',
-      call.clientRequestId,
-      { Location: `${call.origin}/v1.0/users/delta` },
-    );
-  }
+  const expired = expiredToken(call, state.t, 'users');
+  if (expired) return expired;
   if (state.k === 'i') return initialPage(call, state, pageSize);
   return changesPage(call, { ...state, k: 'c' }, pageSize);
 }
@@ -116,24 +107,5 @@ function changesPage(call: GraphCall, state: Extract<DeltaState, { k: 'c' }>, pa
 }
 
 function page(call: GraphCall, value: unknown[], next: DeltaState): GraphAnswer {
-  const link =
-    next.k === 'd'
-      ? {
-          '@odata.deltaLink': `${call.origin}/v1.0/users/delta?${queryString({ $deltatoken: encodeToken(next) })}`,
-        }
-      : {
-          '@odata.nextLink': `${call.origin}/v1.0/users/delta?${queryString({ $skiptoken: encodeToken(next) })}`,
-        };
-  return jsonAnswer(200, {
-    '@odata.context': `${call.origin}/v1.0/$metadata#users(${next.sel.join(',')})`,
-    value,
-    ...link,
-  });
-}
-
-/** `Prefer: odata.maxpagesize=N`, the only way to size delta pages ($top is refused). */
-function preferredPageSize(prefer: string | undefined): number {
-  const match = /odata\.maxpagesize=(\d+)/i.exec(prefer ?? '');
-  const size = match ? Number(match[1]) : DEFAULT_PAGE_SIZE;
-  return Math.min(999, Math.max(1, size));
+  return deltaPage(call, 'users', next.sel, value, { final: next.k === 'd', state: next });
 }

@@ -2,12 +2,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FaultRule } from '../control/faults';
 import type { SimRoute } from '../control/routes';
 import type { SimulatorControl } from '../control/simulator-control';
-import type { TenantControl, TenantSettings } from '../control/tenant-control';
-import { DirectoryChangeError } from '../directory/tenant-directory';
+import type { NewMember, TenantControl, TenantSettings } from '../control/tenant-control';
+import type { GroupChanges } from '../directory/group-record';
+import { DirectoryChangeError } from '../directory/seeded-store';
 import type { UserChanges } from '../directory/user-record';
 
 type TenantParams = { tenantId: string };
 type UserParams = { tenantId: string; id: string };
+type GroupParams = { tenantId: string; id: string };
+type MemberParams = { tenantId: string; id: string; memberId: string };
 
 /**
  * The simulator's own admin API under `/_sim`: plain JSON, no Graph auth, and nothing Graph would
@@ -143,4 +146,69 @@ export function registerAdminRoutes(app: FastifyInstance, simulator: SimulatorCo
     if (!tenant) return reply;
     return tenant.restoreUser(request.params.id);
   });
+
+  app.get<{ Params: GroupParams }>('/_sim/tenants/:tenantId/groups/:id', async (request, reply) => {
+    const tenant = withTenant(request.params.tenantId, reply);
+    if (!tenant) return reply;
+    const key = /^\d+$/.test(request.params.id) ? Number(request.params.id) : request.params.id;
+    const stored = tenant.group(key);
+    if (!stored) return reply.code(404).send({ error: `No group ${request.params.id}` });
+    return stored;
+  });
+  app.post<{ Params: TenantParams; Body: GroupChanges & { displayName: string } }>(
+    '/_sim/tenants/:tenantId/groups',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return reply.code(201).send(tenant.createGroup(request.body ?? ({} as never)));
+    },
+  );
+  app.patch<{ Params: GroupParams; Body: GroupChanges }>(
+    '/_sim/tenants/:tenantId/groups/:id',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return tenant.updateGroup(request.params.id, request.body ?? {});
+    },
+  );
+  app.delete<{ Params: GroupParams; Querystring: { mode?: string } }>(
+    '/_sim/tenants/:tenantId/groups/:id',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      if (request.query.mode === 'hard') tenant.hardDeleteGroup(request.params.id);
+      else tenant.softDeleteGroup(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+  app.post<{ Params: GroupParams }>('/_sim/tenants/:tenantId/groups/:id/restore', async (request, reply) => {
+    const tenant = withTenant(request.params.tenantId, reply);
+    if (!tenant) return reply;
+    return tenant.restoreGroup(request.params.id);
+  });
+  app.get<{ Params: GroupParams; Querystring: { transitive?: string } }>(
+    '/_sim/tenants/:tenantId/groups/:id/members',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return tenant.groupMembers(request.params.id, request.query.transitive === 'true');
+    },
+  );
+  app.post<{ Params: GroupParams; Body: NewMember }>(
+    '/_sim/tenants/:tenantId/groups/:id/members',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      return reply.code(201).send(tenant.addGroupMember(request.params.id, request.body ?? ({} as never)));
+    },
+  );
+  app.delete<{ Params: MemberParams }>(
+    '/_sim/tenants/:tenantId/groups/:id/members/:memberId',
+    async (request, reply) => {
+      const tenant = withTenant(request.params.tenantId, reply);
+      if (!tenant) return reply;
+      tenant.removeGroupMember(request.params.id, request.params.memberId);
+      return reply.code(204).send();
+    },
+  );
 }

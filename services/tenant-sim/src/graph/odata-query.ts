@@ -1,29 +1,58 @@
+import { DEFAULT_GROUP_PROPERTIES, GROUP_PROPERTIES, type GroupRecord } from '../directory/group-record';
 import { DEFAULT_USER_PROPERTIES, USER_PROPERTIES, type UserRecord } from '../directory/user-record';
 import { badRequest, type GraphAnswer } from './graph-answer';
 
-export type StartsWithProperty = 'displayName' | 'mail' | 'userPrincipalName' | 'givenName' | 'surname';
-const STARTS_WITH_PROPERTIES: ReadonlyArray<StartsWithProperty> = [
-  'displayName',
-  'mail',
-  'userPrincipalName',
-  'givenName',
-  'surname',
-];
+/** What a query may name on one kind of directory object. */
+export interface ResourceShape<P extends string> {
+  typeName: string;
+  properties: ReadonlyArray<P>;
+  defaultProperties: ReadonlyArray<P>;
+  /** Properties `startswith(p,'x')` may filter on. */
+  startsWith: ReadonlyArray<P>;
+  /** Navigation properties `$expand` may name; with none, `$expand` is ignored. */
+  expandable: ReadonlyArray<string>;
+}
 
-export type UserFilter =
+export const USER_SHAPE: ResourceShape<keyof UserRecord> = {
+  typeName: 'user',
+  properties: USER_PROPERTIES,
+  defaultProperties: DEFAULT_USER_PROPERTIES,
+  startsWith: ['displayName', 'mail', 'userPrincipalName', 'givenName', 'surname'],
+  expandable: [],
+};
+
+export const GROUP_SHAPE: ResourceShape<keyof GroupRecord> = {
+  typeName: 'group',
+  properties: GROUP_PROPERTIES,
+  defaultProperties: DEFAULT_GROUP_PROPERTIES,
+  startsWith: ['displayName', 'mailNickname'],
+  expandable: ['members'],
+};
+
+/** `/groups/delta` tracks membership when `members` is selected (or expanded). */
+export const GROUP_DELTA_SHAPE: ResourceShape<keyof GroupRecord | 'members'> = {
+  ...GROUP_SHAPE,
+  properties: [...GROUP_PROPERTIES, 'members'],
+};
+
+export type ObjectFilter<P extends string = string> =
   | { kind: 'ids'; ids: string[] }
-  | { kind: 'startsWith'; clauses: { property: StartsWithProperty; prefix: string }[] };
+  | { kind: 'startsWith'; clauses: { property: P; prefix: string }[] };
 
-export interface UserQuery {
-  select: ReadonlyArray<keyof UserRecord>;
+export interface ODataQuery<P extends string = string> {
+  select: ReadonlyArray<P>;
   /** Whether $select was given: it lowers the request's cost by one resource unit. */
   selected: boolean;
   top?: number;
-  filter?: UserFilter;
+  filter?: ObjectFilter<P>;
   /** Terms of `$search="displayName:x"`, lower-cased. */
   search?: string[];
   count: boolean;
+  /** Navigation properties named by `$expand`. */
+  expand: string[];
 }
+
+export type UserQuery = ODataQuery<keyof UserRecord>;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; answer: GraphAnswer };
 
@@ -39,17 +68,21 @@ export interface QueryLimits {
 }
 
 /** Parses the OData options the product uses, with Graph's error codes for what Graph refuses. */
-export function parseUserQuery(
+export function parseQuery<P extends string>(
   params: URLSearchParams,
   eventual: boolean,
   limits: QueryLimits,
-): Parsed<UserQuery> {
-  const select = parseSelect(params.get('$select'));
+  shape: ResourceShape<P>,
+): Parsed<ODataQuery<P>> {
+  const select = parseSelect(params.get('$select'), shape);
   if (!select.ok) return select;
-  const query: UserQuery = {
-    select: select.value ?? DEFAULT_USER_PROPERTIES,
+  const expand = parseExpand(params.get('$expand'), shape);
+  if (!expand.ok) return expand;
+  const query: ODataQuery<P> = {
+    select: select.value ?? shape.defaultProperties,
     selected: select.value !== undefined,
     count: params.get('$count') === 'true',
+    expand: expand.value,
   };
   const top = params.get('$top');
   if (top !== null) {
@@ -66,7 +99,7 @@ export function parseUserQuery(
   }
   const filter = params.get('$filter');
   if (filter !== null) {
-    const parsed = parseFilter(filter, limits.maxIds);
+    const parsed = parseFilter(filter, limits.maxIds, shape);
     if (!parsed.ok) return parsed;
     query.filter = parsed.value;
   }
@@ -91,20 +124,36 @@ export function parseUserQuery(
   return { ok: true, value: query };
 }
 
-function parseSelect(raw: string | null): Parsed<ReadonlyArray<keyof UserRecord> | undefined> {
-  if (raw === null) return { ok: true, value: undefined };
-  const properties: (keyof UserRecord)[] = [];
+function parseSelect<P extends string>(
+  raw: string | null,
+  shape: ResourceShape<P>,
+): Parsed<ReadonlyArray<P> | undefined> {
+  return raw === null ? { ok: true, value: undefined } : namesIn(raw, shape.properties, shape);
+}
+
+function parseExpand<P extends string>(raw: string | null, shape: ResourceShape<P>): Parsed<string[]> {
+  if (raw === null || shape.expandable.length === 0) return { ok: true, value: [] };
+  return namesIn(raw, shape.expandable, shape);
+}
+
+/** The comma-separated names of `raw`, spelled as `known` spells them; 400 on the first unknown one. */
+function namesIn<N extends string, P extends string>(
+  raw: string,
+  known: ReadonlyArray<N>,
+  shape: ResourceShape<P>,
+): Parsed<N[]> {
+  const names: N[] = [];
   for (const name of raw.split(',').map((part) => part.trim())) {
-    const property = USER_PROPERTIES.find((known) => known.toLowerCase() === name.toLowerCase());
-    if (!property) {
+    const found = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    if (!found) {
       return fail(
         'Request_BadRequest',
-        `Could not find a property named '${name}' on type 'microsoft.graph.user'.`,
+        `Could not find a property named '${name}' on type 'microsoft.graph.${shape.typeName}'.`,
       );
     }
-    properties.push(property);
+    names.push(found);
   }
-  return { ok: true, value: properties };
+  return { ok: true, value: names };
 }
 
 const QUOTED = "'((?:[^']|'')*)'";
@@ -116,10 +165,14 @@ function unquote(text: string): string {
   return text.replace(/''/g, "'");
 }
 
-function parseFilter(expression: string, maxIds: number): Parsed<UserFilter> {
+function parseFilter<P extends string>(
+  expression: string,
+  maxIds: number,
+  shape: ResourceShape<P>,
+): Parsed<ObjectFilter<P>> {
   const clauses = splitOutsideQuotes(expression.trim(), /\s+or\s+/iy);
   const ids: string[] = [];
-  const startsWith: { property: StartsWithProperty; prefix: string }[] = [];
+  const startsWith: { property: P; prefix: string }[] = [];
   for (const clause of clauses) {
     const idIn = ID_IN.exec(clause);
     const idEq = ID_EQ.exec(clause);
@@ -134,13 +187,11 @@ function parseFilter(expression: string, maxIds: number): Parsed<UserFilter> {
     } else if (idEq) {
       ids.push(unquote(idEq[1]));
     } else if (prefix) {
-      const property = STARTS_WITH_PROPERTIES.find(
-        (known) => known.toLowerCase() === prefix[1].toLowerCase(),
-      );
+      const property = shape.startsWith.find((known) => known.toLowerCase() === prefix[1].toLowerCase());
       if (!property)
         return fail(
           'Request_UnsupportedQuery',
-          `Unsupported or invalid query filter clause specified for property '${prefix[1]}' of resource 'User'.`,
+          `Unsupported or invalid query filter clause specified for property '${prefix[1]}' of resource '${shape.typeName[0].toUpperCase()}${shape.typeName.slice(1)}'.`,
         );
       startsWith.push({ property, prefix: unquote(prefix[2]) });
     } else {
@@ -185,24 +236,27 @@ function splitOutsideQuotes(text: string, separator: RegExp): string[] {
   return parts.filter((part) => part.trim().length > 0);
 }
 
-/** Projects a user onto the selected properties, as Graph does. */
-export function project(user: UserRecord, select: ReadonlyArray<keyof UserRecord>): Record<string, unknown> {
+/** Projects an object onto the selected properties, as Graph does. */
+export function project<P extends string>(
+  record: Record<P, unknown>,
+  select: ReadonlyArray<P>,
+): Record<string, unknown> {
   const projected: Record<string, unknown> = {};
-  for (const property of select) projected[property] = user[property];
+  for (const property of select) projected[property] = record[property];
   return projected;
 }
 
-export function matchesStartsWith(
-  user: UserRecord,
-  filter: Extract<UserFilter, { kind: 'startsWith' }>,
+export function matchesStartsWith<P extends string>(
+  record: Record<P, unknown>,
+  filter: Extract<ObjectFilter<P>, { kind: 'startsWith' }>,
 ): boolean {
   return filter.clauses.some(({ property, prefix }) => {
-    const value = user[property];
+    const value = record[property];
     return typeof value === 'string' && value.toLowerCase().startsWith(prefix.toLowerCase());
   });
 }
 
-export function matchesSearch(user: UserRecord, terms: string[]): boolean {
-  const words = (user.displayName ?? '').toLowerCase().split(/\s+/);
+export function matchesSearch(record: { displayName: string | null }, terms: string[]): boolean {
+  const words = (record.displayName ?? '').toLowerCase().split(/\s+/);
   return terms.every((term) => words.some((word) => word.startsWith(term)));
 }
