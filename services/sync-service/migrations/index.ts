@@ -8,6 +8,7 @@ import * as directoryDelta from './006_directory_delta';
 import * as syncSchedule from './007_sync_schedule';
 import * as userSyncStamps from './008_user_sync_stamps';
 import * as dryRunKeys from './009_dry_run_keys';
+import * as signInBackoff from './011_sign_in_backoff';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   syncSchedule,
   userSyncStamps,
   dryRunKeys,
+  signInBackoff,
 ];

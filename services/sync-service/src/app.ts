@@ -30,6 +30,8 @@ import {
   errorHandlerPlugin,
   frameworkErrorAsProblem,
 } from './infra/http/error-handler';
+import { jsonBodyPlugin } from './infra/http/json-body';
+import { requestIdOf } from './infra/http/request-id';
 import { webAppPlugin } from './infra/http/web-app';
 
 declare module 'fastify' {
@@ -59,8 +61,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: bodyLimitBytes,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // Fastify would copy X-Request-Id whatever it holds; requestIdOf takes it only when it is well formed.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Believing every X-Forwarded-For entry would let a client pick its own address (and dodge the
     // sign-in rate limit): only the configured number of proxy hops is trusted.
     trustProxy:
@@ -73,6 +76,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate('config', deps.config);
 
   await app.register(errorHandlerPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(databasePlugin, { database: deps.database });
   await app.register(contractPlugin, { contract: deps.contract, checkResponses: deps.checkResponses });
   await app.register(fastifyCookie);

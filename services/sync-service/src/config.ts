@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { passwordWeakness } from './features/auth/password-policy';
 
 const repoRoot = path.resolve(
   __dirname,
@@ -74,5 +75,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
+  const { ADMIN_PASSWORD, ADMIN_USERNAME } = parsed.data;
+  if (ADMIN_PASSWORD !== undefined) assertAdministratorPassword(ADMIN_PASSWORD, ADMIN_USERNAME);
   return parsed.data;
+}
+
+/** Refuses, with the reason, an ADMIN_PASSWORD that the password policy does not allow. */
+export function assertAdministratorPassword(password: string, username: string) {
+  const weakness = passwordWeakness(password, username);
+  if (weakness)
+    throw new ConfigError(
+      `Invalid configuration:\n  ADMIN_PASSWORD is not accepted: ${weakness}. Choose another, or leave it unset to have one generated.`,
+    );
 }

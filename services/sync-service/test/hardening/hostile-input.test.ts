@@ -49,7 +49,9 @@ afterAll(async () => {
 
 function describeRequest(request: HostileRequest): string {
   const payload =
-    request.payload === undefined ? '' : ` body=${JSON.stringify(request.payload.slice(0, 200))}`;
+    request.payload === undefined
+      ? ''
+      : ` body=${JSON.stringify((typeof request.payload === 'string' ? request.payload : request.payload.toString('latin1')).slice(0, 200))}`;
   return `${request.operationId} [${request.mutation}] as ${request.caller}: ${request.method} ${request.url.slice(0, 300)}${payload}`;
 }
 
@@ -63,6 +65,9 @@ function judge(request: HostileRequest, status: number, contentType: string, bod
     const problem = JSON.parse(body) as { code?: unknown; status?: unknown };
     if (typeof problem.code !== 'string' || problem.code === '') return 'problem without a code';
     if (problem.status !== status) return `problem status ${problem.status} on a ${status}`;
+    const { expected } = request;
+    if (expected && (status !== expected.status || problem.code !== expected.code))
+      return `${status} ${problem.code} instead of ${expected.status} ${expected.code}`;
   } catch {
     return 'problem body is not JSON';
   }
@@ -152,4 +157,99 @@ describe(`hostile input derived from openapi.yaml (seed ${seed})`, () => {
     const runs = await t.app.db('sync_runs').count<{ count: number }[]>({ count: '*' }).first();
     expect(Number(runs?.count)).toBe(known.syncRunIds.length);
   }, 120_000);
+});
+
+describe('bodies that are not JSON, and request ids', () => {
+  const createUser = (payload: string | Buffer, headers: Record<string, string>) =>
+    send({
+      method: 'POST',
+      url: '/api/users',
+      headers: { cookie: t.adminCookie, ...headers },
+      payload,
+    });
+  const userCount = async () =>
+    Number((await t.app.db('users').count<{ count: number }[]>({ count: '*' }).first())?.count);
+
+  it('refuses a JSON text sent as text/plain or without a content type with 415, and stores nothing', async () => {
+    const before = await userCount();
+    const body = JSON.stringify({ username: 'plain-text', email: 'plain@example.com' });
+    const contentTypes: Array<Record<string, string>> = [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'text/plain; charset=utf-8' },
+      {},
+    ];
+    for (const headers of contentTypes) {
+      const response = await createUser(body, headers);
+      expect({ headers, status: response.status, contentType: response.contentType }).toEqual({
+        headers,
+        status: 415,
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+      });
+      expect(JSON.parse(response.body).code).toBe('unsupported_media_type');
+    }
+    const signIn = await send({
+      method: 'POST',
+      url: '/api/auth/sign-in',
+      headers: { 'content-type': 'text/plain' },
+      payload: JSON.stringify({ username: 'admin', password: 'x' }),
+    });
+    expect(signIn.status).toBe(415);
+    expect(await userCount()).toBe(before);
+  });
+
+  it('refuses invalid UTF-8 in a JSON body with 400 malformed_json instead of storing U+FFFD', async () => {
+    const before = await userCount();
+    for (const bytes of [Buffer.from([0xe9]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0xaf])]) {
+      const payload = Buffer.concat([
+        Buffer.from('{"username":"caf'),
+        bytes,
+        Buffer.from('","email":"cafe@example.com"}'),
+      ]);
+      const response = await createUser(payload, { 'content-type': 'application/json' });
+      expect({ bytes: [...bytes], status: response.status }).toEqual({ bytes: [...bytes], status: 400 });
+      expect(JSON.parse(response.body)).toMatchObject({
+        code: 'malformed_json',
+        detail: 'The request body is not valid UTF-8.',
+      });
+    }
+    expect(await userCount()).toBe(before);
+    // The same text in UTF-8 is stored as sent.
+    const valid = await createUser(
+      Buffer.from('{"username":"caf\u00e9-utf8","email":"cafe@example.com"}', 'utf8'),
+      { 'content-type': 'application/json; charset=utf-8' },
+    );
+    expect(valid.status).toBe(201);
+    expect(JSON.parse(valid.body).username).toBe('caf\u00e9-utf8');
+  });
+
+  it('keeps a well-formed X-Request-Id and replaces any other with a fresh id', async () => {
+    const requestIdFor = async (id: string) => {
+      const response = await send({
+        method: 'GET',
+        url: '/api/no-such-route',
+        headers: { 'x-request-id': id },
+      });
+      expect(response.status).toBe(404);
+      return JSON.parse(response.body).requestId as string;
+    };
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const kept of [
+      'trace-1.2:3_x',
+      'a'.repeat(128),
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    ])
+      expect(await requestIdFor(kept)).toBe(kept);
+    for (const replaced of [
+      'a'.repeat(129),
+      'id with spaces',
+      '<script>',
+      '{"level":60}',
+      'caf\u00e9',
+      'x;y',
+    ])
+      expect({ replaced, requestId: await requestIdFor(replaced) }).toEqual({
+        replaced,
+        requestId: expect.stringMatching(uuid),
+      });
+  });
 });

@@ -8,6 +8,7 @@ import {
   foreignContentTypes,
   hostileCursors,
   hostileText,
+  invalidUtf8Sequences,
   malformedJsonTexts,
 } from './hostile-values';
 import type { KnownRecords } from './known-records';
@@ -22,9 +23,11 @@ export interface HostileRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  payload?: string;
+  payload?: string | Buffer;
   /** The contract or the handler must refuse it (4xx), so nothing may change. */
   mustBeRefused: boolean;
+  /** The exact refusal, where the mutation decides it and the request reaches the body parser. */
+  expected?: { status: number; code: string };
 }
 
 /** An independent validator, so "this request is invalid" does not rely on the app's own wiring. */
@@ -51,8 +54,8 @@ interface RequestParts {
   query: Array<[string, string]>;
   headers: Record<string, string>;
   body?: unknown;
-  /** Raw text sent as the body instead of `body`. */
-  rawBody?: string;
+  /** Raw text (or bytes) sent as the body instead of `body`. */
+  rawBody?: string | Buffer;
   /** Raw text appended to the query string, unencoded. */
   rawQuery?: string;
   contentType?: string;
@@ -110,13 +113,22 @@ function withoutNetworkReach(operation: ContractOperation) {
 interface Mutation {
   name: string;
   mustBeRefused: boolean;
+  expected?: HostileRequest['expected'];
   apply: fc.Arbitrary<(parts: RequestParts) => RequestParts>;
+}
+
+/** The valid body's JSON with bytes that are not UTF-8 put into its first string value (or at its end). */
+function withBytesInBody(body: unknown, bytes: Buffer): Buffer {
+  const text = Buffer.from(JSON.stringify(body) ?? '{}', 'utf8');
+  const at = text.indexOf('":"');
+  const cut = at === -1 ? text.length : at + 3;
+  return Buffer.concat([text.subarray(0, cut), bytes, text.subarray(cut)]);
 }
 
 function mutationsOf(operation: ContractOperation): Mutation[] {
   const mutations: Mutation[] = [];
-  const refused = (name: string, apply: Mutation['apply']) =>
-    mutations.push({ name, mustBeRefused: true, apply });
+  const refused = (name: string, apply: Mutation['apply'], expected?: Mutation['expected']) =>
+    mutations.push({ name, mustBeRefused: true, apply, expected });
   const tolerated = (name: string, apply: Mutation['apply']) =>
     mutations.push({ name, mustBeRefused: false, apply });
 
@@ -135,6 +147,14 @@ function mutationsOf(operation: ContractOperation): Mutation[] {
     refused(
       'body has a foreign content type',
       fc.constantFrom(...foreignContentTypes).map((contentType) => (parts) => ({ ...parts, contentType })),
+      { status: 415, code: 'unsupported_media_type' },
+    );
+    refused(
+      'body is not UTF-8',
+      fc
+        .constantFrom(...invalidUtf8Sequences)
+        .map((bytes) => (parts) => ({ ...parts, rawBody: withBytesInBody(parts.body, bytes) })),
+      { status: 400, code: 'malformed_json' },
     );
     refused(
       'body is over 1 MiB',
@@ -223,7 +243,7 @@ function toRequest(
     ...(parts.rawQuery ? [parts.rawQuery] : []),
   ].join('&');
   const headers: Record<string, string> = { ...parts.headers };
-  let payload: string | undefined;
+  let payload: string | Buffer | undefined;
   if (parts.rawBody !== undefined || parts.body !== undefined) {
     payload = parts.rawBody ?? JSON.stringify(parts.body);
     headers['content-type'] = parts.contentType ?? 'application/json';
@@ -269,6 +289,10 @@ export function requestsFor(
       mutation: mutation.name,
       caller,
       mustBeRefused: mutation.mustBeRefused || (caller !== 'administrator' && !operation.isPublic),
+      // Identity is checked before the body is read: only these callers' requests reach the parser.
+      ...(mutation.expected && (caller === 'administrator' || operation.isPublic)
+        ? { expected: mutation.expected }
+        : {}),
       ...toRequest(operation, apply(parts)),
     }));
 }

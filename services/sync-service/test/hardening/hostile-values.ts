@@ -137,6 +137,18 @@ export const malformedJsonTexts = [
   '{"a":"\\x41"}',
 ] as const;
 
+/** Byte sequences that are not UTF-8: a stray continuation byte, a truncated sequence, an overlong form, an
+ * encoded surrogate, a code point past U+10FFFF, and Latin-1 text. */
+export const invalidUtf8Sequences = [
+  Buffer.from([0x80]),
+  Buffer.from([0xe2, 0x82]),
+  Buffer.from([0xc0, 0xaf]),
+  Buffer.from([0xed, 0xa0, 0x80]),
+  Buffer.from([0xf4, 0x90, 0x80, 0x80]),
+  Buffer.from('caf\xe9', 'latin1'),
+  Buffer.from([0xff, 0xfe]),
+] as const;
+
 /** Content types a JSON route must refuse, and variants of JSON it may accept. */
 export const foreignContentTypes = [
   'text/plain',

@@ -12,7 +12,7 @@ export interface RawRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
-  payload?: string;
+  payload?: string | Buffer;
 }
 
 export type RawSender = (request: RawRequest) => Promise<RawResponse>;
@@ -86,7 +86,9 @@ function sendOnOwnConnection(port: number, request: RawRequest): Promise<RawResp
       const contentType = /^content-type: *(.*)$/im.exec(head)?.[1]?.trim() ?? '';
       resolve({ status, contentType, body: body.join('\r\n\r\n') });
     });
-    const payload = Buffer.from(request.payload ?? '', 'utf8');
+    const payload = Buffer.isBuffer(request.payload)
+      ? request.payload
+      : Buffer.from(request.payload ?? '', 'utf8');
     const headers = Object.entries({ ...request.headers, 'content-length': String(payload.length) })
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { assertAdministratorPassword } from '../../config';
 import { hashPassword } from './passwords';
 import { countAdministrators, findAdministratorByUsername, insertAdministrator } from './repository';
 
@@ -12,13 +13,15 @@ export interface BootstrapResult {
 
 /**
  * The first administrator comes from ADMIN_USERNAME / ADMIN_PASSWORD; without a password, one is generated
- * on the first start. A configured password is (re)applied on every start so an operator can reset it.
+ * on the first start. A configured password is (re)applied on every start so an operator can reset it; one
+ * that the password policy refuses stops the start with the reason.
  */
 export async function bootstrapAdministrator(
   db: Knex,
   username: string,
   password?: string,
 ): Promise<BootstrapResult> {
+  if (password !== undefined) assertAdministratorPassword(password, username);
   const existing = await findAdministratorByUsername(db, username);
   if (existing) {
     if (password)

@@ -5,6 +5,12 @@ import { actorOf, allScopes, type Identity } from './identity';
 import { decoyHash, verifyPassword } from './passwords';
 import { identityOf, sessionCookie } from './plugin';
 import { createSession, findAdministratorByUsername, revokeSession } from './repository';
+import {
+  clearSignInFailures,
+  forgetOldSignInFailures,
+  reserveSignInAttempt,
+  signInAccount,
+} from './sign-in-backoff';
 
 function identityView(identity: Identity) {
   return {
@@ -25,8 +31,17 @@ export async function authRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const { username, password } = request.body;
       const administrator = await findAdministratorByUsername(app.db, username);
+      // Unknown names back off like known ones, so the back-off does not reveal which exist.
+      const account = signInAccount(administrator?.id, username);
+      const waitSeconds = await reserveSignInAttempt(app.db, account);
+      if (waitSeconds > 0)
+        throw Problem.tooManyRequests(
+          `Too many failed sign-ins for this account; try again in ${waitSeconds} s.`,
+          waitSeconds,
+        );
       const valid = await verifyPassword(administrator?.password_hash ?? (await decoyHash), password);
       if (!administrator || !valid) {
+        await forgetOldSignInFailures(app.db);
         // One answer for an unknown user and a wrong password: neither is revealed.
         throw new Problem(
           401,
@@ -35,6 +50,7 @@ export async function authRoutes(app: FastifyInstance) {
           'The username or password is incorrect.',
         );
       }
+      await clearSignInFailures(app.db, account);
       const session = await createSession(app.db, administrator.id, SESSION_TTL_MINUTES);
       const identity: Identity = {
         kind: 'administrator',

@@ -89,6 +89,9 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
     pool: { min: 1, max: 1, afterCreate: planEachQuery },
   });
   try {
+    // Starting PGlite (compiling it, and initdb for a new database) took over 30 s on a loaded machine,
+    // longer than Knex waits for a connection to be created: Knex asks for one once PGlite is ready.
+    await pglite.waitReady;
     await db.raw('select 1');
   } catch (error) {
     await releaseLock?.();

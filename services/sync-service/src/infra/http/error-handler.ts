@@ -33,9 +33,7 @@ function toProblem(error: FastifyError): Problem {
     return Problem.badRequest('validation_failed', `The request is invalid: ${summary}`, { errors });
   }
   if (error.code && fastifyCodes[error.code]) return fastifyCodes[error.code];
-  if (error.statusCode === 429) {
-    return new Problem(429, 'too_many_requests', 'Too many requests', 'Too many attempts; try again later.');
-  }
+  if (error.statusCode === 429) return Problem.tooManyRequests('Too many attempts; try again later.');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
     return Problem.badRequest('bad_request', error.message);
   }
@@ -43,6 +41,7 @@ function toProblem(error: FastifyError): Problem {
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
   return reply
     .code(problem.status)
     .type('application/problem+json')

@@ -5,6 +5,9 @@ export type ProblemCode = components['schemas']['ProblemCode'];
 
 /** An error that the API reports as an RFC 9457 problem with a stable `code`. */
 export class Problem extends Error {
+  /** Sent as Retry-After: the seconds after which the same request may succeed. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly status: number,
     readonly code: ProblemCode,
@@ -13,6 +16,18 @@ export class Problem extends Error {
     readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
+  }
+
+  static tooManyRequests(detail: string, retryAfterSeconds?: number): Problem {
+    const problem = new Problem(429, 'too_many_requests', 'Too many requests', detail);
+    problem.retryAfterSeconds = retryAfterSeconds;
+    return problem;
+  }
+
+  static unavailable(code: ProblemCode, detail: string, retryAfterSeconds: number): Problem {
+    const problem = new Problem(503, code, 'Service unavailable', detail);
+    problem.retryAfterSeconds = retryAfterSeconds;
+    return problem;
   }
 
   static badRequest(code: ProblemCode, detail: string, extensions?: Record<string, unknown>): Problem {
