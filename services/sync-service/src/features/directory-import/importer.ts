@@ -2,8 +2,9 @@ import type { Knex } from 'knex';
 import type { DirectoryUser } from '../../infra/directory';
 import { mapProfile } from '../settings/attribute-mapping';
 import type { ActiveDirectory } from '../settings/directory-access';
-import { type DuplicateOf, findCollisions } from '../users/duplicates';
-import { insertedUserColumns, type UserProfile, type UserRow } from '../users/user';
+import type { DuplicateOf } from '../users/duplicates';
+import { findCollisions, importedUsersByObjectIds, insertImportedUsers } from '../users/repository';
+import type { UserProfile, UserRow } from '../users/user';
 
 export type ImportOutcome = 'imported' | 'already_imported' | 'duplicate' | 'not_found' | 'failed';
 
@@ -67,13 +68,11 @@ async function importChunk(
   chunk: Array<{ objectId: string; profile: UserProfile }>,
 ): Promise<ImportResultItem[]> {
   return db.transaction(async (trx) => {
-    const existing: Array<{ object_id: string }> = await trx('users')
-      .where({ tenant_id: tenantId, source: 'azure_ad' })
-      .whereIn(
-        'object_id',
-        chunk.map((item) => item.objectId),
-      )
-      .select('object_id');
+    const existing = await importedUsersByObjectIds(
+      trx,
+      tenantId,
+      chunk.map((item) => item.objectId),
+    );
     const alreadyImported = new Set(existing.map((row) => row.object_id));
     const candidates = chunk.filter((item) => !alreadyImported.has(item.objectId));
     const collisions = await findCollisions(
@@ -105,25 +104,8 @@ async function importChunk(
       claimedUsernames.set(username, item.objectId);
       toInsert.push(item);
     });
-    const inserted: UserRow[] = toInsert.length
-      ? await trx('users')
-          .insert(
-            toInsert.map(({ objectId, profile }) => ({
-              username: profile.username,
-              first_name: profile.firstName,
-              last_name: profile.lastName,
-              email: profile.email,
-              contact_number: profile.contactNumber,
-              source: 'azure_ad',
-              object_id: objectId,
-              tenant_id: tenantId,
-            })),
-          )
-          // A concurrent request may have taken an email or username since the check: skip, then explain.
-          .onConflict()
-          .ignore()
-          .returning(insertedUserColumns(trx))
-      : [];
+    // A concurrent request may have taken an email or username since the check: skipped, then explained.
+    const inserted = await insertImportedUsers(trx, tenantId, toInsert);
     for (const user of inserted) items.push({ objectId: user.object_id!, outcome: 'imported', user });
     const insertedIds = new Set(inserted.map((user) => user.object_id));
     const raced = toInsert.filter((item) => !insertedIds.has(item.objectId));

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { mapProfile } from '../settings/attribute-mapping';
-import { findCollisions } from '../users/duplicates';
+import { findCollisions, importedUsersByObjectIds } from '../users/repository';
 import { userView } from '../users/user';
 import { importUsers } from './importer';
 
@@ -22,14 +22,11 @@ export async function directoryImportRoutes(app: FastifyInstance) {
       .searchUsers(request.query.search?.trim() ?? '', request.query.limit)
       .catch(asProblem);
     const profiles = users.map((user) => mapProfile(user, directory.mapping));
-    const imported: Array<{ id: string; object_id: string }> = await app
-      .db('users')
-      .where({ tenant_id: directory.tenantId, source: 'azure_ad' })
-      .whereIn(
-        'object_id',
-        users.map((user) => user.id),
-      )
-      .select('id', 'object_id');
+    const imported = await importedUsersByObjectIds(
+      app.db,
+      directory.tenantId,
+      users.map((user) => user.id),
+    );
     const importedIds = new Map(imported.map((row) => [row.object_id, row.id]));
     const collisions = await findCollisions(app.db, profiles);
     return {

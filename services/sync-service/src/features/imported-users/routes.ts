@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { configuredTenant } from '../settings/connection-repository';
+import { countImportedUsers, type ImportedUserQuery, listImportedUsers } from '../users/repository';
 import { userView } from '../users/user';
-import { configuredTenant, countImportedUsers, type ImportedUserQuery, listImportedUsers } from './listing';
 
 export async function importedUserRoutes(app: FastifyInstance) {
   app.get<{ Querystring: ImportedUserQuery }>('/api/imported-users', async (request) => {

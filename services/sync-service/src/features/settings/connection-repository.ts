@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
 import type { AttributeMapping } from './attribute-mapping';
 
@@ -19,6 +20,11 @@ export function findConnection(db: Queryable): Promise<ConnectionRow | undefined
 export async function configuredTenantId(db: Queryable): Promise<string | null> {
   const row = await db('azure_ad_connection').where({ id: 1 }).first('tenant_id');
   return row?.tenant_id ?? null;
+}
+
+/** The tenant configured now, as a subquery: a listing needs no separate round trip to learn it. */
+export function configuredTenant(db: Queryable): Knex.QueryBuilder {
+  return db('azure_ad_connection').select('tenant_id').where({ id: 1 });
 }
 
 export async function saveConnection(

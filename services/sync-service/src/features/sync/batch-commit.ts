@@ -1,5 +1,14 @@
 import type { Knex } from 'knex';
 import { uniqueViolationField } from '../users/duplicates';
+import {
+  deactivateUsers,
+  deleteUsers,
+  findKeyHolders,
+  lockImportedUsers,
+  reactivateUsers,
+  type SyncableUserRow,
+  writeProfiles,
+} from '../users/repository';
 import { profileOf, type UserRow, userView } from '../users/user';
 import { planKeys, withPlannedKeys } from './dry-run-keys';
 import {
@@ -11,15 +20,6 @@ import {
 } from './item-repository';
 import { decideBatch, type Upstream, type UpstreamDeletion } from './outcomes';
 import { addOutcomes, noOutcomes, type SyncRunRow } from './run-repository';
-import {
-  deactivateUsers,
-  deleteUsers,
-  findKeyHolders,
-  lockImportedUsers,
-  reactivateUsers,
-  type SyncableUserRow,
-  writeProfiles,
-} from './user-writes';
 
 /** What every write of one run needs to know. */
 export interface RunScope {

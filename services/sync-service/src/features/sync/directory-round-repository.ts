@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db/queryable';
+import { importedUsersAsU, importedUsersByObjectIds } from '../users/repository';
 import { nextChunk, type SelectedUser, toSelectedUser } from './selection';
 
 /** Migration 006: the imported users a run's delta round has met, staged in the database. */
@@ -10,12 +11,7 @@ export async function importedByObjectIds(
   tenantId: string,
   objectIds: string[],
 ): Promise<SelectedUser[]> {
-  if (objectIds.length === 0) return [];
-  const rows: Array<{ id: string; object_id: string }> = await db('users')
-    .where({ tenant_id: tenantId, source: 'azure_ad' })
-    .whereRaw('object_id = any(?::text[])', [objectIds])
-    .select('id', 'object_id');
-  return rows.map(toSelectedUser);
+  return (await importedUsersByObjectIds(db, tenantId, objectIds)).map(toSelectedUser);
 }
 
 /**
@@ -73,12 +69,9 @@ export function candidateChunk(
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {
-  const candidates = db(`${roundUsers} as round`).join('users as u', 'u.id', 'round.user_id').where({
-    'round.run_id': runId,
-    'round.state': 'candidate',
-    'u.tenant_id': tenantId,
-    'u.source': 'azure_ad',
-  });
+  const candidates = importedUsersAsU(db, tenantId)
+    .join(`${roundUsers} as round`, 'round.user_id', 'u.id')
+    .where({ 'round.run_id': runId, 'round.state': 'candidate' });
   return nextChunk(candidates, { id: 'round.user_id', objectId: 'u.object_id' }, afterUserId, size);
 }
 
@@ -93,12 +86,10 @@ export function unjudgedChunk(
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {
-  const unjudged = db('users as u')
-    .where({ 'u.tenant_id': tenantId, 'u.source': 'azure_ad' })
-    .whereNotExists(
-      db(roundUsers)
-        .whereRaw(`${roundUsers}.user_id = u.id`)
-        .where({ [`${roundUsers}.run_id`]: runId, [`${roundUsers}.state`]: 'decided' }),
-    );
+  const unjudged = importedUsersAsU(db, tenantId).whereNotExists(
+    db(roundUsers)
+      .whereRaw(`${roundUsers}.user_id = u.id`)
+      .where({ [`${roundUsers}.run_id`]: runId, [`${roundUsers}.state`]: 'decided' }),
+  );
   return nextChunk(unjudged, { id: 'u.id', objectId: 'u.object_id' }, afterUserId, size);
 }

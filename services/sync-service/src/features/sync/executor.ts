@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { DirectoryError } from '../../infra/directory';
+import { markSynced } from '../users/repository';
 import { commitBatch, commitDeletions, type RunScope } from './batch-commit';
 import { saveDeltaLink } from './delta-link-repository';
 import { readWholeDirectory } from './delta-pass';
@@ -23,7 +24,6 @@ import {
   type SyncRunRow,
 } from './run-repository';
 import { countSelected, selectedChunk } from './selection';
-import { markSynced } from './user-writes';
 
 export type { RunExecution } from './run-context';
 

@@ -1,5 +1,7 @@
 import type { DuplicateOf } from '../users/duplicates';
-import type { UserProfile } from '../users/user';
+import type { KeyHolder, UserProfile } from '../users/user';
+
+export type { KeyHolder };
 
 export type SyncOutcome = 'modified' | 'deleted' | 'duplicated' | 'unchanged' | 'failed';
 
@@ -31,15 +33,6 @@ export interface SyncedUser {
   profile: UserProfile;
   /** Deactivated by sync because it disappeared upstream (never set by an administrator's deactivation). */
   deactivatedBySync: boolean;
-}
-
-/** A user outside the batch that holds one of the emails or usernames the batch wants. */
-export interface KeyHolder {
-  id: string;
-  username: string;
-  email: string;
-  /** An imported user of the synced tenant: a sync may still move it off the key. */
-  mayMove: boolean;
 }
 
 export type Decision =

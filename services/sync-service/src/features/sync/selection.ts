@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
-import { importedUsersMatching } from '../imported-users/listing';
+import { importedUsersByIds, importedUsersMatching } from '../users/repository';
 import type { StoredSelection } from './run-repository';
 
 /**
@@ -19,9 +19,7 @@ export function selectedUsers(
   if (selection.kind === 'allMatching')
     return importedUsersMatching(db, tenantId, selection.search || undefined);
   if (selection.kind === 'wholeDirectory') return importedUsersMatching(db, tenantId, undefined);
-  return db('users')
-    .where({ tenant_id: tenantId, source: 'azure_ad' })
-    .whereRaw('id = any(?::uuid[])', [selection.userIds]);
+  return importedUsersByIds(db, tenantId, selection.userIds);
 }
 
 export async function countSelected(

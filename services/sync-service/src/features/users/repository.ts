@@ -1,6 +1,61 @@
+import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
-import { decodeCursor, encodeCursor, isUuid } from '../../infra/http/cursor';
-import { containsPattern, insertedUserColumns, type UserProfile, type UserRow, userColumns } from './user';
+import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../infra/http/cursor';
+import { configuredTenant } from '../settings/connection-repository';
+import { type DuplicateOf, duplicateOf } from './duplicates';
+import { type KeyHolder, profileColumns, type UserProfile, type UserRow } from './user';
+
+/**
+ * Every query on `users` and on the stamps beside it (`user_sync_stamps`, `tenant_user_counts`): the local
+ * users' API, import, the imported users' listing and what a sync run reads and writes.
+ */
+
+// ---- Columns ----------------------------------------------------------------------------------------
+
+/** The columns of the `users` table. */
+const tableColumns = [
+  'id',
+  'username',
+  'first_name',
+  'last_name',
+  'email',
+  'contact_number',
+  'is_active',
+  'source',
+  'object_id',
+  'tenant_id',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A user as read from `users`: its columns, and when it was last synchronized (migration 008). */
+function userColumns(db: Queryable) {
+  return [
+    ...tableColumns,
+    db.raw('(select synced_at from user_sync_stamps where user_id = users.id) as last_synced_at'),
+  ];
+}
+
+/** A user as read with its stamp joined (`join user_sync_stamps`): what a listing sorted by it needs. */
+const joinedUserColumns = [
+  ...tableColumns.map((column) => `users.${column}`),
+  'user_sync_stamps.synced_at as last_synced_at',
+];
+
+/**
+ * A user as returned by the insert that created it: an imported user is stamped by the insert itself
+ * (a trigger running at the end of the statement, so after RETURNING), at the transaction's time.
+ */
+function insertedUserColumns(db: Queryable) {
+  return [...tableColumns, db.raw("case when source = 'azure_ad' then now() end as last_synced_at")];
+}
+
+/** Escapes LIKE wildcards so a search matches its text literally. */
+function containsPattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+// ---- All users (the users API) ----------------------------------------------------------------------
 
 export interface UserListQuery {
   source?: 'local' | 'azure_ad';
@@ -68,4 +123,347 @@ export async function updateUser(
 
 export async function deleteUser(db: Queryable, id: string): Promise<void> {
   await db('users').where({ id }).delete();
+}
+
+// ---- Collisions -------------------------------------------------------------------------------------
+
+interface Candidate {
+  username: string;
+  email: string;
+}
+
+/**
+ * Finds, for many candidates at once, another user holding the same email or username. One query for the
+ * whole list keeps import and sync from asking the database once per user.
+ */
+export async function findCollisions(
+  db: Queryable,
+  candidates: ReadonlyArray<Candidate & { excludeUserId?: string }>,
+): Promise<Array<DuplicateOf | null>> {
+  if (candidates.length === 0) return [];
+  const emails = [...new Set(candidates.map((candidate) => candidate.email.toLowerCase()))];
+  const usernames = [...new Set(candidates.map((candidate) => candidate.username.toLowerCase()))];
+  const holders: Array<{ id: string; username: string; email: string }> = await db('users')
+    .select('id', 'username', 'email')
+    .whereRaw('lower(email) = any(?)', [emails])
+    .orWhereRaw('lower(username) = any(?)', [usernames]);
+  const byEmail = new Map(holders.map((holder) => [holder.email.toLowerCase(), holder]));
+  const byUsername = new Map(holders.map((holder) => [holder.username.toLowerCase(), holder]));
+  return candidates.map((candidate) => {
+    const sameEmail = byEmail.get(candidate.email.toLowerCase());
+    if (sameEmail && sameEmail.id !== candidate.excludeUserId) return duplicateOf(sameEmail, 'email');
+    const sameUsername = byUsername.get(candidate.username.toLowerCase());
+    if (sameUsername && sameUsername.id !== candidate.excludeUserId)
+      return duplicateOf(sameUsername, 'username');
+    return null;
+  });
+}
+
+// ---- Imported users ---------------------------------------------------------------------------------
+
+/** A tenant id, or a subquery that yields one (the configured tenant, read in the same statement). */
+export type TenantRef = string | Knex.QueryBuilder;
+
+/** The imported users of one tenant matching a search: the base of listing and of "sync all matching". */
+export function importedUsersMatching(
+  db: Queryable,
+  tenantId: TenantRef,
+  search?: string,
+): Knex.QueryBuilder {
+  return db('users')
+    .where('tenant_id', tenantId)
+    .where({ source: 'azure_ad' })
+    .modify((builder) => {
+      if (search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(search)]);
+    });
+}
+
+/** The imported users of the tenant among these user ids. */
+export function importedUsersByIds(db: Queryable, tenantId: string, userIds: string[]): Knex.QueryBuilder {
+  return db('users')
+    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .whereRaw('id = any(?::uuid[])', [userIds]);
+}
+
+/**
+ * The imported users of the tenant, named `u`, for queries that combine them with a run's staged users
+ * (migration 006).
+ */
+export function importedUsersAsU(db: Queryable, tenantId: string): Knex.QueryBuilder {
+  return db('users as u').where({ 'u.tenant_id': tenantId, 'u.source': 'azure_ad' });
+}
+
+/** The imported users of the tenant among these object ids; directory users never imported are not here. */
+export async function importedUsersByObjectIds(
+  db: Queryable,
+  tenantId: string,
+  objectIds: string[],
+): Promise<Array<{ id: string; object_id: string }>> {
+  if (objectIds.length === 0) return [];
+  return db('users')
+    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .whereRaw('object_id = any(?::text[])', [objectIds])
+    .select('id', 'object_id');
+}
+
+/**
+ * Inserts imported users of a tenant. A user whose email or username a concurrent request has taken since
+ * the caller checked is skipped, not refused: the caller finds it absent from the rows returned.
+ */
+export async function insertImportedUsers(
+  db: Queryable,
+  tenantId: string,
+  users: ReadonlyArray<{ objectId: string; profile: UserProfile }>,
+): Promise<UserRow[]> {
+  if (users.length === 0) return [];
+  return db('users')
+    .insert(
+      users.map(({ objectId, profile }) => ({
+        ...profileColumns(profile),
+        source: 'azure_ad',
+        object_id: objectId,
+        tenant_id: tenantId,
+      })),
+    )
+    .onConflict()
+    .ignore()
+    .returning(insertedUserColumns(db));
+}
+
+export type ImportedUserSort = 'username' | 'firstName' | 'lastName' | 'email' | 'lastSyncedAt';
+
+export interface ImportedUserQuery {
+  search?: string;
+  sort: ImportedUserSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * Each sort by a name matches an index on (tenant_id, key, id) of imported users; the sort by sync time
+ * matches the index on (synced_at, user_id) of user_sync_stamps (migration 008).
+ */
+const sortKeys: Record<ImportedUserSort, { expression: string; id: string; cast: string }> = {
+  username: { expression: 'lower(users.username)', id: 'users.id', cast: 'text' },
+  firstName: { expression: 'lower(users.first_name)', id: 'users.id', cast: 'text' },
+  lastName: { expression: 'lower(users.last_name)', id: 'users.id', cast: 'text' },
+  email: { expression: 'lower(users.email)', id: 'users.id', cast: 'text' },
+  lastSyncedAt: {
+    expression: 'user_sync_stamps.synced_at',
+    id: 'user_sync_stamps.user_id',
+    cast: 'timestamptz',
+  },
+};
+
+/** Counting stops here: past it a search reports "10,000+" rather than scanning every match. */
+export const countCap = 10_000;
+
+/**
+ * The total for a listing, with the configured tenant it belongs to, in one statement: exact from the
+ * trigger-kept counter without a search, a capped count with one.
+ */
+export async function countImportedUsers(db: Queryable, search?: string) {
+  const tenant = configuredTenant(db);
+  const count = search
+    ? db
+        .from(
+          importedUsersMatching(db, tenant, search)
+            .select(db.raw('1'))
+            .limit(countCap + 1)
+            .as('matches'),
+        )
+        .count('*')
+    : db('tenant_user_counts').select('imported_count').where('tenant_id', configuredTenant(db));
+  const row: { tenant_id: string | null; total: number | null } = await db
+    .select({ tenant_id: tenant, total: count })
+    .first();
+  const total = Number(row.total ?? 0);
+  return {
+    tenantId: row.tenant_id,
+    total: Math.min(total, countCap),
+    totalIsExact: total <= countCap,
+  };
+}
+
+/**
+ * One page by keyset: the cursor holds the sort key and id of the row a page ended on, so page 2,000
+ * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
+ */
+export async function listImportedUsers(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery) {
+  const { expression, id, cast } = sortKeys[query.sort];
+  const cursor = checkedCursor(query);
+  const backwards = cursor?.[0] === 'prev';
+  const ascending = (query.order === 'asc') !== backwards;
+  const direction = ascending ? 'asc' : 'desc';
+  const rows: Array<UserRow & { sort_key: string }> = await importedUsersMatching(db, tenantId, query.search)
+    .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
+    .select([...joinedUserColumns, db.raw(`(${expression})::text as sort_key`)])
+    .modify((builder) => {
+      if (cursor) {
+        builder.whereRaw(`(${expression}, ${id}) ${ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
+          cursor[2],
+          cursor[3],
+        ]);
+      }
+    })
+    .orderByRaw(`${expression} ${direction}, ${id} ${direction}`)
+    .limit(query.limit + 1);
+  const hasMore = rows.length > query.limit;
+  const page = rows.slice(0, query.limit);
+  if (backwards) page.reverse();
+  const first = page[0];
+  const last = page.at(-1);
+  const hasNext = backwards ? cursor !== null : hasMore;
+  const hasPrev = backwards ? hasMore : cursor !== null;
+  return {
+    rows: page as UserRow[],
+    nextCursor: hasNext && last ? encodeCursor(['next', query.sort, last.sort_key, last.id]) : null,
+    prevCursor: hasPrev && first ? encodeCursor(['prev', query.sort, first.sort_key, first.id]) : null,
+  };
+}
+
+/** A cursor is only good for the sort it came from. */
+function checkedCursor(query: ImportedUserQuery) {
+  return decodeCursor(query.cursor, 4, ([direction, sort, key, id]) => {
+    const validKey = typeof key === 'string' && (query.sort !== 'lastSyncedAt' || isTimestamp(key));
+    return (direction === 'next' || direction === 'prev') && sort === query.sort && validKey && isUuid(id);
+  });
+}
+
+// ---- What a sync run reads and writes ---------------------------------------------------------------
+
+/** A user row with what only sync reads: whether sync deactivated it (migration 006). */
+export type SyncableUserRow = UserRow & { deactivated_by_sync: boolean };
+
+/**
+ * Locks the imported users of a chunk for the chunk's transaction and reads them as they are now, so the
+ * "before" of every change is the truth at the moment of writing. Users gone or moved to another tenant
+ * since the chunk was read are simply absent.
+ */
+export async function lockImportedUsers(
+  db: Queryable,
+  tenantId: string,
+  userIds: string[],
+): Promise<SyncableUserRow[]> {
+  if (userIds.length === 0) return [];
+  // By primary key alone: with the tenant in the condition, a planner without fresh statistics (right
+  // after a bulk import) may walk every user of the tenant to find these few thousand.
+  const rows: SyncableUserRow[] = await db('users')
+    .select([...userColumns(db), 'deactivated_by_sync'])
+    .whereRaw('id = any(?::uuid[])', [userIds])
+    .orderBy('id')
+    .forUpdate();
+  return rows.filter((row) => row.source === 'azure_ad' && row.tenant_id === tenantId);
+}
+
+export type WantedKeys = ReadonlyArray<{ email: string; username: string }>;
+
+/** The distinct emails and usernames wanted, lower-cased as the unique indexes compare them. */
+export function lowerCaseKeys(wanted: WantedKeys): { emails: string[]; usernames: string[] } {
+  return {
+    emails: [...new Set(wanted.map((profile) => profile.email.toLowerCase()))],
+    usernames: [...new Set(wanted.map((profile) => profile.username.toLowerCase()))],
+  };
+}
+
+/** Every user holding one of these emails or usernames (case-insensitively), in one query. */
+export async function findKeyHolders(
+  db: Queryable,
+  tenantId: string,
+  wanted: WantedKeys,
+): Promise<KeyHolder[]> {
+  if (wanted.length === 0) return [];
+  const { emails, usernames } = lowerCaseKeys(wanted);
+  const rows: Array<{
+    id: string;
+    username: string;
+    email: string;
+    source: string;
+    tenant_id: string | null;
+  }> = await db('users')
+    .select('id', 'username', 'email', 'source', 'tenant_id')
+    .whereRaw('lower(email) = any(?)', [emails])
+    .orWhereRaw('lower(username) = any(?)', [usernames]);
+  return rows.map((row) => ({
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    mayMove: row.source === 'azure_ad' && row.tenant_id === tenantId,
+  }));
+}
+
+/** A string no real email or username can be: used to park a key during an exchange. */
+const parkedKey = "chr(1) || 'sync-parked:' || u.id::text";
+
+/**
+ * Writes new profiles in two multi-row statements. The unique indexes on lower(email) and lower(username)
+ * are checked row by row and cannot be deferred, so a batch where two users exchange an email would trip
+ * them half-way; first every changing email/username is parked on a value unique to its row, then all
+ * are set to their final values. Both happen in the caller's transaction, so nobody sees the parked values.
+ */
+export async function writeProfiles(
+  db: Queryable,
+  updates: ReadonlyArray<{ userId: string; profile: UserProfile }>,
+): Promise<void> {
+  if (updates.length === 0) return;
+  const values = JSON.stringify(
+    updates.map(({ userId, profile }) => ({ id: userId, ...profileColumns(profile) })),
+  );
+  const target =
+    'jsonb_to_recordset(?::jsonb) as v(id uuid, username text, first_name text, last_name text, email text, contact_number text)';
+  await db.raw(
+    `update users as u set
+       email = case when lower(u.email) <> lower(v.email) then ${parkedKey} else u.email end,
+       username = case when lower(u.username) <> lower(v.username) then ${parkedKey} else u.username end
+     from ${target}
+     where u.id = v.id and (lower(u.email) <> lower(v.email) or lower(u.username) <> lower(v.username))`,
+    [values],
+  );
+  await db.raw(
+    `update users as u set
+       username = v.username, first_name = v.first_name, last_name = v.last_name,
+       email = v.email, contact_number = v.contact_number, updated_at = now()
+     from ${target}
+     where u.id = v.id`,
+    [values],
+  );
+  await markSynced(
+    db,
+    updates.map((update) => update.userId),
+  );
+}
+
+/**
+ * Stamps users as synchronized now (migration 008). Users found equal to Azure AD are stamped beside the
+ * chunk's transaction, overlapping the next chunk: the stamp changes no profile field, and a process killed
+ * in between leaves an older lastSyncedAt on some unchanged users, nothing else.
+ */
+export async function markSynced(db: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db('user_sync_stamps')
+    .whereRaw('user_id = any(?::uuid[])', [userIds])
+    .update({ synced_at: db.fn.now() });
+}
+
+export async function deleteUsers(db: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db('users').whereRaw('id = any(?::uuid[])', [userIds]).delete();
+}
+
+/** Policy `deactivate`: the user stays, inactive, marked so that sync may reactivate it if it comes back. */
+export async function deactivateUsers(db: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db('users')
+    .whereRaw('id = any(?::uuid[])', [userIds])
+    .update({ is_active: false, deactivated_by_sync: true, updated_at: db.fn.now() });
+}
+
+/** Users sync had deactivated, found upstream again (restored within Azure AD's 30 days). */
+export async function reactivateUsers(db: Queryable, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db('users')
+    .whereRaw('id = any(?::uuid[])', [userIds])
+    .where({ deactivated_by_sync: true })
+    .update({ is_active: true, deactivated_by_sync: false, updated_at: db.fn.now() });
 }

@@ -4,8 +4,16 @@ import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
-import { findCollisions, uniqueViolationField } from './duplicates';
-import { deleteUser, findUser, insertUser, listUsers, type UserListQuery, updateUser } from './repository';
+import { uniqueViolationField } from './duplicates';
+import {
+  deleteUser,
+  findCollisions,
+  findUser,
+  insertUser,
+  listUsers,
+  type UserListQuery,
+  updateUser,
+} from './repository';
 import { userView } from './user';
 
 interface LocalUserInput {

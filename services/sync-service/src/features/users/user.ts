@@ -1,5 +1,3 @@
-import type { Queryable } from '../../infra/db/queryable';
-
 /** A user of the reporting server as stored. */
 export interface UserRow {
   id: string;
@@ -15,44 +13,6 @@ export interface UserRow {
   last_synced_at: Date | null;
   created_at: Date;
   updated_at: Date;
-}
-
-/** The columns of the `users` table. */
-const tableColumns = [
-  'id',
-  'username',
-  'first_name',
-  'last_name',
-  'email',
-  'contact_number',
-  'is_active',
-  'source',
-  'object_id',
-  'tenant_id',
-  'created_at',
-  'updated_at',
-] as const;
-
-/** A user as read from `users`: its columns, and when it was last synchronized (migration 008). */
-export function userColumns(db: Queryable) {
-  return [
-    ...tableColumns,
-    db.raw('(select synced_at from user_sync_stamps where user_id = users.id) as last_synced_at'),
-  ];
-}
-
-/** A user as read with its stamp joined (`join user_sync_stamps`): what a listing sorted by it needs. */
-export const joinedUserColumns = [
-  ...tableColumns.map((column) => `users.${column}`),
-  'user_sync_stamps.synced_at as last_synced_at',
-];
-
-/**
- * A user as returned by the insert that created it: an imported user is stamped by the insert itself
- * (a trigger running at the end of the statement, so after RETURNING), at the transaction's time.
- */
-export function insertedUserColumns(db: Queryable) {
-  return [...tableColumns, db.raw("case when source = 'azure_ad' then now() end as last_synced_at")];
 }
 
 /** The synchronized profile fields, in the domain's words. */
@@ -109,7 +69,11 @@ export function profileColumns(profile: UserProfile) {
   };
 }
 
-/** Escapes LIKE wildcards so a search matches its text literally. */
-export function containsPattern(search: string): string {
-  return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+/** A user outside a sync batch that holds one of the emails or usernames the batch wants. */
+export interface KeyHolder {
+  id: string;
+  username: string;
+  email: string;
+  /** An imported user of the synced tenant: a sync may still move it off the key. */
+  mayMove: boolean;
 }
