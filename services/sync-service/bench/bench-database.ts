@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { defaultMapping, mapProfile } from '../src/features/settings/attribute-mapping';
+import { defaultMapping, mapProfile, mappableProperties } from '../src/features/users/profile-fields';
 import { profileColumns } from '../src/features/users/user';
 import { openDatabase } from '../src/infra/db/database';
 import { migrateToLatest } from '../src/infra/db/migrate';
-import { USER_SELECT } from '../src/infra/directory/directory-user';
+import { userReading } from '../src/infra/directory/directory-user';
 import { createServerDatabase } from '../test/support/databases';
 import { graphToken, type SimEndpoint, type SimProcess } from './simulator-process';
 
@@ -134,7 +134,8 @@ export async function importDirectory(
 ): Promise<void> {
   const token = await graphToken(sim);
   let imported = 0;
-  let next: string | undefined = `${sim.url}/v1.0/users?$select=${USER_SELECT}&$top=999`;
+  let next: string | undefined =
+    `${sim.url}/v1.0/users?$select=${userReading(mappableProperties).select}&$top=999`;
   while (next && imported < options.limit) {
     const response = await fetch(next, { headers: { authorization: `Bearer ${token}` } });
     const page = (await response.json()) as {

@@ -11,7 +11,8 @@
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
 import { parseArgs } from 'node:util';
-import { USER_SELECT } from '../src/infra/directory/directory-user';
+import { mappableProperties } from '../src/features/users/profile-fields';
+import { userReading } from '../src/infra/directory/directory-user';
 import { importDirectory, type Seeder, staleEveryHundredth } from './bench-database';
 import { runBenchmark } from './benchmark';
 import { mb } from './service-process';
@@ -61,9 +62,12 @@ async function naiveSeconds(sim: SimProcess, objectIds: string[]): Promise<numbe
   const started = performance.now();
   for (let index = 0; index < sampleSize; index += 1) {
     const id = objectIds[index % objectIds.length];
-    const response = await fetch(`${sim.url}/v1.0/users/${id}?$select=${USER_SELECT}`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const response = await fetch(
+      `${sim.url}/v1.0/users/${id}?$select=${userReading(mappableProperties).select}`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
     await response.arrayBuffer();
   }
   return (performance.now() - started) / 1000;

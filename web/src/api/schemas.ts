@@ -9,6 +9,7 @@ export type ProblemCode = Schemas['ProblemCode'];
 export type Identity = Schemas['Identity'];
 export type Scope = Schemas['Scope'];
 export type ApiKey = Schemas['ApiKey'];
+export type ProfileField = Schemas['ProfileField'];
 export type User = Schemas['User'];
 export type UserSource = Schemas['UserSource'];
 export type LocalUserInput = Schemas['LocalUserInput'];

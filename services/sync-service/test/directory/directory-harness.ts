@@ -1,4 +1,5 @@
 import { type Simulator, startSimulator, type TenantOptions } from '@adsync/tenant-sim';
+import { mappableProperties } from '../../src/features/users/profile-fields';
 import {
   createGraphDirectoryClient,
   type DirectoryClientOptions,
@@ -43,6 +44,7 @@ export function clientFor(
   return createGraphDirectoryClient(connectionTo(sim, overrides), {
     maxRetries: 2,
     timeoutMs: 3_000,
+    userProperties: mappableProperties,
     ...options,
   });
 }

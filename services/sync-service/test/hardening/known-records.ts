@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { defaultMapping } from '../../src/features/settings/attribute-mapping';
 import { saveConnection } from '../../src/features/settings/connection-repository';
+import { defaultMapping } from '../../src/features/users/profile-fields';
 import { seedImportedUsers } from '../support/fixtures';
 
 /** Ids that exist, so generated requests reach handlers past their "not found" checks. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { defaultMapping } from '../../src/features/settings/attribute-mapping';
 import { saveConnection } from '../../src/features/settings/connection-repository';
+import { defaultMapping } from '../../src/features/users/profile-fields';
 import type { SecretBox } from '../../src/infra/crypto/secret-box';
 
 /** Stores a connection to a tenant (not reachable unless the endpoints are a running simulator's). */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DEFAULT_CERT_DIR, defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
 import type { Knex } from 'knex';
-import { defaultMapping, mapProfile } from '../../src/features/settings/attribute-mapping';
+import { defaultMapping, mapProfile } from '../../src/features/users/profile-fields';
 import { profileColumns, type UserProfile } from '../../src/features/users/user';
 import type { SecretBox } from '../../src/infra/crypto/secret-box';
 import { configureTenant } from '../support/fixtures';

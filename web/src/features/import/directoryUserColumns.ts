@@ -2,6 +2,7 @@ import { type DataTableColumns, NCheckbox, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { DirectoryUser } from '@/api/schemas';
 import { fullName } from '@/shell/format';
+import { PROFILE_FIELDS } from '@/shell/profileFields';
 
 interface PickState {
   isPicked(user: DirectoryUser): boolean;
@@ -51,8 +52,13 @@ export function directoryUserColumns(picks: PickState): DataTableColumns<Directo
           h('div', { class: 'muted' }, user.userPrincipalName),
         ]),
     },
-    { title: 'Username', key: 'username', minWidth: 180, render: (user) => user.mapped.username },
-    { title: 'Email', key: 'email', minWidth: 200, render: (user) => user.mapped.email },
+    {
+      title: PROFILE_FIELDS.username.label,
+      key: 'username',
+      minWidth: 180,
+      render: (user) => user.mapped.username,
+    },
+    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 200, render: (user) => user.mapped.email },
     { title: 'Name', key: 'name', minWidth: 140, render: (user) => fullName(user.mapped) },
     { title: 'Status', key: 'status', minWidth: 220, render: renderStatus },
   ];

@@ -1,7 +1,8 @@
 import { type DataTableColumns, NCheckbox } from 'naive-ui';
 import { h } from 'vue';
-import type { ImportedUserSort, SortOrder, User } from '@/api/schemas';
+import type { ImportedUserSort, ProfileField, SortOrder, User } from '@/api/schemas';
 import { formatDateTime } from '@/shell/format';
+import { PROFILE_FIELD_KEYS, PROFILE_FIELDS } from '@/shell/profileFields';
 
 interface SelectionState {
   isSelected(user: User): boolean;
@@ -37,6 +38,22 @@ function sortable(key: ImportedUserSort, sort: ImportedUserSort, order: SortOrde
   return { key, sorter: true as const, sortOrder };
 }
 
+// Each profile field of the contract is a column, sorted by the server when the contract offers that sort.
+function profileColumn(
+  field: ProfileField,
+  sort: ImportedUserSort,
+  order: SortOrder,
+): DataTableColumns<User>[number] {
+  const { label, minWidth, ellipsis, sortable: byServer } = PROFILE_FIELDS[field];
+  return {
+    title: label,
+    minWidth,
+    ...(ellipsis ? { ellipsis: { tooltip: true } } : {}),
+    ...(byServer ? sortable(field as ImportedUserSort, sort, order) : { key: field }),
+    render: (user) => user[field] ?? '—',
+  };
+}
+
 export function importedUserColumns(
   selection: SelectionState,
   sort: ImportedUserSort,
@@ -44,16 +61,7 @@ export function importedUserColumns(
 ): DataTableColumns<User> {
   return [
     selectionColumn(selection),
-    { title: 'Username', minWidth: 260, ellipsis: { tooltip: true }, ...sortable('username', sort, order) },
-    { title: 'First name', minWidth: 110, ...sortable('firstName', sort, order) },
-    { title: 'Last name', minWidth: 110, ...sortable('lastName', sort, order) },
-    { title: 'Email', minWidth: 220, ellipsis: { tooltip: true }, ...sortable('email', sort, order) },
-    {
-      title: 'Contact number',
-      key: 'contactNumber',
-      minWidth: 140,
-      render: (user) => user.contactNumber ?? '—',
-    },
+    ...PROFILE_FIELD_KEYS.map((field) => profileColumn(field, sort, order)),
     {
       title: 'Last synchronized',
       minWidth: 200,

@@ -1,4 +1,5 @@
-import type { FieldChange, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+import type { FieldChange, ProfileField, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+import { PROFILE_FIELD_KEYS, PROFILE_FIELDS } from '@/shell/profileFields';
 
 type TagType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
@@ -23,11 +24,10 @@ export const OUTCOME_LABELS: Record<SyncOutcome, string> = {
 };
 
 export const FIELD_LABELS: Record<FieldChange['field'], string> = {
-  username: 'Username',
-  firstName: 'First name',
-  lastName: 'Last name',
-  email: 'Email',
-  contactNumber: 'Contact number',
+  ...(Object.fromEntries(PROFILE_FIELD_KEYS.map((field) => [field, PROFILE_FIELDS[field].label])) as Record<
+    ProfileField,
+    string
+  >),
   isActive: 'Active',
 };
 

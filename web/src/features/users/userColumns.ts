@@ -2,6 +2,7 @@ import { type DataTableColumns, NButton, NSpace, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { User } from '@/api/schemas';
 import { formatDateTime, fullName } from '@/shell/format';
+import { PROFILE_FIELDS } from '@/shell/profileFields';
 
 interface UserActions {
   edit(user: User): void;
@@ -39,9 +40,9 @@ function renderActions(user: User, actions: UserActions) {
 
 export function userColumns(actions: UserActions): DataTableColumns<User> {
   return [
-    { title: 'Username', key: 'username', minWidth: 200, ellipsis: { tooltip: true } },
+    { title: PROFILE_FIELDS.username.label, key: 'username', minWidth: 200, ellipsis: { tooltip: true } },
     { title: 'Name', key: 'name', minWidth: 150, render: fullName },
-    { title: 'Email', key: 'email', minWidth: 220, ellipsis: { tooltip: true } },
+    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 220, ellipsis: { tooltip: true } },
     { title: 'Source', key: 'source', width: 100, render: renderSource },
     {
       title: 'Status',

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { DirectoryUser } from '../../infra/directory';
-import { mapProfile } from '../settings/attribute-mapping';
 import type { ActiveDirectory } from '../settings/directory-access';
 import type { DuplicateOf } from '../users/duplicates';
+import { mapProfile } from '../users/profile-fields';
 import { findCollisions, importedUsersByObjectIds, insertImportedUsers } from '../users/repository';
 import type { UserProfile, UserRow } from '../users/user';
 

@@ -4,7 +4,7 @@ import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
-import { mapProfile } from '../settings/attribute-mapping';
+import { mapProfile } from '../users/profile-fields';
 import { findCollisions, importedUsersByObjectIds } from '../users/repository';
 import { userView } from '../users/user';
 import { importUsers } from './importer';

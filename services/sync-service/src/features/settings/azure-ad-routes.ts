@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
-import { type AttributeMapping, defaultMapping, mapProfile } from './attribute-mapping';
+import { type AttributeMapping, defaultMapping, mapProfile } from '../users/profile-fields';
 import { type ConnectionRow, findConnection, saveConnection } from './connection-repository';
 
 export const publicCloud = {

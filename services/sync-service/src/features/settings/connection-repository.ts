@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
-import type { AttributeMapping } from './attribute-mapping';
+import type { AttributeMapping } from '../users/profile-fields';
 
 export interface ConnectionRow {
   tenant_id: string;

@@ -9,7 +9,7 @@ import {
   type DirectoryStats,
 } from '../../infra/directory';
 import { Problem } from '../../infra/http/problem';
-import type { AttributeMapping } from './attribute-mapping';
+import { type AttributeMapping, mappableProperties } from '../users/profile-fields';
 import { findConnection } from './connection-repository';
 
 /** What a feature needs to talk to the configured tenant. */
@@ -48,6 +48,7 @@ export const directoryAccessPlugin = fp(
           concurrency: app.config.GRAPH_CONCURRENCY,
           timeoutMs: app.config.GRAPH_TIMEOUT_MS,
           logger: app.log,
+          userProperties: mappableProperties,
         }));
     let cached: { version: string; active: ActiveDirectory } | undefined;
     const retired: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };

@@ -1,12 +1,10 @@
 import type { DuplicateOf } from '../users/duplicates';
+import { type ProfileField, profileFields, type UniqueField } from '../users/profile-fields';
 import type { KeyHolder, UserProfile } from '../users/user';
 
 export type { KeyHolder };
 
 export type SyncOutcome = 'modified' | 'deleted' | 'duplicated' | 'unchanged' | 'failed';
-
-export const profileFields = ['username', 'firstName', 'lastName', 'email', 'contactNumber'] as const;
-export type ProfileField = (typeof profileFields)[number];
 
 export type FieldChange =
   | { field: ProfileField; before: string | null; after: string | null }
@@ -61,8 +59,8 @@ function changesOf(user: SyncedUser, upstream: UserProfile): FieldChange[] {
   return changes;
 }
 
-const uniqueFields = ['email', 'username'] as const;
-type UniqueField = (typeof uniqueFields)[number];
+/** The unique profile fields, in the order a duplicate is judged (a user colliding on both is reported on its email). */
+const uniqueFields: readonly UniqueField[] = ['email', 'username'];
 
 const keyOf = (field: UniqueField, value: string) => `${field}:${value.toLowerCase()}`;
 

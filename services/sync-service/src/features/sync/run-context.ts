@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Knex } from 'knex';
 import { type DirectoryFailure, isAccessFailure, type UserLookup } from '../../infra/directory';
-import { mapProfile } from '../settings/attribute-mapping';
 import type { ActiveDirectory } from '../settings/directory-access';
+import { mapProfile } from '../users/profile-fields';
 import { type BatchPhase, commitBatch, type RunScope } from './batch-commit';
 import type { Upstream } from './outcomes';
 import type { SyncPolicy } from './policy';

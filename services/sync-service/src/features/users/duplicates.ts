@@ -1,9 +1,11 @@
+import type { UniqueField } from './profile-fields';
+
 /** The existing user an email or username collides with (case-insensitively). */
 export interface DuplicateOf {
   userId: string;
   username: string;
   email: string;
-  field: 'email' | 'username';
+  field: UniqueField;
 }
 
 /** The collision of a candidate with `holder` on `field`. */

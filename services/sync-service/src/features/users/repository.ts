@@ -3,7 +3,15 @@ import type { Queryable } from '../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../infra/http/cursor';
 import { configuredTenant } from '../settings/connection-repository';
 import { type DuplicateOf, duplicateOf } from './duplicates';
-import { type KeyHolder, profileColumns, type UserProfile, type UserRow } from './user';
+import {
+  profileColumnNames,
+  profileColumns,
+  profileFieldTable,
+  type SortableField,
+  sortableFields,
+  type UserProfile,
+} from './profile-fields';
+import type { KeyHolder, UserRow } from './user';
 
 /**
  * Every query on `users` and on the stamps beside it (`user_sync_stamps`, `tenant_user_counts`): the local
@@ -15,18 +23,14 @@ import { type KeyHolder, profileColumns, type UserProfile, type UserRow } from '
 /** The columns of the `users` table. */
 const tableColumns = [
   'id',
-  'username',
-  'first_name',
-  'last_name',
-  'email',
-  'contact_number',
+  ...profileColumnNames,
   'is_active',
   'source',
   'object_id',
   'tenant_id',
   'created_at',
   'updated_at',
-] as const;
+];
 
 /** A user as read from `users`: its columns, and when it was last synchronized (migration 008). */
 function userColumns(db: Queryable) {
@@ -95,11 +99,7 @@ export async function insertUser(
 ): Promise<UserRow> {
   const [row] = await db('users')
     .insert({
-      username: user.username,
-      first_name: user.firstName,
-      last_name: user.lastName,
-      email: user.email,
-      contact_number: user.contactNumber,
+      ...profileColumns(user),
       is_active: user.isActive,
       source: user.source,
       object_id: user.objectId ?? null,
@@ -230,7 +230,7 @@ export async function insertImportedUsers(
     .returning(insertedUserColumns(db));
 }
 
-export type ImportedUserSort = 'username' | 'firstName' | 'lastName' | 'email' | 'lastSyncedAt';
+export type ImportedUserSort = SortableField | 'lastSyncedAt';
 
 export interface ImportedUserQuery {
   search?: string;
@@ -245,10 +245,12 @@ export interface ImportedUserQuery {
  * matches the index on (synced_at, user_id) of user_sync_stamps (migration 008).
  */
 const sortKeys: Record<ImportedUserSort, { expression: string; id: string; cast: string }> = {
-  username: { expression: 'lower(users.username)', id: 'users.id', cast: 'text' },
-  firstName: { expression: 'lower(users.first_name)', id: 'users.id', cast: 'text' },
-  lastName: { expression: 'lower(users.last_name)', id: 'users.id', cast: 'text' },
-  email: { expression: 'lower(users.email)', id: 'users.id', cast: 'text' },
+  ...(Object.fromEntries(
+    sortableFields.map((field) => [
+      field,
+      { expression: `lower(users.${profileFieldTable[field].column})`, id: 'users.id', cast: 'text' },
+    ]),
+  ) as Record<SortableField, { expression: string; id: string; cast: string }>),
   lastSyncedAt: {
     expression: 'user_sync_stamps.synced_at',
     id: 'user_sync_stamps.user_id',
@@ -410,8 +412,7 @@ export async function writeProfiles(
   const values = JSON.stringify(
     updates.map(({ userId, profile }) => ({ id: userId, ...profileColumns(profile) })),
   );
-  const target =
-    'jsonb_to_recordset(?::jsonb) as v(id uuid, username text, first_name text, last_name text, email text, contact_number text)';
+  const target = `jsonb_to_recordset(?::jsonb) as v(id uuid, ${profileColumnNames.map((column) => `${column} text`).join(', ')})`;
   await db.raw(
     `update users as u set
        email = case when lower(u.email) <> lower(v.email) then ${parkedKey} else u.email end,
@@ -422,8 +423,7 @@ export async function writeProfiles(
   );
   await db.raw(
     `update users as u set
-       username = v.username, first_name = v.first_name, last_name = v.last_name,
-       email = v.email, contact_number = v.contact_number, updated_at = now()
+       ${profileColumnNames.map((column) => `${column} = v.${column}`).join(', ')}, updated_at = now()
      from ${target}
      where u.id = v.id`,
     [values],

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { uniqueViolationField } from './duplicates';
+import { profileColumnOf } from './profile-fields';
 import {
   deleteUser,
   findCollisions,
@@ -25,14 +26,7 @@ interface LocalUserInput {
   isActive: boolean;
 }
 
-const patchColumns: Record<string, string> = {
-  username: 'username',
-  firstName: 'first_name',
-  lastName: 'last_name',
-  email: 'email',
-  contactNumber: 'contact_number',
-  isActive: 'is_active',
-};
+const patchColumns: Record<string, string> = { ...profileColumnOf, isActive: 'is_active' };
 
 async function refuseCollision(db: Queryable, username: string, email: string, excludeUserId?: string) {
   const [collision] = await findCollisions(db, [{ username, email, excludeUserId }]);

@@ -19,12 +19,9 @@ export interface DirectoryUser {
   id: string;
   userPrincipalName: string;
   displayName: string | null;
-  givenName: string | null;
-  surname: string | null;
-  mail: string | null;
-  mobilePhone: string | null;
-  businessPhones: string[];
   accountEnabled: boolean | null;
+  /** Every other selected property: a text, or a list of texts (businessPhones); null when empty. */
+  [property: string]: string | string[] | boolean | null;
 }
 
 /**
@@ -119,6 +116,8 @@ export interface DirectoryLogger {
 }
 
 export interface DirectoryClientOptions {
+  /** Graph properties read of every user besides id, userPrincipalName, displayName and accountEnabled. */
+  userProperties?: readonly string[];
   /** $batch requests in flight at once (default 4). */
   concurrency?: number;
   /** Retries of a throttled/unavailable request or batch item (default 4). */

@@ -10,6 +10,7 @@ import {
   type DirectoryStats,
   isNoTokenFailure,
 } from './directory-types';
+import { type UserReading, userReading } from './directory-user';
 import {
   type ClassifiedFailure,
   classifyFailure,
@@ -40,6 +41,7 @@ export class GraphSession {
   readonly maxRetries: number;
   readonly timeoutMs: number;
   readonly logger: DirectoryLogger;
+  readonly users: UserReading;
   private readonly diagnostics = new AuthorityDiagnostics();
 
   constructor(connection: DirectoryConnection, options: DirectoryClientOptions = {}) {
@@ -47,6 +49,7 @@ export class GraphSession {
     this.maxRetries = Math.max(0, options.maxRetries ?? 4);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.logger = options.logger ?? NO_LOGGER;
+    this.users = userReading(options.userProperties ?? []);
     this.tokens = new RenewableCredential(
       (): TokenCredential =>
         new ClientSecretCredential(connection.tenantId, connection.clientId, connection.clientSecret, {

@@ -7,7 +7,7 @@ import {
 } from './batch-exchange';
 import { chunksOf, forEachBounded } from './bounded-pool';
 import type { DirectoryFailure, UserLookup } from './directory-types';
-import { isObjectId, odataString, toDirectoryUser, USER_SELECT } from './directory-user';
+import { isObjectId, odataString, type UserReading } from './directory-user';
 import { classifyFailure, toDirectoryFailure } from './failure-classification';
 import type { GraphSession } from './graph-session';
 
@@ -40,7 +40,7 @@ export async function readUsersByIds(
   await forEachBounded(filterBatches, session.concurrency, async (groups) => {
     const requests: BatchGet[] = groups.map((group, index) => ({
       id: String(index),
-      url: `/users?$filter=${encodeURIComponent(`id in (${group.map(odataString).join(',')})`)}&$select=${USER_SELECT}`,
+      url: `/users?$filter=${encodeURIComponent(`id in (${group.map(odataString).join(',')})`)}&$select=${session.users.select}`,
     }));
     const outcomes = await exchangeBatch(session, requests, signal);
     groups.forEach((group, index) => {
@@ -52,7 +52,7 @@ export async function readUsersByIds(
       }
       const found = new Set<string>();
       for (const raw of valuesOf(outcome.body)) {
-        const user = toDirectoryUser(raw);
+        const user = session.users.toUser(raw);
         const original = user && requested.get(user.id.toLowerCase());
         if (!user || !original) continue;
         found.add(user.id.toLowerCase());
@@ -65,23 +65,23 @@ export async function readUsersByIds(
   await forEachBounded(chunksOf(candidates, MAX_BATCH_REQUESTS), session.concurrency, async (group) => {
     const requests = group.map((id, index) => ({
       id: String(index),
-      url: `/users/${id}?$select=${USER_SELECT}`,
+      url: `/users/${id}?$select=${session.users.select}`,
     }));
     const outcomes = await exchangeBatch(session, requests, signal);
     group.forEach((id, index) => {
-      lookups.set(requested.get(id)!, confirmation(outcomes.get(String(index))));
+      lookups.set(requested.get(id)!, confirmation(session.users, outcomes.get(String(index))));
     });
   });
   return lookups;
 }
 
 /** The verdict of `GET /users/{id}` on a deletion candidate. */
-function confirmation(outcome: BatchItemOutcome | undefined): UserLookup {
+function confirmation(users: UserReading, outcome: BatchItemOutcome | undefined): UserLookup {
   if (outcome?.kind === 'failed') return { kind: 'failed', failure: outcome.failure };
   if (outcome?.status === 404 && graphCodeOf(outcome.body) === 'Request_ResourceNotFound')
     return { kind: 'notFound' };
   if (outcome?.status === 200) {
-    const user = toDirectoryUser(outcome.body);
+    const user = users.toUser(outcome.body);
     if (user) return { kind: 'found', user };
   }
   return { kind: 'failed', failure: failureOfAnswer(outcome) };

@@ -1,5 +1,4 @@
 import type { DeltaPage } from './directory-types';
-import { hasEverySelectedProperty, toDirectoryUser, USER_SELECT } from './directory-user';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
@@ -17,7 +16,7 @@ export async function* readUsersDelta(
   deltaLink: string | null,
   signal?: AbortSignal,
 ): AsyncGenerator<DeltaPage> {
-  const firstUrl = deltaLink ?? `/users/delta?$select=${USER_SELECT}`;
+  const firstUrl = deltaLink ?? `/users/delta?$select=${session.users.select}`;
   for await (const page of followPages(session, firstUrl, PAGE_SIZE_PREFERENCE, signal)) {
     const users: DeltaPage['users'] = [];
     const removed: DeltaPage['removed'] = [];
@@ -33,7 +32,7 @@ export async function* readUsersDelta(
         });
         continue;
       }
-      const user = hasEverySelectedProperty(raw) ? toDirectoryUser(raw) : undefined;
+      const user = session.users.isComplete(raw) ? session.users.toUser(raw) : undefined;
       if (user) users.push(user);
       else partial.push(entry.id);
     }

@@ -1,5 +1,5 @@
 import type { DirectoryUser } from './directory-types';
-import { odataString, toDirectoryUser, USER_SELECT } from './directory-user';
+import { odataString } from './directory-user';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
@@ -24,14 +24,14 @@ export async function searchUsers(
     : undefined;
   const query = [
     ...(filter ? [`$filter=${encodeURIComponent(filter)}`] : []),
-    `$select=${USER_SELECT}`,
+    `$select=${session.users.select}`,
     `$top=${Math.min(wanted, MAX_PAGE_SIZE)}`,
   ].join('&');
 
   const users: DirectoryUser[] = [];
   for await (const page of followPages(session, `/users?${query}`)) {
     for (const raw of page.value) {
-      const user = toDirectoryUser(raw);
+      const user = session.users.toUser(raw);
       if (user) users.push(user);
       if (users.length === wanted) return users;
     }

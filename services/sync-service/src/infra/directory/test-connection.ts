@@ -1,6 +1,5 @@
 import { DirectoryError } from './directory-error';
 import type { ConnectionTest } from './directory-types';
-import { toDirectoryUser, USER_SELECT } from './directory-user';
 import { toDirectoryFailure } from './failure-classification';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
@@ -14,8 +13,8 @@ export async function testConnection(session: GraphSession): Promise<ConnectionT
   if (tokenFailure) return { ok: false, failure: toDirectoryFailure(tokenFailure) };
   try {
     // A page may be empty yet have a nextLink; a tenant may also have no user at all.
-    for await (const page of followPages(session, `/users?$top=1&$select=${USER_SELECT}`)) {
-      const sampleUser = page.value.map(toDirectoryUser).find((user) => user !== undefined);
+    for await (const page of followPages(session, `/users?$top=1&$select=${session.users.select}`)) {
+      const sampleUser = page.value.map(session.users.toUser).find((user) => user !== undefined);
       if (sampleUser) return { ok: true, sampleUser };
     }
     return { ok: true, sampleUser: null };
