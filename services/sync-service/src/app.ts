@@ -16,15 +16,18 @@ import { metricsPlugin } from './features/metrics/plugin';
 import { scheduleRoutes } from './features/schedule/routes';
 import { schedulerPlugin } from './features/schedule/scheduler';
 import { azureAdSettingsRoutes } from './features/settings/azure-ad-routes';
-import { type DirectoryClientFactory, directoryAccessPlugin } from './features/settings/directory-access';
+import { findConnection } from './features/settings/connection-repository';
+import { syncPolicyRoutes } from './features/settings/sync-policy-routes';
 import { syncEnginePlugin } from './features/sync/engine';
 import { syncRoutes } from './features/sync/routes';
+import { mappableProperties } from './features/users/profile-fields';
 import { userRoutes } from './features/users/routes';
 import type { Contract } from './infra/contract/contract';
 import { contractPlugin, outsideContract } from './infra/contract/plugin';
 import type { SecretBox } from './infra/crypto/secret-box';
 import type { Database } from './infra/db/database';
 import { databasePlugin } from './infra/db/plugin';
+import { type DirectoryClientFactory, directoryAccessPlugin } from './infra/directory/access';
 import {
   clientErrorAsProblem,
   errorHandlerPlugin,
@@ -103,6 +106,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin);
   await app.register(directoryAccessPlugin, {
     secretBox: deps.secretBox,
+    findConnection,
+    userProperties: mappableProperties,
     createClient: deps.createDirectoryClient,
   });
 
@@ -114,6 +119,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(userRoutes);
   await app.register(importedUserRoutes);
   await app.register(azureAdSettingsRoutes);
+  await app.register(syncPolicyRoutes);
   await app.register(directoryImportRoutes);
   await app.register(syncEnginePlugin);
   await app.register(syncRoutes);

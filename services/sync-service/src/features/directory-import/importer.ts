@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { DirectoryUser } from '../../infra/directory';
-import type { ActiveDirectory } from '../settings/directory-access';
+import type { ActiveDirectory } from '../settings/connection-repository';
 import type { DuplicateOf } from '../users/duplicates';
 import { mapProfile } from '../users/profile-fields';
 import { findCollisions, importedUsersByObjectIds, insertImportedUsers } from '../users/repository';

@@ -1,14 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC_CLOUD } from '../../infra/directory';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { type AttributeMapping, defaultMapping, mapProfile } from '../users/profile-fields';
 import { type ConnectionRow, findConnection, saveConnection } from './connection-repository';
-
-export const publicCloud = {
-  authorityHost: 'https://login.microsoftonline.com',
-  graphBaseUrl: 'https://graph.microsoft.com',
-};
 
 interface AzureAdSettingsInput {
   tenantId: string;
@@ -26,8 +22,8 @@ function settingsView(row: ConnectionRow | undefined) {
     tenantId: row?.tenant_id ?? null,
     clientId: row?.client_id ?? null,
     clientSecretSet: Boolean(row?.client_secret_encrypted),
-    authorityHost: row?.authority_host ?? publicCloud.authorityHost,
-    graphBaseUrl: row?.graph_base_url ?? publicCloud.graphBaseUrl,
+    authorityHost: row?.authority_host ?? PUBLIC_CLOUD.authorityHost,
+    graphBaseUrl: row?.graph_base_url ?? PUBLIC_CLOUD.graphBaseUrl,
     mapping: row?.mapping ?? defaultMapping,
     updatedAt: row?.updated_at.toISOString() ?? null,
   };
@@ -51,9 +47,9 @@ export async function azureAdSettingsRoutes(app: FastifyInstance) {
           ? secretBox.seal(input.clientSecret)
           : (current?.client_secret_encrypted ?? null),
         authority_host: trimSlash(
-          input.authorityHost ?? current?.authority_host ?? publicCloud.authorityHost,
+          input.authorityHost ?? current?.authority_host ?? PUBLIC_CLOUD.authorityHost,
         ),
-        graph_base_url: trimSlash(input.graphBaseUrl ?? current?.graph_base_url ?? publicCloud.graphBaseUrl),
+        graph_base_url: trimSlash(input.graphBaseUrl ?? current?.graph_base_url ?? PUBLIC_CLOUD.graphBaseUrl),
         mapping: input.mapping ?? current?.mapping ?? defaultMapping,
       });
       await recordAudit(trx, actorOf(identityOf(request)), 'settings.azure_ad.updated', 'azure-ad', {
@@ -96,8 +92,8 @@ export async function applyInitialConnection(app: FastifyInstance): Promise<bool
     tenant_id: AZURE_AD_TENANT_ID,
     client_id: AZURE_AD_CLIENT_ID,
     client_secret_encrypted: app.directoryAccess.secretBox.seal(AZURE_AD_CLIENT_SECRET),
-    authority_host: trimSlash(app.config.AZURE_AD_AUTHORITY_HOST ?? publicCloud.authorityHost),
-    graph_base_url: trimSlash(app.config.AZURE_AD_GRAPH_BASE_URL ?? publicCloud.graphBaseUrl),
+    authority_host: trimSlash(app.config.AZURE_AD_AUTHORITY_HOST ?? PUBLIC_CLOUD.authorityHost),
+    graph_base_url: trimSlash(app.config.AZURE_AD_GRAPH_BASE_URL ?? PUBLIC_CLOUD.graphBaseUrl),
     mapping: defaultMapping,
   });
   return true;

@@ -1,15 +1,22 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../infra/db/queryable';
+import type {
+  ActiveDirectory as ActiveDirectoryOf,
+  DirectoryAccess,
+  StoredConnection,
+} from '../../infra/directory/access';
 import type { AttributeMapping } from '../users/profile-fields';
 
-export interface ConnectionRow {
-  tenant_id: string;
-  client_id: string;
-  client_secret_encrypted: string | null;
-  authority_host: string;
-  graph_base_url: string;
-  mapping: AttributeMapping;
-  updated_at: Date;
+/** The one stored Azure AD connection, with the attribute mapping of its users. */
+export type ConnectionRow = StoredConnection<AttributeMapping>;
+
+/** The configured tenant, opened by `app.directoryAccess` (infra/directory/access.ts) from this row. */
+export type ActiveDirectory = ActiveDirectoryOf<AttributeMapping>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    directoryAccess: DirectoryAccess<AttributeMapping>;
+  }
 }
 
 export function findConnection(db: Queryable): Promise<ConnectionRow | undefined> {

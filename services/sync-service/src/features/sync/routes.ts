@@ -1,12 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Problem } from '../../infra/http/problem';
-import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { syncRunEvents } from './events';
 import { listItems } from './item-repository';
 import type { SyncOutcome } from './outcomes';
-import { loadSyncPolicy, type SyncPolicy, saveSyncPolicy } from './policy';
 import {
   findActiveRun,
   findConfirmingRun,
@@ -132,19 +130,5 @@ export async function syncRoutes(app: FastifyInstance) {
       confirmedRunId: blocked.id,
     });
     return accepted(reply, run);
-  });
-
-  app.get('/api/settings/sync', async () => loadSyncPolicy(app.db));
-
-  app.put<{ Body: SyncPolicy }>('/api/settings/sync', async (request) => {
-    return app.db.transaction(async (trx) => {
-      const before = await loadSyncPolicy(trx);
-      const saved = await saveSyncPolicy(trx, request.body);
-      await recordAudit(trx, actorOf(identityOf(request)), 'settings.sync_policy.updated', 'sync-policy', {
-        before,
-        after: saved,
-      });
-      return saved;
-    });
   });
 }

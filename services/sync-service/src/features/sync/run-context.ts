@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Knex } from 'knex';
 import { type DirectoryFailure, isAccessFailure, type UserLookup } from '../../infra/directory';
-import type { ActiveDirectory } from '../settings/directory-access';
+import type { ActiveDirectory } from '../settings/connection-repository';
 import { mapProfile } from '../users/profile-fields';
 import { type BatchPhase, commitBatch, type RunScope } from './batch-commit';
 import type { Upstream } from './outcomes';

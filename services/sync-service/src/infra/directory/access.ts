@@ -1,46 +1,54 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { SecretBox } from '../../infra/crypto/secret-box';
-import type { Queryable } from '../../infra/db/queryable';
-import {
-  createGraphDirectoryClient,
-  type DirectoryClient,
-  type DirectoryConnection,
-  type DirectoryStats,
-} from '../../infra/directory';
-import { Problem } from '../../infra/http/problem';
-import { type AttributeMapping, mappableProperties } from '../users/profile-fields';
-import { findConnection } from './connection-repository';
+import type { SecretBox } from '../crypto/secret-box';
+import type { Queryable } from '../db/queryable';
+import { Problem } from '../http/problem';
+import type { DirectoryClient, DirectoryConnection, DirectoryStats } from './directory-types';
+import { createGraphDirectoryClient } from './index';
 
-/** What a feature needs to talk to the configured tenant. */
-export interface ActiveDirectory {
-  client: DirectoryClient;
-  tenantId: string;
-  mapping: AttributeMapping;
+/** A stored connection to a tenant, as the settings keep it (the secret sealed by the SecretBox). */
+export interface StoredConnection<Mapping> {
+  tenant_id: string;
+  client_id: string;
+  client_secret_encrypted: string | null;
+  authority_host: string;
+  graph_base_url: string;
+  mapping: Mapping;
+  updated_at: Date;
 }
 
-export interface DirectoryAccess {
+/** What a feature needs to talk to the configured tenant. */
+export interface ActiveDirectory<Mapping> {
+  client: DirectoryClient;
+  tenantId: string;
+  mapping: Mapping;
+}
+
+export interface DirectoryAccess<Mapping> {
   /** The configured tenant's client; a 409 problem when no connection (or no secret) is configured. */
-  open(db?: Queryable): Promise<ActiveDirectory>;
+  open(db?: Queryable): Promise<ActiveDirectory<Mapping>>;
   secretBox: SecretBox;
   /** Graph traffic of this process since it started, across connection changes. */
   currentStats(): DirectoryStats;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    directoryAccess: DirectoryAccess;
-  }
-}
-
 export type DirectoryClientFactory = (connection: DirectoryConnection) => DirectoryClient;
+
+export interface DirectoryAccessOptions<Mapping> {
+  secretBox: SecretBox;
+  /** The stored connection (the settings' repository). */
+  findConnection(db: Queryable): Promise<StoredConnection<Mapping> | undefined>;
+  /** Graph properties read of every user besides id, userPrincipalName, displayName and accountEnabled. */
+  userProperties: readonly string[];
+  createClient?: DirectoryClientFactory;
+}
 
 /**
  * One Graph client per stored connection, rebuilt when the settings change, so tokens are reused across
- * requests and runs instead of fetched for each.
+ * requests and runs instead of fetched for each. Decorates the app with `directoryAccess`.
  */
 export const directoryAccessPlugin = fp(
-  async (app: FastifyInstance, options: { secretBox: SecretBox; createClient?: DirectoryClientFactory }) => {
+  async (app: FastifyInstance, options: DirectoryAccessOptions<unknown>) => {
     const createClient =
       options.createClient ??
       ((connection: DirectoryConnection) =>
@@ -48,12 +56,12 @@ export const directoryAccessPlugin = fp(
           concurrency: app.config.GRAPH_CONCURRENCY,
           timeoutMs: app.config.GRAPH_TIMEOUT_MS,
           logger: app.log,
-          userProperties: mappableProperties,
+          userProperties: options.userProperties,
         }));
-    let cached: { version: string; active: ActiveDirectory } | undefined;
+    let cached: { version: string; active: ActiveDirectory<unknown> } | undefined;
     const retired: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
 
-    app.decorate('directoryAccess', {
+    const access: DirectoryAccess<unknown> = {
       secretBox: options.secretBox,
       currentStats() {
         const current = cached?.active.client.stats() ?? { requests: 0, throttled: 0, retries: 0 };
@@ -64,7 +72,7 @@ export const directoryAccessPlugin = fp(
         };
       },
       async open(db: Queryable = app.db) {
-        const row = await findConnection(db);
+        const row = await options.findConnection(db);
         if (!row?.client_secret_encrypted) {
           throw Problem.conflict(
             'azure_ad_not_configured',
@@ -88,7 +96,9 @@ export const directoryAccessPlugin = fp(
         }
         return cached.active;
       },
-    });
+    };
+    // The mapping is passed through as `findConnection` read it: the app's declaration types it.
+    app.decorate('directoryAccess', access as FastifyInstance['directoryAccess']);
   },
   { name: 'directory-access', dependencies: ['database'] },
 );

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import { recordAudit } from '../audit/repository';
+import { actorOf } from '../auth/identity';
+import { identityOf } from '../auth/plugin';
+import { loadSyncPolicy, type SyncPolicy, saveSyncPolicy } from '../sync/policy';
+
+/** The sync policy (deletion threshold, upstream deletions, what a run keeps), as a setting. */
+export async function syncPolicyRoutes(app: FastifyInstance) {
+  app.get('/api/settings/sync', async () => loadSyncPolicy(app.db));
+
+  app.put<{ Body: SyncPolicy }>('/api/settings/sync', async (request) => {
+    return app.db.transaction(async (trx) => {
+      const before = await loadSyncPolicy(trx);
+      const saved = await saveSyncPolicy(trx, request.body);
+      await recordAudit(trx, actorOf(identityOf(request)), 'settings.sync_policy.updated', 'sync-policy', {
+        before,
+        after: saved,
+      });
+      return saved;
+    });
+  });
+}
