@@ -2,7 +2,7 @@ import type { FaultRule } from '@adsync/tenant-sim';
 import knex from 'knex';
 import { saveSyncPolicy } from '../../src/features/sync/policy';
 import { profileColumns } from '../../src/features/users/user';
-import { type SyncTestbed, startSyncTestbed, storeConnection } from '../sync/sync-testbed';
+import { type SyncTestbed, startSyncTestbed, storeConnection, syncAndWait } from '../sync/sync-testbed';
 
 /**
  * The sync fault matrix: for each fault, ~40 imported users (some changed, some deleted upstream), the fault
@@ -128,20 +128,10 @@ async function expectTruthfulEnd(run: RunBody) {
   expect(total).toBe(fresh.body.progress.processed);
 }
 
-async function syncAndWait(ids: string[]): Promise<RunBody> {
-  const response = await bed.t.http
-    .post('/api/sync')
-    .set('cookie', admin())
-    .set('prefer', 'wait=30')
-    .send({ selection: { userIds: ids } });
-  expect(response.status).toBe(200);
-  return response.body;
-}
-
 /** Starts a run and calls `inject` once the first chunk is committed (Graph slowed so the run is still reading). */
 async function syncWithFaultMidRun(ids: string[], inject: () => void | Promise<void>): Promise<RunBody> {
   bed.sim.setLatency(120, 'batch');
-  const running = syncAndWait(ids);
+  const running = syncAndWait(bed, ids);
   const deadline = Date.now() + 10_000;
   for (;;) {
     const { body } = await bed.t.http.get('/api/sync').set('cookie', admin()).expect(200);
@@ -159,7 +149,7 @@ async function syncWithFaultMidRun(ids: string[], inject: () => void | Promise<v
 async function expectLaterRunCompletes(scenario: Scenario) {
   bed.sim.clearFaults();
   const present = (await bed.t.app.db('users').whereIn('id', scenario.ids).select('id')).map((row) => row.id);
-  const run = await syncAndWait(present);
+  const run = await syncAndWait(bed, present);
   expect(run).toMatchObject({ status: 'succeeded', error: null, counts: { failed: 0 } });
   await expectTruthfulEnd(run);
   const rows = new Map<string, Record<string, unknown>>();

@@ -1,5 +1,5 @@
 import { insertUser } from '../../src/features/users/repository';
-import { type SyncTestbed, startSyncTestbed, userIdAt } from './sync-testbed';
+import { type SyncTestbed, startSyncTestbed, syncAndWait, userIdAt } from './sync-testbed';
 
 let bed: SyncTestbed;
 beforeAll(async () => {
@@ -9,17 +9,6 @@ afterAll(() => bed.close());
 afterEach(() => bed.sim.clearFaults());
 
 const admin = () => bed.t.adminCookie;
-
-async function syncAndWait(userIds: string[], options: { dryRun?: boolean } = {}) {
-  const response = await bed.t.http
-    .post('/api/sync')
-    .set('cookie', admin())
-    .set('prefer', 'wait=30')
-    .send({ selection: { userIds }, ...options });
-  expect(response.status).toBe(200);
-  expect(response.headers['preference-applied']).toBe('wait=30');
-  return response.body;
-}
 
 async function items(runId: string, outcome?: string) {
   const response = await bed.t.http
@@ -67,7 +56,7 @@ describe('a sync run', () => {
     tenant.hardDeleteUser(tenant.userId(4));
     bed.sim.addFault({ route: 'users.get', kind: 'status', status: 500, match: tenant.userId(4) });
 
-    const run = await syncAndWait(ids);
+    const run = await syncAndWait(bed, ids);
 
     expect(run).toMatchObject({
       status: 'succeeded',
@@ -129,7 +118,7 @@ describe('a sync run', () => {
     tenant.updateUser(tenant.userId(10), { mail: second.email });
     tenant.updateUser(tenant.userId(11), { mail: first.email });
 
-    const run = await syncAndWait(ids);
+    const run = await syncAndWait(bed, ids);
 
     expect(run.counts).toMatchObject({ modified: 2, duplicated: 0 });
     expect((await userRow(ids[0])).email).toBe(second.email);
@@ -144,7 +133,7 @@ describe('a sync run', () => {
     tenant.updateUser(tenant.userId(12), { mail: last.email });
     tenant.updateUser(tenant.userId(20), { mail: first.email });
 
-    const run = await syncAndWait(ids);
+    const run = await syncAndWait(bed, ids);
 
     expect(run.counts).toEqual({ modified: 2, deleted: 0, duplicated: 0, unchanged: 7, failed: 0 });
     expect((await userRow(ids[0])).email).toBe(last.email);
@@ -180,8 +169,8 @@ describe('a sync run', () => {
         (await items(runId)).map((item) => [item.userId, [item.outcome, item.duplicateOf?.userId ?? null]]),
       );
 
-    const dry = await syncAndWait(ids, { dryRun: true });
-    const real = await syncAndWait(ids);
+    const dry = await syncAndWait(bed, ids, { dryRun: true });
+    const real = await syncAndWait(bed, ids);
 
     expect(real.counts).toEqual({ modified: 6, deleted: 1, duplicated: 1, unchanged: 6, failed: 0 });
     expect(await outcomes(real.id)).toEqual({
@@ -218,7 +207,7 @@ describe('a sync run', () => {
     const before = await userRow(id);
     tenant.updateUser(tenant.userId(25), { userPrincipalName: 'boss@local.example', surname: 'Changed' });
 
-    const run = await syncAndWait([id]);
+    const run = await syncAndWait(bed, [id]);
 
     expect(run.counts).toMatchObject({ duplicated: 1, modified: 0 });
     const [item] = await items(run.id, 'duplicated');
@@ -244,7 +233,7 @@ describe('a sync run', () => {
     for (const index of [30, 31, 32]) tenant.hardDeleteUser(tenant.userId(index));
     bed.sim.setFaults([{ route: 'batch', kind: 'status', status: 500 }]);
 
-    const run = await syncAndWait(ids);
+    const run = await syncAndWait(bed, ids);
 
     expect(run).toMatchObject({ status: 'succeeded', counts: { failed: 10, deleted: 0, modified: 0 } });
     const remaining = await bed.t.app.db('users').whereIn('id', ids).count({ count: '*' }).first();
@@ -255,7 +244,7 @@ describe('a sync run', () => {
     const ids = await bed.importUsers([{ index: 45, position: 80 }]);
     bed.sim.tenant().configure({ consented: false });
     try {
-      const run = await syncAndWait(ids);
+      const run = await syncAndWait(bed, ids);
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/missing_permission|unauthorized/);
       expect(await items(run.id)).toEqual([]);
@@ -275,7 +264,7 @@ describe('a sync run', () => {
     tenant.hardDeleteUser(tenant.userId(51));
     const before = await bed.t.app.db('users').whereIn('id', ids).orderBy('id');
 
-    const run = await syncAndWait(ids, { dryRun: true });
+    const run = await syncAndWait(bed, ids, { dryRun: true });
 
     expect(run).toMatchObject({ status: 'succeeded', dryRun: true, counts: { modified: 1, deleted: 1 } });
     const reported = await items(run.id);
@@ -290,7 +279,7 @@ describe('a sync run', () => {
 
   it('leaves out selected ids that are not imported users of the configured tenant', async () => {
     const [id] = await bed.importUsers([{ index: 55, position: 95 }]);
-    const run = await syncAndWait([id, userIdAt(9999), '7d1f7a52-2f7c-4b38-9d55-1a2b3c4d5e6f']);
+    const run = await syncAndWait(bed, [id, userIdAt(9999), '7d1f7a52-2f7c-4b38-9d55-1a2b3c4d5e6f']);
     expect(run.selection).toEqual({
       kind: 'userIds',
       count: 1,
@@ -314,7 +303,7 @@ describe('a sync run', () => {
       })
       .expect(200);
     const [id] = await bed.importUsers([{ index: 56, position: 96 }]);
-    const run = await syncAndWait([id]);
+    const run = await syncAndWait(bed, [id]);
     expect(await items(run.id, 'unchanged')).toEqual([
       expect.objectContaining({ userId: id, applied: true }),
     ]);
@@ -355,10 +344,10 @@ describe('a sync run', () => {
       };
     };
 
-    await syncAndWait(ids, { dryRun: true });
+    await syncAndWait(bed, ids, { dryRun: true });
     expect(ids.map((await lastSyncedAt()).of)).toEqual(ids.map(() => longAgo.toISOString()));
 
-    const run = await syncAndWait(ids);
+    const run = await syncAndWait(bed, ids);
 
     expect(run.counts).toMatchObject({ modified: 1, unchanged: 1, duplicated: 1 });
     const after = await lastSyncedAt();

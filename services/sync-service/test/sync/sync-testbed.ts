@@ -89,6 +89,18 @@ export async function startSyncTestbed(
   };
 }
 
+/** Runs a sync of these users as the administrator and answers its final view (`Prefer: wait=30`). */
+export async function syncAndWait(bed: SyncTestbed, userIds: string[], options: { dryRun?: boolean } = {}) {
+  const response = await bed.t.http
+    .post('/api/sync')
+    .set('cookie', bed.t.adminCookie)
+    .set('prefer', 'wait=30')
+    .send({ selection: { userIds }, ...options });
+  expect(response.status).toBe(200);
+  expect(response.headers['preference-applied']).toBe('wait=30');
+  return response.body;
+}
+
 /** Asks for the run until it is no longer queued or running; its final view. */
 export async function runUntilEnd(bed: SyncTestbed, runId: string) {
   for (;;) {
