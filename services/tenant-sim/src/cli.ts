@@ -16,7 +16,7 @@ const USAGE = `Usage:
 
 Options for start (environment variable in brackets):
   --host <host>                 [SIM_HOST]            default 127.0.0.1
-  --port <port>                 [SIM_PORT]            default 8443 (0 = any free port)
+  --port <port>                 [SIM_PORT]            default 3443 (0 = any free port)
   --users <n>                   [SIM_USERS]           seeded users, 10..1000000, default 1000
   --groups <n>                  [SIM_GROUPS]          seeded groups, 0..100000, default 36
   --group-size <n>              [SIM_GROUP_SIZE]      users in each seeded group but All Staff, default 20
@@ -28,6 +28,7 @@ Options for start (environment variable in brackets):
   --throttle <ru-per-10s>       [SIM_THROTTLE]        default: Graph's limit for the tenant size
   --latency <ms>                [SIM_LATENCY_MS]      default 0
   --empty-page-rate <0..1>      [SIM_EMPTY_PAGE_RATE] default 0
+  --delta-members-per-page <n>  [SIM_DELTA_MEMBERS_PER_PAGE] members@delta per /groups/delta page, default 500
   --no-consent                  [SIM_NO_CONSENT=1]    Graph answers 403 (no User.Read.All consent)
   --no-group-consent            [SIM_NO_GROUP_CONSENT=1] group routes answer 403 (no GroupMember.Read.All)
   --cert-dir <dir>              [SIM_CERT_DIR]        default ${DEFAULT_CERT_DIR}
@@ -63,6 +64,7 @@ async function main(argv: string[]): Promise<void> {
       throttle: { type: 'string' },
       latency: { type: 'string' },
       'empty-page-rate': { type: 'string' },
+      'delta-members-per-page': { type: 'string' },
       'no-consent': { type: 'boolean' },
       'no-group-consent': { type: 'boolean' },
       'cert-dir': { type: 'string' },
@@ -95,6 +97,10 @@ async function main(argv: string[]): Promise<void> {
     groupsConsented: !(values['no-group-consent'] ?? env.SIM_NO_GROUP_CONSENT === '1'),
     emptyPageRate: numberOf(values['empty-page-rate'] ?? env.SIM_EMPTY_PAGE_RATE, 'empty-page-rate'),
     seed: numberOf(values.seed ?? env.SIM_SEED, 'seed'),
+    maxDeltaMembersPerPage: numberOf(
+      values['delta-members-per-page'] ?? env.SIM_DELTA_MEMBERS_PER_PAGE,
+      'delta-members-per-page',
+    ),
   });
   const tenantId = values['tenant-id'] ?? env.SIM_TENANT_ID;
   const clientId = values['client-id'] ?? env.SIM_CLIENT_ID;
@@ -106,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
 
   const simulator = await startSimulator({
     host: values.host ?? env.SIM_HOST,
-    port: numberOf(values.port ?? env.SIM_PORT, 'port') ?? 8443,
+    port: numberOf(values.port ?? env.SIM_PORT, 'port') ?? 3443,
     certDir: values['cert-dir'] ?? env.SIM_CERT_DIR,
     latencyMs: numberOf(values.latency ?? env.SIM_LATENCY_MS, 'latency'),
     throttle: throttle === undefined ? undefined : { limitPer10s: throttle },
