@@ -205,6 +205,34 @@ describe('decideBatch', () => {
     const [decision] = decideBatch([{ user: user('u1', ada), upstream: found({ ...ada, email: '' }) }], []);
     expect(decision).toMatchObject({ outcome: 'failed', failure: { code: 'missing_attribute' } });
   });
+
+  it('fails a user whose mapped username is only blanks, and says which field', () => {
+    const ada = profile('ada');
+    const [decision] = decideBatch(
+      [{ user: user('u1', ada), upstream: found({ ...ada, username: ' \t ' }) }],
+      [],
+    );
+    expect(decision).toEqual({
+      outcome: 'failed',
+      failure: {
+        code: 'missing_attribute',
+        message: 'Azure AD has no value for the username under the current attribute mapping.',
+      },
+    });
+  });
+
+  it('compares emails as the unique index does (lower case): ß and SS are different emails', () => {
+    const holder: KeyHolder = {
+      id: 'local-1',
+      username: 'strasse',
+      email: 'straße@contoso.example',
+      mayMove: false,
+    };
+    const ada = profile('ada');
+    const target = { ...ada, email: 'STRASSE@contoso.example' };
+    const [decision] = decideBatch([{ user: user('u1', ada), upstream: found(target) }], [holder]);
+    expect(decision).toMatchObject({ outcome: 'modified', target });
+  });
 });
 
 describe('deletionBlock', () => {
@@ -218,6 +246,39 @@ describe('deletionBlock', () => {
     expect(deletionBlock(10, 20, defaultSyncPolicy)).toBeNull();
     expect(deletionBlock(50, 100_000, defaultSyncPolicy)).toBeNull();
     expect(deletionBlock(3, 5, defaultSyncPolicy)).toBeNull();
+  });
+
+  it('takes the share of the selection: exactly the share is not over it, one more is', () => {
+    // 20 % of 55 is 11, and 11 is over the count of 10: only the share decides here.
+    expect(deletionBlock(11, 55, defaultSyncPolicy)).toBeNull();
+    expect(deletionBlock(12, 55, defaultSyncPolicy)).toMatchObject({ wouldDelete: 12, selected: 55 });
+    // 15 of 100 is over the count but under 20 %.
+    expect(deletionBlock(15, 100, defaultSyncPolicy)).toBeNull();
+    expect(deletionBlock(21, 100, defaultSyncPolicy)).not.toBeNull();
+    expect(deletionBlock(5_000, 20_000, { ...defaultSyncPolicy, deletionThresholdPercent: 25 })).toBeNull();
+  });
+
+  it('takes the count: exactly the count is not over it, one more is', () => {
+    const anyShare = { ...defaultSyncPolicy, deletionThresholdPercent: 0 };
+    expect(deletionBlock(10, 1_000, anyShare)).toBeNull();
+    expect(deletionBlock(11, 1_000, anyShare)).toEqual({
+      wouldDelete: 11,
+      selected: 1_000,
+      thresholdPercent: 0,
+      thresholdMinCount: 10,
+    });
+  });
+});
+
+describe('the default sync policy', () => {
+  it('is the one the contract documents', () => {
+    expect(defaultSyncPolicy).toEqual({
+      deletionThresholdPercent: 20,
+      deletionThresholdMinCount: 10,
+      keepUnchangedItems: false,
+      retainRuns: 200,
+      upstreamDeletion: 'delete',
+    });
   });
 });
 

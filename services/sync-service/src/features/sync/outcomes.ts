@@ -91,6 +91,7 @@ interface Occupant {
 export function decideBatch(
   batch: ReadonlyArray<{ user: SyncedUser; upstream: Upstream }>,
   holders: ReadonlyArray<KeyHolder>,
+  // Stryker disable next-line StringLiteral: equivalent, only 'deactivate' is ever compared.
   upstreamDeletion: UpstreamDeletion = 'delete',
 ): Decision[] {
   const decisions: Decision[] = batch.map(({ user, upstream }) => {
@@ -125,9 +126,10 @@ export function decideBatch(
       if (decision.outcome !== 'modified') return;
       const { user } = batch[index];
       for (const field of uniqueFields) {
+        // The user itself occupies its target at the end of the batch, so the list exists.
         const other = occupants
-          .get(keyOf(field, decision.target[field]))
-          ?.find((occupant) => occupant.id !== user.id);
+          .get(keyOf(field, decision.target[field]))!
+          .find((occupant) => occupant.id !== user.id);
         if (!other) continue;
         decisions[index] = {
           outcome: 'duplicated',

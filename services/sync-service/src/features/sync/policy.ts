@@ -19,6 +19,7 @@ export const defaultSyncPolicy: SyncPolicy = {
   upstreamDeletion: 'delete',
 };
 
+// Stryker disable all: storage, covered by the sync tests on both databases, not by unit tests.
 export async function loadSyncPolicy(db: Queryable): Promise<SyncPolicy> {
   const row: { policy: Partial<SyncPolicy> } | undefined = await db('sync_policy')
     .where({ id: 1 })
@@ -36,6 +37,8 @@ export async function saveSyncPolicy(db: Queryable, policy: Partial<SyncPolicy>)
     .merge({ policy: stored, updated_at: db.fn.now() });
   return complete;
 }
+
+// Stryker restore all
 
 export interface DeletionBlock {
   wouldDelete: number;
