@@ -44,7 +44,8 @@ export default defineConfig({
       ADMIN_USERNAME: e2e.adminUsername,
       ADMIN_PASSWORD: e2e.adminPassword,
     },
-    wait: { stdout: /adsync ready at http:\/\/127\.0\.0\.1:\d+/ },
+    // The launcher's line once the service answers /readyz (it prints the sign-in details only then).
+    wait: { stdout: /adsync is ready: open http:\/\/127\.0\.0\.1:\d+/ },
     stdout: 'pipe',
     timeout: 300_000,
     reuseExistingServer: false,
