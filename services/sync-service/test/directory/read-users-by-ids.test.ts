@@ -1,5 +1,6 @@
 import type { Simulator } from '@adsync/tenant-sim';
 import type { UserLookup } from '../../src/infra/directory';
+import { filterGroups, splitBudget } from '../../src/infra/directory/read-users-by-ids';
 import { clientFor, startDirectorySimulator } from './directory-harness';
 
 describe('readUsersByIds over the real SDK chain', () => {
@@ -73,6 +74,59 @@ describe('readUsersByIds over the real SDK chain', () => {
     expect(lookups.get(flaky)).toEqual({
       kind: 'failed',
       failure: expect.objectContaining({ category: 'transient', code: 'server_error', status: 500 }),
+    });
+  });
+
+  it('isolates one poison object among 15: 13 found, the one deleted upstream notFound, only it failed', async () => {
+    const wanted = ids(0, 15);
+    const [poison, gone] = [wanted[6], wanted[11]];
+    sim.tenant().hardDeleteUser(gone);
+    // Every request naming the poison object fails, whatever else it asks.
+    sim.addFault({ route: '*', kind: 'status', status: 500, match: poison });
+    const lookups = await clientFor(sim).readUsersByIds(wanted);
+    expect(kinds(lookups)).toEqual({ found: 13, notFound: 1, failed: 1 });
+    expect(lookups.get(gone)).toEqual({ kind: 'notFound' });
+    expect(lookups.get(poison)).toEqual({
+      kind: 'failed',
+      failure: expect.objectContaining({ code: 'server_error', status: 500 }),
+    });
+    // One first request, then halves down to the poison object: 2 per level, 4 levels at most.
+    const filterRequests = sim.stats().batchItems['users.list'] ?? 0;
+    expect(filterRequests).toBeGreaterThan(1);
+    expect(filterRequests).toBeLessThanOrEqual(1 + 8);
+    expect(filterRequests - 1).toBeLessThanOrEqual(splitBudget(1));
+    expect(sim.stats().batchItems['users.get']).toBe(1);
+  });
+
+  it('spends at most the split budget when every group fails, and fails them all', async () => {
+    sim.addFault({ route: 'users.list', kind: 'status', status: 500 });
+    const lookups = await clientFor(sim).readUsersByIds(ids(0, 300));
+    expect(kinds(lookups)).toEqual({ failed: 300 });
+    expect(sim.stats().batchItems['users.list']).toBe(20 + splitBudget(20));
+  });
+
+  it('does not split groups refused for throttling or for want of consent', async () => {
+    sim.tenant().configure({ consented: false });
+    expect(kinds(await clientFor(sim).readUsersByIds(ids(0, 30)))).toEqual({ failed: 30 });
+    expect(sim.stats().batchItems['users.list']).toBe(2);
+  });
+
+  it('fails a user whose attribute cannot be stored, naming the attribute and the character', async () => {
+    const wanted = ids(0, 15);
+    sim.tenant().updateUser(wanted[2], { mail: 'a\u0000b@northwind.example' });
+    sim.tenant().updateUser(wanted[4], { displayName: 'x\uDC00y' });
+    const lookups = await clientFor(sim).readUsersByIds(wanted);
+    expect(kinds(lookups)).toEqual({ found: 13, failed: 2 });
+    expect(lookups.get(wanted[2])).toEqual({
+      kind: 'failed',
+      failure: {
+        category: 'unknown',
+        code: 'invalid_value',
+        message: 'Azure AD attribute mail contains a NUL character (U+0000).',
+      },
+    });
+    expect(lookups.get(wanted[4])).toMatchObject({
+      failure: { message: 'Azure AD attribute displayName contains a lone UTF-16 surrogate (U+DC00).' },
     });
   });
 
@@ -201,5 +255,22 @@ describe('readUsersByIds over the real SDK chain', () => {
     const lookups = await client.readUsersByIds(ids(0, 30), controller.signal);
     expect(kinds(lookups)).toEqual({ failed: 30 });
     expect([...lookups.values()][0]).toMatchObject({ failure: { code: 'cancelled' } });
+  });
+});
+
+describe('filterGroups', () => {
+  const ids = Array.from({ length: 60 }, (_, i) => `id-${i}`);
+
+  it('cuts every id into groups of at most 15, the same for the same seed', () => {
+    const groups = filterGroups(ids, 'run-1');
+    expect(groups.map((group) => group.length)).toEqual([15, 15, 15, 15]);
+    expect(groups.flat().sort()).toEqual([...ids].sort());
+    expect(filterGroups(ids, 'run-1')).toEqual(groups);
+  });
+
+  it('gives an id other neighbours under another seed', () => {
+    const neighbours = (seed: string) => filterGroups(ids, seed).find((group) => group.includes('id-0'));
+    expect(neighbours('run-2')).not.toEqual(neighbours('run-1'));
+    expect(filterGroups(ids)).not.toEqual(filterGroups(ids));
   });
 });

@@ -112,6 +112,9 @@ async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
     const id = user.id.toLowerCase();
     if (!removedIds.has(id)) present.set(id, { kind: 'found', user });
   }
+  for (const { id, failure } of page.refused) {
+    if (!removedIds.has(id.toLowerCase())) present.set(id.toLowerCase(), { kind: 'failed', failure });
+  }
   const partial = page.partial
     .map((id) => id.toLowerCase())
     .filter((id) => !removedIds.has(id) && !present.has(id));

@@ -98,6 +98,7 @@ export async function readUsersByIdChunks(
     const lookups = await directory.client.readUsersByIds(
       users.map((user) => user.objectId),
       context.signal,
+      context.execution.run.id,
     );
     context.stopIfAsked();
     return {

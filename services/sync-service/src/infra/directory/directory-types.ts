@@ -57,6 +57,8 @@ export type DirectoryFailureCode =
   | 'bad_request'
   | 'not_found'
   | 'invalid_object_id'
+  /** An attribute holds a value that cannot be stored (NUL, a lone surrogate, an absurd length). */
+  | 'invalid_value'
   | 'delta_token_expired'
   | 'unexpected_response';
 
@@ -83,6 +85,8 @@ export interface DirectoryStats {
 export interface DeltaPage {
   /** Users created, changed or restored, with every selected property (a round may repeat a user). */
   users: DirectoryUser[];
+  /** Users whose attributes cannot be stored (`invalid_value`): they fail, the rest of the page goes on. */
+  refused: Array<{ id: string; failure: DirectoryFailure }>;
   /**
    * Object ids of users changed whose entry lacks selected properties: Graph represents an update by the id
    * and "at least the properties that have been updated". Their state must be read by id.
@@ -99,8 +103,11 @@ export interface DirectoryClient {
   testConnection(): Promise<ConnectionTest>;
   /** Users whose displayName, mail or userPrincipalName starts with `term`; throws DirectoryError. */
   searchUsers(term: string, limit: number): Promise<DirectoryUser[]>;
-  /** One lookup per distinct id, in $batch round trips of up to 300 ids. Never throws for Graph failures. */
-  readUsersByIds(ids: string[], signal?: AbortSignal): Promise<Map<string, UserLookup>>;
+  /**
+   * One lookup per distinct id, in $batch round trips of up to 300 ids. Never throws for Graph failures.
+   * `seed` fixes which ids share a request (a run passes its id; random when absent).
+   */
+  readUsersByIds(ids: string[], signal?: AbortSignal, seed?: string): Promise<Map<string, UserLookup>>;
   /**
    * One round of `GET /users/delta`: from the start (every user) without a link, or the changes since
    * the round that handed out `deltaLink`. Throws DirectoryError; `delta_token_expired` means: start over.

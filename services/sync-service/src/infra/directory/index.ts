@@ -31,7 +31,7 @@ export function createGraphDirectoryClient(
   return {
     testConnection: () => testConnection(session),
     searchUsers: (term, limit) => searchUsers(session, term, limit),
-    readUsersByIds: (ids, signal) => readUsersByIds(session, ids, signal),
+    readUsersByIds: (ids, signal, seed) => readUsersByIds(session, ids, signal, seed),
     readUsersDelta: (deltaLink, signal) => readUsersDelta(session, deltaLink, signal),
     stats: () => ({ ...session.counters }),
   };

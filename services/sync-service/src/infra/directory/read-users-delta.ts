@@ -1,4 +1,5 @@
 import type { DeltaPage } from './directory-types';
+import { isObjectId } from './directory-user';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
@@ -19,12 +20,14 @@ export async function* readUsersDelta(
   const firstUrl = deltaLink ?? `/users/delta?$select=${session.users.select}`;
   for await (const page of followPages(session, firstUrl, PAGE_SIZE_PREFERENCE, signal)) {
     const users: DeltaPage['users'] = [];
+    const refused: DeltaPage['refused'] = [];
     const removed: DeltaPage['removed'] = [];
     const partial: string[] = [];
     for (const raw of page.value) {
       if (typeof raw !== 'object' || raw === null) continue;
       const entry = raw as { id?: unknown; '@removed'?: { reason?: unknown } };
-      if (typeof entry.id !== 'string') continue;
+      // An id that is not a GUID names no user the product could have imported.
+      if (typeof entry.id !== 'string' || !isObjectId(entry.id)) continue;
       if (entry['@removed']) {
         removed.push({
           id: entry.id,
@@ -32,11 +35,12 @@ export async function* readUsersDelta(
         });
         continue;
       }
-      const user = session.users.isComplete(raw) ? session.users.toUser(raw) : undefined;
-      if (user) users.push(user);
+      const read = session.users.isComplete(raw) ? session.users.read(raw) : undefined;
+      if (read?.kind === 'user') users.push(read.user);
+      else if (read?.kind === 'refused') refused.push({ id: read.id, failure: read.failure });
       else partial.push(entry.id);
     }
-    const pageUsers = { users, removed, partial };
+    const pageUsers = { users, refused, removed, partial };
     yield page.deltaLink ? { ...pageUsers, deltaLink: page.deltaLink } : pageUsers;
   }
 }
