@@ -180,6 +180,8 @@ async function main() {
         AZURE_AD_CLIENT_SECRET: identity.clientSecret,
         AZURE_AD_AUTHORITY_HOST: simulatorUrl,
         AZURE_AD_GRAPH_BASE_URL: simulatorUrl,
+        // The simulated tenant is not one of Microsoft's hosts: the demo allows it, as an operator would.
+        AZURE_AD_ALLOWED_HOSTS: new URL(simulatorUrl).hostname,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
     }),

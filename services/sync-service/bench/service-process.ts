@@ -60,6 +60,7 @@ export class ServiceProcess {
         AZURE_AD_CLIENT_SECRET: sim.clientSecret,
         AZURE_AD_AUTHORITY_HOST: sim.url,
         AZURE_AD_GRAPH_BASE_URL: sim.url,
+        AZURE_AD_ALLOWED_HOSTS: new URL(sim.url).hostname,
       },
     });
     const url = await new Promise<string>((resolve, reject) => {

@@ -20,6 +20,22 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1');
 
+/** A comma-separated list, e.g. of host names; empty entries dropped. */
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((entry) =>
+        entry
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter((entry) => entry !== ''),
+  );
+
 /** Every variable the service reads, with its default. `.env.example` mirrors this list. */
 const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
@@ -48,6 +64,8 @@ const configSchema = z.object({
   AZURE_AD_CLIENT_SECRET: optionalString,
   AZURE_AD_AUTHORITY_HOST: optionalString,
   AZURE_AD_GRAPH_BASE_URL: optionalString,
+  /** Host names besides Microsoft's clouds that may receive the client secret and tokens (a simulator). */
+  AZURE_AD_ALLOWED_HOSTS: commaList,
   SYNC_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).default(5),
   SYNC_LEASE_SECONDS: z.coerce.number().min(1).default(30),
   SYNC_CHUNK_SIZE: z.coerce.number().int().min(1).max(20000).default(2400),

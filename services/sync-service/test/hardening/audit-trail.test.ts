@@ -63,8 +63,16 @@ describe('the audit trail', () => {
     const byAction = (action: string) => trail.filter((event) => event.action === action);
     expect(byAction('settings.azure_ad.updated')[0]).toMatchObject({
       actor: { kind: 'administrator', name: 'admin' },
-      details: { tenantId: TENANT.tenantId, secretReplaced: true },
+      details: {
+        tenantId: TENANT.tenantId,
+        secretReplaced: true,
+        authorityHost: sim.authorityHost,
+        graphBaseUrl: sim.graphBaseUrl,
+      },
     });
+    expect(byAction('settings.azure_ad.updated')[0].details.changed).toEqual(
+      expect.arrayContaining(['tenantId', 'clientId', 'authorityHost', 'graphBaseUrl', 'clientSecret']),
+    );
     expect(byAction('settings.sync_policy.updated')[0].details).toMatchObject({ after: { retainRuns: 50 } });
     expect(byAction('users.imported')[0].details).toMatchObject({ requested: 3, imported: 3 });
     expect(byAction('sync.started')[0]).toMatchObject({ actor: { kind: 'apiKey' }, target: started.body.id });
@@ -73,9 +81,32 @@ describe('the audit trail', () => {
     expect(JSON.stringify(trail)).not.toContain(SECRET);
   });
 
+  it('records which connection settings changed and where the connection points, never the secret', async () => {
+    const otherClientId = '0a1b2c3d-0000-4000-8000-000000000001';
+    await admin(t.http.put('/api/settings/azure-ad'))
+      .send({ tenantId: TENANT.tenantId, clientId: otherClientId })
+      .expect(200);
+    const [latest] = (await auditTrail()).filter((event) => event.action === 'settings.azure_ad.updated');
+    expect(latest.details).toMatchObject({
+      clientId: otherClientId,
+      authorityHost: sim.authorityHost,
+      graphBaseUrl: sim.graphBaseUrl,
+      changed: ['clientId'],
+      secretReplaced: false,
+    });
+    expect(JSON.stringify(latest)).not.toContain(SECRET);
+  });
+
   it('records nothing for a refused request', async () => {
     const before = (await auditTrail()).length;
     await admin(t.http.put('/api/settings/sync')).send({ retainRuns: 0 }).expect(400);
+    await admin(t.http.put('/api/settings/azure-ad'))
+      .send({
+        tenantId: TENANT.tenantId,
+        clientId: TENANT.clientId,
+        authorityHost: 'https://login.microsoftonline.us',
+      })
+      .expect(400);
     await t.http
       .post('/api/api-keys')
       .send({ name: 'x', scopes: ['users:read'] })

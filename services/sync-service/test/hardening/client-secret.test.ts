@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import type { Simulator } from '@adsync/tenant-sim';
 import type { DirectoryConnection } from '../../src/infra/directory';
@@ -87,5 +89,124 @@ describe('the client secret', () => {
     expect(logLines.length).toBeGreaterThan(20);
     const everything = [...seen, ...logLines].join('\n');
     for (const secret of [SECRET, wrongSecret]) expect(everything.includes(secret)).toBe(false);
+  });
+});
+
+/** A listener that only counts the connections made to it: any would carry the secret or a token. */
+async function startTrap() {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('the stored secret, with only settings:write', () => {
+  it('cannot be sent to another authority or Graph host, by saving or by testing', async () => {
+    const trap = await startTrap();
+    try {
+      expect((await call('PUT', '/api/settings/azure-ad', connection())).status).toBe(200);
+      const storedBefore = await t.app.db('azure_ad_connection').first();
+      const auditedConnectionChanges = () =>
+        t.app.db('audit_events').where({ action: 'settings.azure_ad.updated' }).count({ n: '*' }).first();
+      const auditedBefore = await auditedConnectionChanges();
+      const key = await t.apiKey(['settings:write']);
+      const asKey = (request: ReturnType<typeof t.http.put>) => request.set('authorization', `Bearer ${key}`);
+      const tokensBefore = sim.stats().tokensIssued;
+      const { clientSecret: _secret, ...withoutSecret } = connection();
+
+      for (const moved of [{ authorityHost: trap.url }, { graphBaseUrl: trap.url }]) {
+        const saved = await asKey(t.http.put('/api/settings/azure-ad')).send({ ...withoutSecret, ...moved });
+        expect(saved.status).toBe(400);
+        expect(saved.headers['content-type']).toContain('application/problem+json');
+        expect(saved.body).toMatchObject({ code: 'client_secret_required', fields: Object.keys(moved) });
+        const tested = await asKey(t.http.post('/api/settings/azure-ad/test')).send(moved);
+        expect(tested.status).toBe(400);
+        expect(tested.body.code).toBe('client_secret_required');
+      }
+      // Saved first and tested after, with the stored (unchanged) connection.
+      await asKey(t.http.put('/api/settings/azure-ad'))
+        .send({ ...withoutSecret, authorityHost: trap.url, graphBaseUrl: trap.url })
+        .expect(400);
+      expect((await asKey(t.http.post('/api/settings/azure-ad/test')).send()).body).toMatchObject({
+        ok: true,
+      });
+
+      expect(trap.connections()).toBe(0);
+      expect(await t.app.db('azure_ad_connection').first()).toEqual(storedBefore);
+      // Only the one test of the stored connection asked for a token.
+      expect(sim.stats().tokensIssued - tokensBefore).toBeLessThanOrEqual(1);
+      expect(await auditedConnectionChanges()).toEqual(auditedBefore);
+    } finally {
+      await trap.close();
+    }
+  });
+
+  it('tests the values on screen without storing them', async () => {
+    expect((await call('PUT', '/api/settings/azure-ad', connection())).status).toBe(200);
+    const storedBefore = await t.app.db('azure_ad_connection').first();
+    const onScreen = await t.http
+      .post('/api/settings/azure-ad/test')
+      .set('cookie', t.adminCookie)
+      .send({ clientSecret: wrongSecret });
+    expect(onScreen.body).toMatchObject({ ok: false, code: 'invalid_secret' });
+    const unknownTenant = await t.http
+      .post('/api/settings/azure-ad/test')
+      .set('cookie', t.adminCookie)
+      .send({ tenantId: '00000000-aaaa-4bbb-8ccc-dddddddddddd' });
+    expect(unknownTenant.body).toMatchObject({ ok: false, code: 'tenant_not_found' });
+    expect(await t.app.db('azure_ad_connection').first()).toEqual(storedBefore);
+    expect(await testConnection()).toMatchObject({ ok: true });
+    const unknownField = await t.http
+      .post('/api/settings/azure-ad/test')
+      .set('cookie', t.adminCookie)
+      .send({ mapping: {} });
+    expect(unknownField.status).toBe(400);
+  });
+
+  it('goes only to Microsoft hosts unless the operator allows more', async () => {
+    const strict = await startTestApp({ AZURE_AD_ALLOWED_HOSTS: '' });
+    try {
+      const admin = <T extends { set: (name: string, value: string) => T }>(request: T) =>
+        request.set('cookie', strict.adminCookie);
+      for (const endpoints of [
+        { authorityHost: sim.authorityHost },
+        { graphBaseUrl: sim.graphBaseUrl },
+        { authorityHost: 'https://login.microsoftonline.com.attacker.example' },
+        { graphBaseUrl: 'https://graph.microsoft.com@attacker.example' },
+      ]) {
+        const saved = await admin(strict.http.put('/api/settings/azure-ad')).send({
+          ...connection({ authorityHost: 'https://login.microsoftonline.com' }),
+          graphBaseUrl: 'https://graph.microsoft.com',
+          ...endpoints,
+        });
+        expect(saved.status).toBe(400);
+        expect(saved.body.code).toBe('host_not_allowed');
+        const tested = await admin(strict.http.post('/api/settings/azure-ad/test')).send({
+          clientSecret: SECRET,
+          ...endpoints,
+        });
+        expect(tested.body.code).toBe('host_not_allowed');
+      }
+      expect(await strict.app.db('azure_ad_connection').first()).toBeUndefined();
+      for (const [authorityHost, graphBaseUrl] of [
+        ['https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'],
+        ['https://login.partner.microsoftonline.cn/', 'https://microsoftgraph.chinacloudapi.cn'],
+      ]) {
+        await admin(strict.http.put('/api/settings/azure-ad'))
+          .send({ ...connection(), authorityHost, graphBaseUrl })
+          .expect(200);
+      }
+    } finally {
+      setAsideExplainedViolations(strict.app);
+      await strict.close();
+    }
   });
 });

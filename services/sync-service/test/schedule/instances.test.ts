@@ -8,6 +8,7 @@ import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
 import { createServerDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
+import { localPeersAllowed } from '../support/local-peers';
 import { importSeededUsers, storeConnection } from '../sync/sync-testbed';
 import { adminClient, type ServiceProcess, startServiceProcess } from './service-processes';
 
@@ -64,6 +65,7 @@ describeOnServer('three service processes on one database', () => {
       SYNC_HEARTBEAT_SECONDS: '0.5',
       SYNC_LEASE_SECONDS: '5',
       SCHEDULER_TICK_SECONDS: '0.2',
+      ...localPeersAllowed,
     };
     // The first start bootstraps the administrator; the others then find it.
     services.push(await startServiceProcess(env));

@@ -7,6 +7,7 @@ import { bootstrapAdministrator } from '../../src/features/auth/bootstrap';
 import { type Contract, loadContract } from '../../src/infra/contract/contract';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openTestDatabase } from './databases';
+import { localPeersAllowed } from './local-peers';
 
 export const adminCredentials = { username: 'admin', password: 'correct-horse-battery-staple' };
 
@@ -29,7 +30,12 @@ export async function buildTestApp(
   env: Record<string, string> = {},
   options: Pick<AppDependencies, 'createDirectoryClient' | 'logger'> = {},
 ): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent', ...env });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    WEB_DIST_DIR: '/nonexistent',
+    ...localPeersAllowed,
+    ...env,
+  });
   contract ??= loadContract(config.OPENAPI_PATH);
   const database = await openTestDatabase();
   await bootstrapAdministrator(database.knex, adminCredentials.username, adminCredentials.password);

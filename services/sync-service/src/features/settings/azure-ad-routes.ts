@@ -1,17 +1,22 @@
 import type { FastifyInstance } from 'fastify';
+import { ConfigError } from '../../config';
 import { PUBLIC_CLOUD } from '../../infra/directory';
+import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { type AttributeMapping, defaultMapping, mapProfile } from '../users/profile-fields';
+import {
+  assertSecretTravelsWith,
+  type ConnectionValues,
+  changedFields,
+  endpointsOf,
+} from './connection-changes';
 import { type ConnectionRow, findConnection, saveConnection } from './connection-repository';
 
-interface AzureAdSettingsInput {
+interface AzureAdSettingsInput extends ConnectionValues {
   tenantId: string;
   clientId: string;
-  clientSecret?: string;
-  authorityHost?: string;
-  graphBaseUrl?: string;
   mapping?: AttributeMapping;
 }
 
@@ -29,8 +34,6 @@ function settingsView(row: ConnectionRow | undefined) {
   };
 }
 
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
-
 export async function azureAdSettingsRoutes(app: FastifyInstance) {
   const { secretBox } = app.directoryAccess;
 
@@ -40,21 +43,25 @@ export async function azureAdSettingsRoutes(app: FastifyInstance) {
     const input = request.body;
     const saved = await app.db.transaction(async (trx) => {
       const current = await findConnection(trx);
+      const endpoints = endpointsOf(input, current);
+      assertSecretTravelsWith(current, endpoints, input.clientSecret);
+      app.directoryAccess.assertAllowedEndpoints(endpoints);
       const row = await saveConnection(trx, {
         tenant_id: input.tenantId,
         client_id: input.clientId,
         client_secret_encrypted: input.clientSecret
           ? secretBox.seal(input.clientSecret)
           : (current?.client_secret_encrypted ?? null),
-        authority_host: trimSlash(
-          input.authorityHost ?? current?.authority_host ?? PUBLIC_CLOUD.authorityHost,
-        ),
-        graph_base_url: trimSlash(input.graphBaseUrl ?? current?.graph_base_url ?? PUBLIC_CLOUD.graphBaseUrl),
+        authority_host: endpoints.authorityHost,
+        graph_base_url: endpoints.graphBaseUrl,
         mapping: input.mapping ?? current?.mapping ?? defaultMapping,
       });
       await recordAudit(trx, actorOf(identityOf(request)), 'settings.azure_ad.updated', 'azure-ad', {
         tenantId: row.tenant_id,
         clientId: row.client_id,
+        authorityHost: row.authority_host,
+        graphBaseUrl: row.graph_base_url,
+        changed: changedFields(current, row, Boolean(input.clientSecret)),
         secretReplaced: Boolean(input.clientSecret),
         tenantChanged: current !== undefined && current.tenant_id !== row.tenant_id,
       });
@@ -63,8 +70,16 @@ export async function azureAdSettingsRoutes(app: FastifyInstance) {
     return settingsView(saved);
   });
 
-  app.post('/api/settings/azure-ad/test', async () => {
-    const { client, mapping } = await app.directoryAccess.open();
+  /**
+   * Without a body, the stored connection; with one, the values on screen over the stored ones, used for
+   * this test only and never stored.
+   */
+  app.post<{ Body: ConnectionValues | undefined }>('/api/settings/azure-ad/test', async (request) => {
+    const onScreen = request.body;
+    const { client, mapping } =
+      onScreen && Object.keys(onScreen).length > 0
+        ? await connectionOnScreen(onScreen)
+        : await app.directoryAccess.open();
     const result = await client.testConnection();
     if (!result.ok) {
       return { ok: false, code: result.failure.code, message: result.failure.message, sampleUser: null };
@@ -78,6 +93,25 @@ export async function azureAdSettingsRoutes(app: FastifyInstance) {
       sampleUser: result.sampleUser ? mapProfile(result.sampleUser, mapping) : null,
     };
   });
+
+  async function connectionOnScreen(values: ConnectionValues) {
+    const stored = await findConnection(app.db);
+    const endpoints = endpointsOf(values, stored);
+    assertSecretTravelsWith(stored, endpoints, values.clientSecret);
+    app.directoryAccess.assertAllowedEndpoints(endpoints);
+    const tenantId = values.tenantId ?? stored?.tenant_id;
+    const clientId = values.clientId ?? stored?.client_id;
+    const sealedSecret = stored?.client_secret_encrypted;
+    const clientSecret = values.clientSecret ?? (sealedSecret ? secretBox.open(sealedSecret) : undefined);
+    if (!tenantId || !clientId || !clientSecret) {
+      throw Problem.conflict(
+        'azure_ad_not_configured',
+        'Give the tenant, the client id and the client secret, or store them first.',
+      );
+    }
+    const client = app.directoryAccess.connect({ tenantId, clientId, clientSecret, ...endpoints });
+    return { client, mapping: stored?.mapping ?? defaultMapping };
+  }
 }
 
 /**
@@ -88,12 +122,23 @@ export async function applyInitialConnection(app: FastifyInstance): Promise<bool
   const { AZURE_AD_TENANT_ID, AZURE_AD_CLIENT_ID, AZURE_AD_CLIENT_SECRET } = app.config;
   if (!AZURE_AD_TENANT_ID || !AZURE_AD_CLIENT_ID || !AZURE_AD_CLIENT_SECRET) return false;
   if (await findConnection(app.db)) return false;
+  const endpoints = endpointsOf(
+    { authorityHost: app.config.AZURE_AD_AUTHORITY_HOST, graphBaseUrl: app.config.AZURE_AD_GRAPH_BASE_URL },
+    undefined,
+  );
+  try {
+    app.directoryAccess.assertAllowedEndpoints(endpoints);
+  } catch (refusal) {
+    throw new ConfigError(
+      `Invalid configuration:\n  AZURE_AD_AUTHORITY_HOST, AZURE_AD_GRAPH_BASE_URL: ${(refusal as Error).message}`,
+    );
+  }
   await saveConnection(app.db, {
     tenant_id: AZURE_AD_TENANT_ID,
     client_id: AZURE_AD_CLIENT_ID,
     client_secret_encrypted: app.directoryAccess.secretBox.seal(AZURE_AD_CLIENT_SECRET),
-    authority_host: trimSlash(app.config.AZURE_AD_AUTHORITY_HOST ?? PUBLIC_CLOUD.authorityHost),
-    graph_base_url: trimSlash(app.config.AZURE_AD_GRAPH_BASE_URL ?? PUBLIC_CLOUD.graphBaseUrl),
+    authority_host: endpoints.authorityHost,
+    graph_base_url: endpoints.graphBaseUrl,
     mapping: defaultMapping,
   });
   return true;

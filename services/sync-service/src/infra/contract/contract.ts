@@ -18,6 +18,8 @@ export interface ContractOperation {
   querystring?: JsonSchema;
   headers?: JsonSchema;
   body?: JsonSchema;
+  /** A request may leave the body out (`requestBody.required` is not true): it then reads as `{}`. */
+  bodyOptional: boolean;
   /** Response schemas by status and content type, for conformance checks. */
   responses: Record<string, Record<string, JsonSchema | undefined>>;
 }
@@ -39,7 +41,7 @@ interface OpenApiParameter {
 interface OpenApiOperation {
   operationId: string;
   parameters?: OpenApiParameter[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: JsonSchema }> };
   responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
   security?: Array<Record<string, string[]>>;
 }
@@ -74,6 +76,7 @@ export function loadContract(file: string): Contract {
         querystring: parameterSchema(parameters, 'query', false),
         headers: parameterSchema(parameters, 'header', true),
         body: operation.requestBody?.content?.['application/json']?.schema,
+        bodyOptional: operation.requestBody?.required !== true,
         responses: Object.fromEntries(
           Object.entries(operation.responses ?? {}).map(([status, response]) => [
             status,

@@ -3,6 +3,7 @@ import type {
   FastifyPluginAsync,
   FastifyPluginCallback,
   FastifyPluginOptions,
+  FastifyRequest,
   FastifySchemaValidationError,
 } from 'fastify';
 import fp from 'fastify-plugin';
@@ -54,6 +55,11 @@ export function outsideContract<Options extends FastifyPluginOptions>(
     (scope as MarkedScope)[outsideContractReason] = reason;
     await scope.register(plugin as FastifyPluginAsync<Options>, options);
   };
+}
+
+/** An optional body left out is validated and handled as an empty object. */
+async function emptyBodyAsObject(request: FastifyRequest) {
+  request.body ??= {};
 }
 
 export interface ContractPluginOptions {
@@ -108,6 +114,10 @@ export const contractPlugin = fp(
         ...(operation.headers && { headers: operation.headers }),
         ...(operation.body && { body: operation.body }),
       };
+      if (operation.body && operation.bodyOptional) {
+        const hooks = route.preValidation ?? [];
+        route.preValidation = [emptyBodyAsObject, ...(Array.isArray(hooks) ? hooks : [hooks])];
+      }
     });
 
     if (checkResponses) {

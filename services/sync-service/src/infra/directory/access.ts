@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Queryable } from '../db/queryable';
 import { Problem } from '../http/problem';
+import { type CloudEndpoints, endpointRefusal } from './cloud-hosts';
 import type { DirectoryClient, DirectoryConnection, DirectoryStats } from './directory-types';
 import { createGraphDirectoryClient } from './index';
 
@@ -27,6 +28,10 @@ export interface ActiveDirectory<Mapping> {
 export interface DirectoryAccess<Mapping> {
   /** The configured tenant's client; a 409 problem when no connection (or no secret) is configured. */
   open(db?: Queryable): Promise<ActiveDirectory<Mapping>>;
+  /** A client for a connection that is not stored (the connection test of the values on screen). */
+  connect(connection: DirectoryConnection): DirectoryClient;
+  /** A 400 problem `host_not_allowed` unless both endpoints may receive the connection's credentials. */
+  assertAllowedEndpoints(endpoints: CloudEndpoints): void;
   secretBox: SecretBox;
   /** Graph traffic of this process since it started, across connection changes. */
   currentStats(): DirectoryStats;
@@ -61,8 +66,17 @@ export const directoryAccessPlugin = fp(
     let cached: { version: string; active: ActiveDirectory<unknown> } | undefined;
     const retired: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
 
+    const refusalOf = (endpoints: CloudEndpoints) =>
+      endpointRefusal('authorityHost', endpoints.authorityHost, app.config.AZURE_AD_ALLOWED_HOSTS) ??
+      endpointRefusal('graphBaseUrl', endpoints.graphBaseUrl, app.config.AZURE_AD_ALLOWED_HOSTS);
+
     const access: DirectoryAccess<unknown> = {
       secretBox: options.secretBox,
+      connect: createClient,
+      assertAllowedEndpoints(endpoints) {
+        const refusal = refusalOf(endpoints);
+        if (refusal) throw Problem.badRequest('host_not_allowed', refusal);
+      },
       currentStats() {
         const current = cached?.active.client.stats() ?? { requests: 0, throttled: 0, retries: 0 };
         return {
@@ -79,6 +93,10 @@ export const directoryAccessPlugin = fp(
             'Configure the Azure AD connection (tenant, client id and secret) first.',
           );
         }
+        // A connection stored before the hosts were limited, or with a host an operator no longer allows.
+        const refusal = refusalOf({ authorityHost: row.authority_host, graphBaseUrl: row.graph_base_url });
+        if (refusal)
+          throw Problem.conflict('host_not_allowed', `The stored connection is refused: ${refusal}`);
         const version = `${row.updated_at.toISOString()}|${row.client_secret_encrypted}`;
         if (cached?.version !== version) {
           if (cached) {
