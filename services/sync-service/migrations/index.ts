@@ -9,6 +9,8 @@ import * as syncSchedule from './007_sync_schedule';
 import * as userSyncStamps from './008_user_sync_stamps';
 import * as dryRunKeys from './009_dry_run_keys';
 import * as signInBackoff from './011_sign_in_backoff';
+import * as partialRuns from './012_partial_runs';
+import * as scheduleWaitAnnounced from './013_schedule_wait_announced';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -26,4 +28,6 @@ export const migrations: Migration[] = [
   userSyncStamps,
   dryRunKeys,
   signInBackoff,
+  partialRuns,
+  scheduleWaitAnnounced,
 ];

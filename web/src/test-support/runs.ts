@@ -16,6 +16,7 @@ export function aRun(overrides: Partial<SyncRun> = {}): SyncRun {
     counts: { modified: 0, deleted: 0, duplicated: 0, unchanged: 0, failed: 0 },
     blocked: null,
     error: null,
+    mainFailure: null,
     confirmedRunId: null,
     createdAt: '2026-11-26T08:00:00.000Z',
     startedAt: '2026-11-26T08:00:01.000Z',

@@ -21,6 +21,7 @@ interface RunBody {
   id: string;
   status: string;
   error: string | null;
+  mainFailure: { code: string; message: string; count: number } | null;
   progress: { processed: number; total: number };
   counts: Record<Outcome, number>;
 }
@@ -31,7 +32,7 @@ let nextBlock = 0;
 const report: string[] = [];
 const note = (name: string, run: RunBody) =>
   report.push(
-    `${name}: ${run.status} ${JSON.stringify(run.counts)}${run.error ? ` error=${run.error}` : ''}`,
+    `${name}: ${run.status} ${JSON.stringify(run.counts)}${run.error ? ` error=${run.error}` : ''}${run.mainFailure ? ` mainFailure=${JSON.stringify(run.mainFailure)}` : ''}`,
   );
 
 beforeAll(async () => {
@@ -116,11 +117,21 @@ async function itemCounts(runId: string): Promise<Record<Outcome, number>> {
   return counts;
 }
 
-/** A truthful end: `succeeded` (failures as failed items) or `failed` with an error; counts match the items. */
+/**
+ * A truthful end: `succeeded` only when no user failed; `partial` or `failed` with an error naming the failed
+ * users and their main reason (also in mainFailure); counts match the items.
+ */
 async function expectTruthfulEnd(run: RunBody) {
-  expect(['succeeded', 'failed', 'interrupted']).toContain(run.status);
-  if (run.status === 'succeeded') expect(run.error).toBeNull();
-  else expect(run.error).toEqual(expect.stringMatching(/\S/));
+  expect(['succeeded', 'partial', 'failed', 'interrupted']).toContain(run.status);
+  if (run.status === 'succeeded') {
+    expect(run).toMatchObject({ error: null, mainFailure: null, counts: { failed: 0 } });
+  } else expect(run.error).toEqual(expect.stringMatching(/\S/));
+  if (run.counts.failed > 0) {
+    expect(run.status).not.toBe('succeeded');
+    expect(run.mainFailure?.count).toBeGreaterThan(0);
+    expect(run.mainFailure?.count).toBeLessThanOrEqual(run.counts.failed);
+    if (run.status === 'partial') expect(run.counts.failed * 2).toBeLessThanOrEqual(run.progress.processed);
+  } else expect(run.mainFailure).toBeNull();
   const fresh = await bed.t.http.get(`/api/sync/runs/${run.id}`).set('cookie', admin()).expect(200);
   expect(fresh.body.status).toBe(run.status);
   expect(await itemCounts(run.id)).toEqual(fresh.body.counts);
@@ -150,7 +161,7 @@ async function expectLaterRunCompletes(scenario: Scenario) {
   bed.sim.clearFaults();
   const present = (await bed.t.app.db('users').whereIn('id', scenario.ids).select('id')).map((row) => row.id);
   const run = await syncAndWait(bed, present);
-  expect(run).toMatchObject({ status: 'succeeded', error: null, counts: { failed: 0 } });
+  expect(run).toMatchObject({ status: 'succeeded', error: null, mainFailure: null, counts: { failed: 0 } });
   await expectTruthfulEnd(run);
   const rows = new Map<string, Record<string, unknown>>();
   for (const row of await bed.t.app.db('users').whereIn('id', scenario.ids)) rows.set(row.id, row);
@@ -176,8 +187,9 @@ const matrix: FaultCase[] = [
     name: '5xx burst on $batch (503 × 5, beyond the retry budget of one request)',
     inject: () => bed.sim.setFaults([{ route: 'batch', kind: 'status', status: 503, times: 5 }]),
     expectRun: (run) => {
-      expect(run.status).toBe('succeeded');
+      expect(run.status).toBe('partial');
       expect(run.counts.failed).toBeGreaterThan(0);
+      expect(run.error).toContain(`${run.counts.failed} of ${run.progress.processed} users`);
     },
   },
   {
@@ -201,7 +213,7 @@ const matrix: FaultCase[] = [
       bed.sim.setFaults(rules);
     },
     expectRun: (run) => {
-      expect(run.status).toBe('succeeded');
+      expect(run.status).toBe('partial');
       // The last chunk (users 35..39) fails as a whole; user 30 stays: Graph never confirmed its 404.
       expect(run.counts.failed).toBe(6);
     },
@@ -215,8 +227,20 @@ const matrix: FaultCase[] = [
     name: '$batch connection reset (× 5, beyond the retry budget of one request)',
     inject: () => bed.sim.setFaults([{ route: 'batch', kind: 'reset', times: 5 }]),
     expectRun: (run) => {
-      expect(run.status).toBe('succeeded');
+      expect(run.status).toBe('partial');
       expect(run.counts.failed).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: 'simulator gone mid-run (every request to it reset from then on, as when its process is killed)',
+    inject: () => bed.sim.setFaults([{ route: '*', kind: 'reset' }]),
+    // Most users cannot be read: the run reads failed, not succeeded, and names the main reason and its count.
+    expectRun: (run) => {
+      expect(run.status).toBe('failed');
+      expect(run.counts.failed * 2).toBeGreaterThan(run.progress.processed);
+      expect(run.mainFailure?.count).toBeGreaterThan(run.progress.processed / 2);
+      expect(run.error).toContain(`${run.counts.failed} of ${run.progress.processed} users`);
+      expect(run.error).toContain(`Most often (${run.mainFailure?.count} users, ${run.mainFailure?.code}): `);
     },
   },
   {
@@ -293,7 +317,7 @@ describe('the sync fault matrix', () => {
           );
         });
         note('pg_terminate_backend', run);
-        expect(['succeeded', 'failed', 'interrupted']).toContain(run.status);
+        expect(['succeeded', 'partial', 'failed', 'interrupted']).toContain(run.status);
         await expectTruthfulEnd(run);
         await expectNoDamage(scenario);
       } finally {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { eventually } from '../support/eventually';
 import { type SyncTestbed, startSyncTestbed } from '../sync/sync-testbed';
 import { startMailSink, startWebhookSink } from './notification-sinks';
@@ -9,18 +10,27 @@ import { startMailSink, startWebhookSink } from './notification-sinks';
 describe('scheduled syncs', () => {
   let bed: SyncTestbed;
   let mail: Awaited<ReturnType<typeof startMailSink>>;
+  const logLines: Array<Record<string, unknown>> = [];
 
   beforeAll(async () => {
     mail = await startMailSink();
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+        done();
+      },
+    });
     bed = await startSyncTestbed(
       {
         SCHEDULER_TICK_SECONDS: '0.1',
         SMTP_URL: mail.url,
         SMTP_FROM: 'adsync@contoso.example',
-        PUBLIC_URL: 'https://adsync.contoso.example/',
+        // Published under a path: links must keep it.
+        PUBLIC_URL: 'https://adsync.contoso.example/adsync',
         NOTIFY_TIMEOUT_SECONDS: '2',
       },
       40,
+      { logger: { level: 'info', stream } },
     );
     await bed.importUsers(Array.from({ length: 20 }, (_, index) => ({ index, position: index + 1 })));
   });
@@ -71,7 +81,11 @@ describe('scheduled syncs', () => {
       expect(run.requestedBy).toEqual({ kind: 'schedule', id: null, name: 'schedule' });
       expect(['queued', 'running']).not.toContain(run.status);
       const stored = await bed.t.http.get(`/api/sync/runs/${run.id}`).set('cookie', admin()).expect(200);
-      expect(stored.body).toEqual(run);
+      // The webhook is outside the service: the run's url is absolute, under PUBLIC_URL with its path.
+      expect(run).toEqual({
+        ...stored.body,
+        url: `https://adsync.contoso.example/adsync/api/sync/runs/${run.id}`,
+      });
 
       const message = await eventually(() => mail.mails[0]);
       expect(message.from).toBe('adsync@contoso.example');
@@ -81,11 +95,21 @@ describe('scheduled syncs', () => {
         const label = `${outcome[0].toUpperCase()}${outcome.slice(1)}:`;
         expect(message.raw).toMatch(new RegExp(`${label} +${run.counts[outcome]}\\b`));
       }
-      expect(message.raw).toContain(`https://adsync.contoso.example/history/${run.id}`);
+      expect(message.raw).toContain(`Open the run: https://adsync.contoso.example/adsync/history/${run.id}`);
+      expect(message.raw).toContain(
+        `The run in the API: https://adsync.contoso.example/adsync/api/sync/runs/${run.id}`,
+      );
 
       const schedule = await bed.t.http.get('/api/sync/schedule').set('cookie', admin()).expect(200);
       expect(schedule.body).toMatchObject({ lastRunId: run.id, lastRunStatus: run.status });
       expect(Date.parse(schedule.body.nextRunAt)).toBeGreaterThan(Date.now() + 59 * 60_000);
+      const metrics = (await bed.t.http.get('/metrics').expect(200)).text;
+      expect(metrics).toContain(
+        `adsync_schedule_next_run_timestamp_seconds ${Date.parse(schedule.body.nextRunAt) / 1000}\n`,
+      );
+      expect(metrics).toContain(`adsync_schedule_last_run_status{status="${run.status}"} 1\n`);
+      expect(metrics).toContain('adsync_notification_failures_total{channel="webhook"} 0\n');
+      expect(metrics).toContain('adsync_notification_failures_total{channel="email"} 0\n');
       // Nothing more happens until the next occurrence.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await scheduledRuns()).toHaveLength(1);
@@ -109,12 +133,20 @@ describe('scheduled syncs', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(webhook.requests).toHaveLength(2);
     expect(webhook.requests[1].body.id).toBe(webhook.requests[0].body.id);
+    const failuresCounted = async () => {
+      const metrics = (await bed.t.http.get('/metrics').expect(200)).text;
+      return Number(/adsync_notification_failures_total\{channel="webhook"\} (\d+)/.exec(metrics)?.[1]);
+    };
+    // Delivered at the second attempt: not a failure.
+    expect(await failuresCounted()).toBe(0);
     await webhook.close();
 
     await waitUntilIdle();
     await makeDue();
     await eventually(async () => ((await scheduledRuns()).length === runsBefore + 2 ? true : undefined));
     await waitUntilIdle();
+    // The webhook is gone: both attempts fail, and the delivery is counted once.
+    await eventually(async () => ((await failuresCounted()) === 1 ? true : undefined));
   });
 
   it('waits for a run in progress instead of skipping the occurrence', async () => {
@@ -159,5 +191,10 @@ describe('scheduled syncs', () => {
     );
     await waitUntilIdle();
     expect(await scheduledRuns()).toHaveLength(runsBefore + 1);
+    // Every tick met the manual run; the wait of this one occurrence was logged once.
+    const waits = logLines.filter((line) =>
+      String(line.msg).startsWith('scheduled sync waits for the run in progress'),
+    );
+    expect(waits).toEqual([expect.objectContaining({ runningRunId: manual.body.id })]);
   });
 });

@@ -59,7 +59,12 @@ describe('delta updates that carry only what changed', () => {
 
     const failed = await client.syncWholeDirectory();
 
-    expect(failed).toMatchObject({ status: 'succeeded', counts: { failed: 1, deleted: 0, modified: 0 } });
+    // The one change of this incremental pass failed: the run did not do its work.
+    expect(failed).toMatchObject({
+      status: 'failed',
+      counts: { failed: 1, deleted: 0, modified: 0 },
+      mainFailure: { count: 1 },
+    });
     expect(await stored(4)).toEqual(before);
 
     bed.sim.clearFaults();

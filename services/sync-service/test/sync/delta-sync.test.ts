@@ -107,7 +107,11 @@ describe('whole-directory sync', () => {
 
     const stormed = await client.syncWholeDirectory();
 
-    expect(stormed).toMatchObject({ status: 'succeeded', counts: { deleted: 0, failed: 1 } });
+    expect(stormed).toMatchObject({
+      status: 'failed',
+      counts: { deleted: 0, failed: 1 },
+      mainFailure: { count: 1 },
+    });
     expect(await user(5)).toBeDefined();
     expect(await client.storedLink()).toBe(linkBefore);
 

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { eventually } from '../support/eventually';
 import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
 let bed: SyncTestbed;
@@ -11,7 +12,7 @@ beforeAll(async () => {
       done();
     },
   });
-  bed = await startSyncTestbed({}, 50, { logger: { level: 'info', stream } });
+  bed = await startSyncTestbed({ SCHEDULER_TICK_SECONDS: '0.2' }, 50, { logger: { level: 'info', stream } });
 });
 afterAll(() => bed.close());
 
@@ -35,5 +36,37 @@ describe('the service log', () => {
       unchanged: 2,
       durationMs: expect.any(Number),
     });
+  });
+
+  it('has a tick mark a run whose process died (kill -9) interrupted, ended at its last heartbeat, logged once', async () => {
+    // What a killed process leaves behind: a running run whose heartbeat went silent a minute ago.
+    const lastHeartbeat = new Date(Date.now() - 60_000);
+    const [dead] = await bed.t.app
+      .db('sync_runs')
+      .insert({
+        status: 'running',
+        selection: JSON.stringify({ kind: 'allMatching', search: '' }),
+        requested_by: JSON.stringify({ kind: 'administrator', id: null, name: 'admin' }),
+        tenant_id: bed.tenantId,
+        started_at: new Date(lastHeartbeat.getTime() - 30_000),
+        heartbeat_at: lastHeartbeat,
+      })
+      .returning(['id']);
+    // No request is made to the service: only its scheduler tick (no schedule enabled) can notice.
+    const marked = await eventually(async () => {
+      const row = await bed.t.app.db('sync_runs').where({ id: dead.id }).first();
+      return row.status === 'interrupted' ? row : undefined;
+    });
+    expect(marked.finished_at).toEqual(lastHeartbeat);
+    expect(marked.error).toMatch(/stopped \(no heartbeat for 2 s\)/);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // later ticks find nothing more to mark
+    const lines = logLines.filter(
+      (line) => line.msg === 'marked a sync run interrupted: its process stopped beating',
+    );
+    expect(lines).toEqual([expect.objectContaining({ runId: dead.id, level: 40 })]);
+
+    const metrics = await bed.t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/adsync_sync_runs\{status="running"\} 0\n/);
+    expect(metrics.text).toMatch(/adsync_sync_runs\{status="interrupted"\} 1\n/);
   });
 });

@@ -58,14 +58,18 @@ describe('a sync run', () => {
 
     const run = await syncAndWait(bed, ids);
 
+    // One user could not be decided: the run is not a plain success, and says why.
     expect(run).toMatchObject({
-      status: 'succeeded',
+      status: 'partial',
       counts: { modified: 1, deleted: 1, duplicated: 1, unchanged: 1, failed: 1 },
       progress: { processed: 5, total: 5 },
       selection: { kind: 'userIds', count: 5, requested: 5, search: null },
       blocked: null,
-      error: null,
+      mainFailure: { code: 'server_error', message: expect.any(String), count: 1 },
     });
+    expect(run.error).toBe(
+      `1 of 5 users could not be synchronized; the run's items name each one. Most often (1 user, ${run.mainFailure.code}): ${run.mainFailure.message}`,
+    );
     const modified = await items(run.id, 'modified');
     expect(modified).toHaveLength(1);
     expect(modified[0]).toMatchObject({ userId: ids[0], applied: true });
@@ -235,7 +239,13 @@ describe('a sync run', () => {
 
     const run = await syncAndWait(bed, ids);
 
-    expect(run).toMatchObject({ status: 'succeeded', counts: { failed: 10, deleted: 0, modified: 0 } });
+    // Nobody could be read: the run failed, with the reason counted.
+    expect(run).toMatchObject({
+      status: 'failed',
+      counts: { failed: 10, deleted: 0, modified: 0 },
+      mainFailure: { count: 10 },
+    });
+    expect(run.error).toMatch(/^10 of 10 users could not be synchronized/);
     const remaining = await bed.t.app.db('users').whereIn('id', ids).count({ count: '*' }).first();
     expect(Number(remaining?.count)).toBe(10);
   });

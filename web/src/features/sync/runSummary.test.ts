@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aRun } from '@/test-support/runs';
-import { summarizeRun } from './runSummary';
+import { resultTitle, summarizeRun } from './runSummary';
 
 describe('summarizeRun', () => {
   it('says what the seed says: modified, deleted and duplicated, plus what else happened', () => {
@@ -28,5 +28,17 @@ describe('summarizeRun', () => {
       counts: { modified: 1, deleted: 2, duplicated: 0, unchanged: 0, failed: 0 },
     });
     expect(summarizeRun(run)).toMatch(/No user was deleted yet/);
+  });
+
+  it('never reads a run with failed users as plain success, and names the main reason with its count', () => {
+    const run = aRun({
+      status: 'partial',
+      counts: { modified: 3, deleted: 0, duplicated: 0, unchanged: 0, failed: 2 },
+      mainFailure: { code: 'no_answer', message: 'Azure AD gave no answer for this user.', count: 2 },
+    });
+    expect(resultTitle(run)).toBe('Synchronization complete, but some users failed');
+    expect(summarizeRun(run)).toBe(
+      'Of 5 users: 3 modified, 0 deleted, 0 duplicated and 2 failed. Most common failure (2 users, no_answer): Azure AD gave no answer for this user.',
+    );
   });
 });

@@ -7,10 +7,19 @@ export const STATUS_LABELS: Record<SyncRunStatus, { label: string; tag: TagType 
   queued: { label: 'Queued', tag: 'default' },
   running: { label: 'Running', tag: 'info' },
   succeeded: { label: 'Succeeded', tag: 'success' },
+  // Some users could not be synchronized: never shown as a success.
+  partial: { label: 'Completed with failures', tag: 'warning' },
   failed: { label: 'Failed', tag: 'error' },
   blocked: { label: 'Blocked', tag: 'warning' },
   interrupted: { label: 'Interrupted', tag: 'error' },
 };
+
+/** How a run's `error` is titled: for a run that went through its users, it counts the ones that failed. */
+export function errorNotice(run: SyncRun): { title: string; type: 'warning' | 'error' } {
+  if (run.status === 'interrupted') return { title: 'Interrupted', type: 'error' };
+  if (run.status === 'failed') return { title: 'Failed', type: 'error' };
+  return { title: 'Some users could not be synchronized', type: 'warning' };
+}
 
 // In the seed's order: modified, deleted, duplicated first; then what the seed does not count.
 export const OUTCOMES: readonly SyncOutcome[] = ['modified', 'deleted', 'duplicated', 'unchanged', 'failed'];

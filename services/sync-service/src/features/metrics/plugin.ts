@@ -1,10 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { NotificationChannel } from '../notifications/run-notifier';
+import { loadSchedule } from '../schedule/schedule-repository';
+import { activeStatuses, type SyncRunStatus } from '../sync/run-repository';
+
+const runStatuses: readonly SyncRunStatus[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'blocked',
+  'interrupted',
+];
 
 declare module 'fastify' {
   interface FastifyInstance {
     metrics: Registry;
+    /** Counts a schedule notification that did not reach its recipients. */
+    countNotificationFailure(channel: NotificationChannel): void;
   }
 }
 
@@ -42,18 +57,26 @@ export const metricsPlugin = fp(
       );
     });
 
+    const lease = app.config.SYNC_LEASE_SECONDS;
     new Gauge({
       name: 'adsync_sync_runs',
-      help: 'Sync runs kept in the history, by status',
+      help: 'Sync runs kept in the history, by status; an active run whose heartbeat is older than the lease counts as interrupted',
       labelNames: ['status'],
       registers: [registry],
       async collect() {
+        // Read only: the scheduler tick marks a dead run, the scrape just does not call it running meanwhile.
         const rows: Array<{ status: string; count: number }> = await app
           .db('sync_runs')
-          .select('status')
+          .select(
+            app.db.raw(
+              `case when status in (${activeStatuses.map(() => '?').join(', ')}) and heartbeat_at < now() - make_interval(secs => ?) then 'interrupted' else status end as status`,
+              [...activeStatuses, lease],
+            ),
+          )
           .count({ count: '*' })
-          .groupBy('status');
+          .groupByRaw('1');
         this.reset();
+        for (const status of runStatuses) this.set({ status }, 0);
         for (const row of rows) this.set({ status: row.status }, Number(row.count));
       },
     });
@@ -133,7 +156,46 @@ export const metricsPlugin = fp(
       },
     });
 
+    new Gauge({
+      name: 'adsync_schedule_enabled',
+      help: 'Whether the sync schedule is enabled (1) or not (0)',
+      registers: [registry],
+      async collect() {
+        this.set((await loadSchedule(app.db)).enabled ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'adsync_schedule_next_run_timestamp_seconds',
+      help: 'When the next scheduled run is due (Unix time); 0 while the schedule is disabled',
+      registers: [registry],
+      async collect() {
+        const { enabled, next_run_at: next } = await loadSchedule(app.db);
+        this.set(enabled && next ? next.getTime() / 1000 : 0);
+      },
+    });
+    new Gauge({
+      name: 'adsync_schedule_last_run_status',
+      help: "The last scheduled run's status: 1 for its status, 0 for the others; absent when none is kept",
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const { last_run_status: last } = await loadSchedule(app.db);
+        this.reset();
+        if (last) for (const status of runStatuses) this.set({ status }, status === last ? 1 : 0);
+      },
+    });
+    const notificationFailures = new Counter({
+      name: 'adsync_notification_failures_total',
+      help: 'Scheduled-run notifications this process could not deliver, by channel (webhook, email)',
+      labelNames: ['channel'],
+      registers: [registry],
+    });
+    for (const channel of ['webhook', 'email'] as const) notificationFailures.inc({ channel }, 0);
+
     app.decorate('metrics', registry);
+    app.decorate('countNotificationFailure', (channel: NotificationChannel) =>
+      notificationFailures.inc({ channel }),
+    );
     app.get('/metrics', async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();

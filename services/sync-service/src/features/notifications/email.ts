@@ -14,11 +14,15 @@ export interface RunSummaryMail {
   runLink: string;
 }
 
+/** A run with failed users must not read like a success in a mail client's list of subjects. */
+const statusWords = (status: SyncRunView['status']) =>
+  status === 'partial' ? 'partial (some users failed)' : status;
+
 export function composeRunSummary({ run, runLink }: Omit<RunSummaryMail, 'to'>) {
-  const { counts } = run;
-  const subject = `Scheduled Azure AD sync ${run.status}: ${counts.modified} modified, ${counts.deleted} deleted, ${counts.duplicated} duplicated, ${counts.failed} failed`;
+  const { counts, mainFailure } = run;
+  const subject = `Scheduled Azure AD sync ${statusWords(run.status)}: ${counts.modified} modified, ${counts.deleted} deleted, ${counts.duplicated} duplicated, ${counts.failed} failed`;
   const lines = [
-    `The scheduled Azure AD sync ${run.id} ended ${run.status}.`,
+    `The scheduled Azure AD sync ${run.id} ended ${statusWords(run.status)}.`,
     '',
     `Modified:   ${counts.modified}`,
     `Deleted:    ${counts.deleted}`,
@@ -27,6 +31,9 @@ export function composeRunSummary({ run, runLink }: Omit<RunSummaryMail, 'to'>) 
     `Failed:     ${counts.failed}`,
     '',
     ...(run.error ? [`Reason: ${run.error}`, ''] : []),
+    ...(mainFailure
+      ? [`Most common failure: ${mainFailure.code}, ${mainFailure.count} users (${mainFailure.message})`, '']
+      : []),
     ...(run.blocked
       ? [
           `Deletions are held back until an administrator confirms them (${run.blocked.wouldDelete} users).`,
@@ -34,6 +41,7 @@ export function composeRunSummary({ run, runLink }: Omit<RunSummaryMail, 'to'>) 
         ]
       : []),
     `Open the run: ${runLink}`,
+    `The run in the API: ${run.url}`,
   ];
   return { subject, text: lines.join('\n') };
 }

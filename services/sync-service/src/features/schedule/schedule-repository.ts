@@ -108,3 +108,15 @@ export async function releaseClaim(db: Queryable, revision: number, dueAt: Date)
 export async function recordScheduledRun(db: Queryable, runId: string, startedAt: Date): Promise<void> {
   await db('sync_schedule').where({ id: 1 }).update({ last_run_id: runId, last_run_at: startedAt });
 }
+
+/**
+ * Records that the wait of the occurrence due at `dueAt` was announced; true for the one caller that did it
+ * first (the row lock serializes concurrent callers), so the wait is logged once, not on every tick.
+ */
+export async function announceWait(db: Queryable, dueAt: Date): Promise<boolean> {
+  const announced = await db('sync_schedule')
+    .where({ id: 1 })
+    .andWhere((query) => query.whereNull('wait_announced_for').orWhereNot('wait_announced_for', dueAt))
+    .update({ wait_announced_for: dueAt });
+  return announced > 0;
+}

@@ -3,11 +3,12 @@ import fp from 'fastify-plugin';
 import { Problem } from '../../infra/http/problem';
 import type { Actor } from '../auth/identity';
 import { notifyRunEnded } from '../notifications/run-notifier';
-import type { SyncRequest } from '../sync/engine';
+import { interruptAbandonedRuns, type SyncRequest } from '../sync/engine';
 import { syncRunView } from '../sync/run-view';
 import { followRun } from '../sync/run-watch';
 import { nextOccurrence } from './cadence';
 import {
+  announceWait,
   cadenceOf,
   claimDueRun,
   loadSchedule,
@@ -28,7 +29,8 @@ const scheduledSync: SyncRequest = {
 };
 
 /**
- * Every process ticks; the database decides which one starts a due run (see claimDueRun). The run executes
+ * Every process ticks, schedule or not: each tick first marks runs whose process died as interrupted. The
+ * database decides which process starts a due run (see claimDueRun). The run executes
  * in the process that claimed it, and that process tells the recipients when it ends.
  */
 export const schedulerPlugin = fp(
@@ -43,14 +45,7 @@ export const schedulerPlugin = fp(
 
     async function followAndNotify(runId: string): Promise<void> {
       const runLog = log.child({ runId });
-      const ended = await followRun(
-        app.db,
-        app.syncEngine.progress,
-        runId,
-        app.config.SYNC_LEASE_SECONDS,
-        watching.signal,
-        () => undefined,
-      );
+      const ended = await followRun(app.db, app.syncEngine.progress, runId, watching.signal, () => undefined);
       if (!ended) {
         runLog.warn('stopped watching the scheduled run before it ended; nobody is notified of it');
         return;
@@ -58,10 +53,13 @@ export const schedulerPlugin = fp(
       runLog.info({ status: ended.status }, 'scheduled sync ended');
       // The recipients as they are now: an address fixed during the run is used already.
       const targets = await loadSchedule(app.db);
-      await notifyRunEnded(app.config, runLog, syncRunView(ended), {
-        webhookUrl: targets.webhook_url,
-        notifyEmails: targets.notify_emails,
-      });
+      await notifyRunEnded(
+        app.config,
+        runLog,
+        syncRunView(ended),
+        { webhookUrl: targets.webhook_url, notifyEmails: targets.notify_emails },
+        app.countNotificationFailure,
+      );
     }
 
     async function startClaimed(schedule: ScheduleRow, dueAt: Date): Promise<void> {
@@ -77,10 +75,13 @@ export const schedulerPlugin = fp(
         if (error instanceof Problem && error.code === 'sync_already_running') {
           // Not skipped: the occurrence stays due and the next tick of any process tries again.
           await releaseClaim(app.db, schedule.revision, dueAt);
-          log.warn(
-            { runningRunId: error.extensions.runningRunId, dueAt },
-            'scheduled sync waits for the run in progress; retrying at the next tick',
-          );
+          // Every tick of every process retries; the wait is logged once per occurrence, by one of them.
+          if (await announceWait(app.db, dueAt)) {
+            log.warn(
+              { runningRunId: error.extensions.runningRunId, dueAt },
+              'scheduled sync waits for the run in progress; it starts once that run ends',
+            );
+          }
           return;
         }
         log.error({ err: error, dueAt }, 'scheduled sync could not start; the schedule moves on');
@@ -88,6 +89,8 @@ export const schedulerPlugin = fp(
     }
 
     async function tick(): Promise<void> {
+      // Dead runs are found by time, whether or not a schedule is enabled or anyone is looking.
+      await interruptAbandonedRuns(app.db, app.config.SYNC_LEASE_SECONDS, log);
       const schedule = await loadSchedule(app.db);
       const cadence = cadenceOf(schedule);
       const dueAt = schedule.next_run_at;
@@ -126,5 +129,5 @@ export const schedulerPlugin = fp(
       watching.abort();
     });
   },
-  { name: 'scheduler', dependencies: ['database', 'sync-engine'] },
+  { name: 'scheduler', dependencies: ['database', 'sync-engine', 'metrics'] },
 );

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Queryable } from '../../infra/db/queryable';
 import { Problem } from '../../infra/http/problem';
@@ -43,11 +43,20 @@ declare module 'fastify' {
 }
 
 /**
- * Marks runs abandoned by a crashed process as interrupted. Called on start (this plugin does it when the
- * app is ready) and before every new run, so a dead process never blocks syncing for longer than the lease.
+ * Marks runs abandoned by a crashed process as interrupted, and logs each one once with its id (the process
+ * whose update marked it does). Called by every scheduler tick, on start and before every new run, so a dead
+ * run is found by time, within a lease and a tick, and never blocks syncing for longer.
  */
-export function interruptAbandonedRuns(db: Queryable, leaseSeconds: number): Promise<string[]> {
-  return interruptStaleRuns(db, leaseSeconds);
+export async function interruptAbandonedRuns(
+  db: Queryable,
+  leaseSeconds: number,
+  log: FastifyBaseLogger,
+): Promise<string[]> {
+  const interrupted = await interruptStaleRuns(db, leaseSeconds);
+  for (const runId of interrupted) {
+    log.warn({ runId, leaseSeconds }, 'marked a sync run interrupted: its process stopped beating');
+  }
+  return interrupted;
 }
 
 function isOneActiveRunViolation(error: unknown): boolean {
@@ -104,7 +113,7 @@ export const syncEnginePlugin = fp(
       progress,
       closing: closing.signal,
       async start(request) {
-        await interruptStaleRuns(app.db, lease);
+        await interruptAbandonedRuns(app.db, lease, app.log);
         const directory = await app.directoryAccess.open();
         const policy = await loadSyncPolicy(app.db);
         const run = await insertOrConflict(request, directory.tenantId);
@@ -128,9 +137,7 @@ export const syncEnginePlugin = fp(
     app.decorate('syncEngine', engine);
 
     app.addHook('onReady', async () => {
-      const interrupted = await interruptStaleRuns(app.db, lease);
-      if (interrupted.length > 0)
-        app.log.warn({ runIds: interrupted }, 'marked abandoned sync runs interrupted');
+      await interruptAbandonedRuns(app.db, lease, app.log);
     });
     // Before the server stops and the database closes: runs record how far they got, streams end.
     app.addHook('preClose', async () => {

@@ -26,7 +26,7 @@ export function syncRunEvents(
   reply.raw.once('close', () => stop.abort());
   const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), keepAliveMs);
 
-  followRun(app.db, app.syncEngine.progress, runId, app.config.SYNC_LEASE_SECONDS, signal, (run) => {
+  followRun(app.db, app.syncEngine.progress, runId, signal, (run) => {
     stream.write(sseEvent('progress', syncRunView(run)));
   })
     .then((ended) => {

@@ -5,6 +5,7 @@ import { commitBatch, commitDeletions, type RunScope } from './batch-commit';
 import { saveDeltaLink } from './delta-link-repository';
 import { readWholeDirectory } from './delta-pass';
 import { dropPlannedKeys } from './dry-run-keys';
+import { endOfRun } from './end-status';
 import { countPending, hasUnreadUsers, nextCollisions, nextPending } from './item-repository';
 import type { Upstream } from './outcomes';
 import { deletionBlock } from './policy';
@@ -22,6 +23,7 @@ import {
   RunLostError,
   recordSelectedCount,
   type SyncRunRow,
+  tallyFailures,
 } from './run-repository';
 import { countSelected, selectedChunk } from './selection';
 
@@ -99,15 +101,15 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     }
 
     await stamps.settled();
-    const status = holdBack ? 'blocked' : 'succeeded';
+    const end = endOfRun(holdBack, await tallyFailures(db, run.id));
     // The link moves on only with a run that applied everything it was told: a blocked run's deletions, a dry
-    // run's changes, users Graph failed to confirm must be reported again to the next run.
+    // run's changes, users that failed or Graph failed to confirm must be reported again to the next run.
     const link =
-      status === 'succeeded' && !run.dry_run && read.deltaLink && !(await hasUnreadUsers(db, run.id))
+      end.status === 'succeeded' && !run.dry_run && read.deltaLink && !(await hasUnreadUsers(db, run.id))
         ? read.deltaLink
         : null;
     const ended = await db.transaction(async (trx) => {
-      const row = await finishRun(trx, run.id, { status, blocked: block });
+      const row = await finishRun(trx, run.id, { ...end, blocked: block });
       if (row && link) await saveDeltaLink(trx, scope.tenantId, link);
       // In the run's last transaction: nobody sees the run ended with its planned keys still there.
       if (run.dry_run) await dropPlannedKeys(trx, run.id);
@@ -116,7 +118,12 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     if (ended) context.progress(ended);
     if (ended)
       log.info(
-        { status: ended.status, ...countsOf(ended), durationMs: Date.now() - startedAt },
+        {
+          status: ended.status,
+          ...countsOf(ended),
+          mainFailure: ended.main_failure,
+          durationMs: Date.now() - startedAt,
+        },
         'sync run ended',
       );
     await applyRetention(db, execution.policy.retainRuns);

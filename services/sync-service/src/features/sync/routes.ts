@@ -11,7 +11,6 @@ import {
   findLastFinishedRun,
   findRun,
   findSelection,
-  interruptStaleRuns,
   listRuns,
   type StoredSelection,
   type SyncRunRow,
@@ -57,10 +56,7 @@ function accepted(reply: FastifyReply, run: SyncRunRow) {
 }
 
 export async function syncRoutes(app: FastifyInstance) {
-  const lease = app.config.SYNC_LEASE_SECONDS;
-
   app.get('/api/sync', async () => {
-    await interruptStaleRuns(app.db, lease);
     const [running, last] = await Promise.all([findActiveRun(app.db), findLastFinishedRun(app.db)]);
     return { running: running ? syncRunView(running) : null, last: last ? syncRunView(last) : null };
   });
@@ -75,20 +71,18 @@ export async function syncRoutes(app: FastifyInstance) {
     const waitSeconds = preferredWait(request.headers.prefer);
     if (waitSeconds === 0) return accepted(reply, run);
     const gaveUp = AbortSignal.any([AbortSignal.timeout(waitSeconds * 1000), app.syncEngine.closing]);
-    const ended = await followRun(app.db, app.syncEngine.progress, run.id, lease, gaveUp, () => undefined);
+    const ended = await followRun(app.db, app.syncEngine.progress, run.id, gaveUp, () => undefined);
     reply.header('preference-applied', `wait=${waitSeconds}`);
     if (ended) return reply.code(200).header('location', runUrl(run.id)).send(syncRunView(ended));
     return accepted(reply, (await findRun(app.db, run.id)) ?? run);
   });
 
   app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/sync/runs', async (request) => {
-    await interruptStaleRuns(app.db, lease);
     const page = await listRuns(app.db, request.query.limit, request.query.cursor);
     return { items: page.rows.map(syncRunView), nextCursor: page.nextCursor };
   });
 
   app.get<{ Params: { id: string } }>('/api/sync/runs/:id', async (request) => {
-    await interruptStaleRuns(app.db, lease);
     return syncRunView(await runOr404(app, request.params.id));
   });
 

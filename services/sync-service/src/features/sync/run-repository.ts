@@ -22,7 +22,22 @@ export type SyncTrigger = 'manual' | 'scheduled';
 /** `full`: the round enumerated the whole directory; `incremental`: only the changes since the stored link. */
 export type DeltaPass = 'full' | 'incremental';
 
-export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'blocked' | 'interrupted';
+export type SyncRunStatus =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'partial'
+  | 'failed'
+  | 'blocked'
+  | 'interrupted';
+
+/** The most common reason among a run's failed users, and how many users it failed. */
+export interface MainFailure {
+  code: string;
+  /** One user's message for this code (messages may name the user's attribute). */
+  message: string;
+  count: number;
+}
 
 export const activeStatuses: ReadonlyArray<SyncRunStatus> = ['queued', 'running'];
 
@@ -45,6 +60,7 @@ export interface SyncRunRow {
   failed: number;
   blocked: DeletionBlock | null;
   error: string | null;
+  main_failure: MainFailure | null;
   confirmed_run_id: string | null;
   tenant_id: string | null;
   created_at: Date;
@@ -96,6 +112,7 @@ const runColumns = (db: Queryable) => [
     'failed',
     'blocked',
     'error',
+    'main_failure',
     'confirmed_run_id',
     'tenant_id',
     'created_at',
@@ -247,11 +264,38 @@ export async function finishRun(
       status: end.status,
       error: end.error ?? null,
       blocked: end.blocked ? JSON.stringify(end.blocked) : null,
+      main_failure: mainFailureOfRun(db),
       finished_at: db.fn.now(),
     })
     .returning(runColumns(db));
   if (row) await forgetRunStaging(db, [runId]);
   return row;
+}
+
+const mainFailureQuery = `(
+  select jsonb_build_object('code', tally.code, 'message', tally.message, 'count', tally.count)
+  from (
+    select failure->>'code' as code, min(failure->>'message') as message, count(*)::integer as count
+    from sync_run_items
+    where sync_run_items.run_id = ?? and outcome = 'failed'
+    group by failure->>'code'
+    order by count(*) desc, failure->>'code'
+    limit 1
+  ) tally
+)`;
+
+/** The main failure of the run being updated, read from its failed items (null when none failed). */
+const mainFailureOfRun = (db: Queryable) => db.raw(mainFailureQuery, ['sync_runs.id']);
+
+/** The main failure of one run so far, and its outcome counters: what decides how a run ends. */
+export async function tallyFailures(
+  db: Queryable,
+  runId: string,
+): Promise<{ processed: number; failed: number; mainFailure: MainFailure | null }> {
+  const row: { processed: number; failed: number; main_failure: MainFailure | null } = await db('sync_runs')
+    .where({ id: runId })
+    .first('processed', 'failed', db.raw(`${mainFailureQuery} as main_failure`, ['sync_runs.id']));
+  return { processed: row.processed, failed: row.failed, mainFailure: row.main_failure };
 }
 
 /** Staging only matters while a run runs. */
@@ -261,8 +305,10 @@ async function forgetRunStaging(db: Queryable, runIds: string[]): Promise<void> 
 }
 
 /**
- * Marks runs whose process stopped beating as interrupted. Their counters already tell the truth: every
- * chunk commits its users, items and counters together, so nothing needs recounting.
+ * Marks runs whose process stopped beating as interrupted, ended at their last heartbeat (the last moment
+ * they were known to work, so their duration is not inflated by how long nobody noticed). Their counters
+ * already tell the truth: every chunk commits its users, items and counters together, so nothing needs
+ * recounting. Answers the ids this call marked: under concurrent calls each run is marked by one of them.
  */
 export async function interruptStaleRuns(db: Queryable, leaseSeconds: number): Promise<string[]> {
   const rows: Array<{ id: string }> = await db('sync_runs')
@@ -270,7 +316,8 @@ export async function interruptStaleRuns(db: Queryable, leaseSeconds: number): P
     .andWhereRaw('heartbeat_at < now() - make_interval(secs => ?)', [leaseSeconds])
     .update({
       status: 'interrupted',
-      finished_at: db.fn.now(),
+      finished_at: db.ref('heartbeat_at'),
+      main_failure: mainFailureOfRun(db),
       error: `The process running this sync stopped (no heartbeat for ${leaseSeconds} s). What it applied before is kept and counted.`,
     })
     .returning('id');

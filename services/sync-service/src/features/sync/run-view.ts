@@ -34,6 +34,7 @@ export function syncRunView(row: SyncRunRow) {
     },
     blocked: row.blocked,
     error: row.error,
+    mainFailure: row.main_failure,
     confirmedRunId: row.confirmed_run_id,
     createdAt: row.created_at.toISOString(),
     startedAt: iso(row.started_at),

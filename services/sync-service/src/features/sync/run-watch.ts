@@ -1,6 +1,6 @@
 import { EventEmitter, once } from 'node:events';
 import type { Queryable } from '../../infra/db/queryable';
-import { activeStatuses, findRun, interruptStaleRuns, type SyncRunRow } from './run-repository';
+import { activeStatuses, findRun, type SyncRunRow } from './run-repository';
 
 /**
  * Progress of runs executed in this process, so watchers here react at once. Watchers still poll the row:
@@ -23,24 +23,19 @@ export const isActive = (run: SyncRunRow) => activeStatuses.includes(run.status)
 
 /**
  * Calls `onChange` with the run whenever its status or progress changed, until it ends (then returns the
- * final run) or `signal` aborts (then returns undefined). A run whose process stopped beating is declared
- * interrupted on the way, so a watcher never waits forever on a dead run.
+ * final run) or `signal` aborts (then returns undefined). It only reads: a run whose process stopped beating
+ * is declared interrupted by the scheduler tick of a live process, so a watcher never waits forever.
  */
 export async function followRun(
   db: Queryable,
   progress: RunProgress,
   runId: string,
-  leaseSeconds: number,
   signal: AbortSignal,
   onChange: (run: SyncRunRow) => void,
 ): Promise<SyncRunRow | undefined> {
   let seen = '';
   while (!signal.aborted) {
-    let run = await findRun(db, runId);
-    if (run && isActive(run) && Date.now() - run.heartbeat_at.getTime() > leaseSeconds * 1000) {
-      await interruptStaleRuns(db, leaseSeconds);
-      run = await findRun(db, runId);
-    }
+    const run = await findRun(db, runId);
     if (!run) return undefined;
     const state = `${run.status}|${run.processed}|${run.total}`;
     if (state !== seen) {
