@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
@@ -146,5 +147,49 @@ describeOnServer('three service processes on one database', () => {
       (run) => services.filter((service) => service.output().includes(`"runId":"${run.id}","dueAt"`)).length,
     );
     expect(startedBy.every((count) => count === 1)).toBe(true);
+  }, 90_000);
+
+  it('has a surviving process mark a run killed with its process (kill -9) interrupted, with nobody reading it', async () => {
+    const [first] = await Promise.all(services.map((service) => adminClient(service, password)));
+    const db = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+    sim.setLatency(300);
+    try {
+      const started = await first('/api/sync', {
+        method: 'POST',
+        body: JSON.stringify({ selection: { allMatching: { search: '' } } }),
+      });
+      expect(started.status).toBe(202);
+      const runId: string = started.body.id;
+      await eventually(async () => {
+        const row = await db('sync_runs').where({ id: runId }).first('processed');
+        return row.processed >= 10 ? true : undefined;
+      }, 30_000);
+      services[0].child.kill('SIGKILL');
+      await services[0].exited;
+      const killedAt = Date.now();
+
+      // No request to any process from here: only the survivors' scheduler ticks can notice.
+      const marked = await eventually(async () => {
+        const row = await db('sync_runs').where({ id: runId }).first();
+        return row.status === 'interrupted' ? row : undefined;
+      }, 30_000);
+      expect(marked.finished_at).toEqual(marked.heartbeat_at);
+      expect(marked.finished_at.getTime()).toBeLessThanOrEqual(killedAt);
+      const markLines = services
+        .slice(1)
+        .flatMap((service) => service.output().split('\n'))
+        .filter(
+          (line) => line.includes('marked a sync run interrupted') && line.includes(`"runId":"${runId}"`),
+        );
+      expect(markLines).toHaveLength(1);
+
+      for (const survivor of services.slice(1)) {
+        const metrics = await (await fetch(`${survivor.url}/metrics`)).text();
+        expect(metrics).toMatch(/adsync_sync_runs\{status="running"\} 0\n/);
+      }
+    } finally {
+      sim.setLatency(0);
+      await db.destroy();
+    }
   }, 90_000);
 });

@@ -8,6 +8,7 @@ import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
+import { localPeersAllowed } from '../support/local-peers';
 import { importSeededUsers, storeConnection } from './sync-testbed';
 
 /**
@@ -72,6 +73,7 @@ interface RunBody {
   id: string;
   status: string;
   error: string | null;
+  finishedAt: string;
   progress: { processed: number; total: number };
   counts: Record<'modified' | 'deleted' | 'duplicated' | 'unchanged' | 'failed', number>;
 }
@@ -161,6 +163,7 @@ describe('a run killed mid-way', () => {
       SYNC_CHUNK_SIZE: '10',
       SYNC_HEARTBEAT_SECONDS: '0.2',
       SYNC_LEASE_SECONDS: '1',
+      ...localPeersAllowed,
     };
     const first = await startService(env);
     services.push(first);
@@ -179,6 +182,7 @@ describe('a run killed mid-way', () => {
     }
     first.child.kill('SIGKILL');
     await first.exited;
+    const killedAt = Date.now();
 
     const second = await restartService(env);
     services.push(second);
@@ -186,6 +190,8 @@ describe('a run killed mid-way', () => {
     const { body: run } = await api(second, cookie, `/api/sync/runs/${runId}`);
     expect(run.status).toBe('interrupted');
     expect(run.error).toMatch(/stopped/);
+    // Ended at its last heartbeat, not when the restarted service noticed.
+    expect(Date.parse(run.finishedAt)).toBeLessThanOrEqual(killedAt);
     expect(run.progress.processed).toBeGreaterThanOrEqual(40);
     expect(run.progress.processed).toBeLessThan(userCount);
     expect(run.counts).toEqual({
