@@ -182,6 +182,7 @@ async function main() {
         AZURE_AD_GRAPH_BASE_URL: simulatorUrl,
         // The simulated tenant is not one of Microsoft's hosts: the demo allows it, as an operator would.
         AZURE_AD_ALLOWED_HOSTS: new URL(simulatorUrl).hostname,
+        OUTBOUND_ALLOWED_NETWORKS: `${new URL(simulatorUrl).hostname}/32`,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
     }),

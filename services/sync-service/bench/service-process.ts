@@ -61,6 +61,7 @@ export class ServiceProcess {
         AZURE_AD_AUTHORITY_HOST: sim.url,
         AZURE_AD_GRAPH_BASE_URL: sim.url,
         AZURE_AD_ALLOWED_HOSTS: new URL(sim.url).hostname,
+        OUTBOUND_ALLOWED_NETWORKS: `${new URL(sim.url).hostname}/32`,
       },
     });
     const url = await new Promise<string>((resolve, reject) => {

@@ -36,6 +36,7 @@ import {
 import { jsonBodyPlugin } from './infra/http/json-body';
 import { requestIdOf } from './infra/http/request-id';
 import { webAppPlugin } from './infra/http/web-app';
+import { outboundPlugin } from './infra/outbound/plugin';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     staticCSP: true,
   });
   await app.register(authPlugin);
+  await app.register(outboundPlugin);
   await app.register(directoryAccessPlugin, {
     secretBox: deps.secretBox,
     findConnection,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { passwordWeakness } from './features/auth/password-policy';
+import { parseNetwork } from './infra/outbound/address-policy';
 
 const repoRoot = path.resolve(
   __dirname,
@@ -66,6 +67,15 @@ const configSchema = z.object({
   AZURE_AD_GRAPH_BASE_URL: optionalString,
   /** Host names besides Microsoft's clouds that may receive the client secret and tokens (a simulator). */
   AZURE_AD_ALLOWED_HOSTS: commaList,
+  /**
+   * Loopback, link-local and private networks (CIDR, comma-separated) that outbound requests (webhook,
+   * Entra ID, Graph) may reach after all; by default none. The demo allows 127.0.0.1/32 for its simulator.
+   */
+  OUTBOUND_ALLOWED_NETWORKS: commaList.refine((entries) => entries.every((entry) => parseNetwork(entry)), {
+    message: 'expected networks such as 10.20.0.0/16, 127.0.0.1/32 or fd00::/8, comma-separated',
+  }),
+  /** Whether a webhook may be a plain http URL (https only by default). */
+  WEBHOOK_ALLOW_HTTP: booleanFlag,
   SYNC_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).default(5),
   SYNC_LEASE_SECONDS: z.coerce.number().min(1).default(30),
   SYNC_CHUNK_SIZE: z.coerce.number().int().min(1).max(20000).default(2400),

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import type { Simulator } from '@adsync/tenant-sim';
 import type { DirectoryConnection } from '../../src/infra/directory';
 import { connectionTo, SECRET, startDirectorySimulator } from '../directory/directory-harness';
+import { startConnectionTrap } from '../support/connection-trap';
 import { startTestApp, type TestApp } from '../support/harness';
 import { validRequestFor } from './hostile-requests';
 import { seedKnownRecords } from './known-records';
@@ -92,25 +91,9 @@ describe('the client secret', () => {
   });
 });
 
-/** A listener that only counts the connections made to it: any would carry the secret or a token. */
-async function startTrap() {
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    connections += 1;
-    socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    connections: () => connections,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('the stored secret, with only settings:write', () => {
   it('cannot be sent to another authority or Graph host, by saving or by testing', async () => {
-    const trap = await startTrap();
+    const trap = await startConnectionTrap();
     try {
       expect((await call('PUT', '/api/settings/azure-ad', connection())).status).toBe(200);
       const storedBefore = await t.app.db('azure_ad_connection').first();

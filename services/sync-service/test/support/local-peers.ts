@@ -4,4 +4,6 @@
  */
 export const localPeersAllowed: Record<string, string> = {
   AZURE_AD_ALLOWED_HOSTS: '127.0.0.1',
+  OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1/32',
+  WEBHOOK_ALLOW_HTTP: 'true',
 };

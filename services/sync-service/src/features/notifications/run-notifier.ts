@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config';
+import type { GuardedTransport } from '../../infra/outbound/guarded-transport';
 import type { SyncRunView } from '../sync/run-view';
 import { sendRunSummary } from './email';
 import { underPublicUrl } from './public-link';
@@ -23,6 +24,7 @@ export async function notifyRunEnded(
   ended: SyncRunView,
   targets: NotificationTargets,
   countFailure: (channel: NotificationChannel) => void,
+  transport: GuardedTransport,
 ): Promise<void> {
   const timeoutMs = config.NOTIFY_TIMEOUT_SECONDS * 1000;
   const run = { ...ended, url: underPublicUrl(config.PUBLIC_URL, ended.url) };
@@ -30,7 +32,7 @@ export async function notifyRunEnded(
   if (targets.webhookUrl) {
     const webhook = webhookOrigin(targets.webhookUrl);
     deliveries.push(
-      deliverWebhook({ url: targets.webhookUrl, run, timeoutMs }).then(
+      deliverWebhook({ url: targets.webhookUrl, run, timeoutMs, transport }).then(
         () => log.info({ webhook }, 'posted the scheduled run to the webhook'),
         (error) => {
           countFailure('webhook');

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../../infra/http/problem';
+import type { GuardedTransport } from '../../infra/outbound/guarded-transport';
 import { recordAudit } from '../audit/repository';
 import { actorOf, type Identity } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
-import { webhookOrigin } from '../notifications/webhook';
+import { webhookOrigin, webhookRefusal } from '../notifications/webhook';
 import { checkCadence, nextOccurrence } from './cadence';
 import {
   cadenceOf,
@@ -44,7 +45,7 @@ export function scheduleView(row: ScheduleWithLastRun, viewer: Identity) {
   };
 }
 
-function settingsOf(input: ScheduleInput): ScheduleSettings {
+function settingsOf(input: ScheduleInput, transport: GuardedTransport): ScheduleSettings {
   const cron = input.cron?.trim() || null;
   const intervalMinutes = input.intervalMinutes ?? null;
   if (cron !== null && intervalMinutes !== null)
@@ -62,6 +63,8 @@ function settingsOf(input: ScheduleInput): ScheduleSettings {
   // The contract's `uri` format follows RFC 3986; fetch follows the WHATWG URL parser, which decides.
   if (settings.webhookUrl !== null && !URL.canParse(settings.webhookUrl))
     throw Problem.badRequest('invalid_webhook_url', 'The webhook URL cannot be parsed.');
+  const refusal = settings.webhookUrl === null ? undefined : webhookRefusal(settings.webhookUrl, transport);
+  if (refusal) throw Problem.badRequest('destination_not_allowed', `The webhook URL is refused: ${refusal}`);
   const cadence = cadenceOf({ interval_minutes: intervalMinutes, cron, timezone: settings.timezone });
   if (cadence) checkCadence(cadence);
   return settings;
@@ -85,7 +88,7 @@ export async function scheduleRoutes(app: FastifyInstance) {
 
   app.put<{ Body: ScheduleInput }>('/api/sync/schedule', async (request) => {
     const identity = identityOf(request);
-    const settings = settingsOf(request.body);
+    const settings = settingsOf(request.body, app.outbound);
     const cadence = cadenceOf({
       interval_minutes: settings.intervalMinutes,
       cron: settings.cron,

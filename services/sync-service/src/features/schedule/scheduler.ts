@@ -59,6 +59,7 @@ export const schedulerPlugin = fp(
         syncRunView(ended),
         { webhookUrl: targets.webhook_url, notifyEmails: targets.notify_emails },
         app.countNotificationFailure,
+        app.outbound,
       );
     }
 

@@ -30,7 +30,10 @@ export interface DirectoryAccess<Mapping> {
   open(db?: Queryable): Promise<ActiveDirectory<Mapping>>;
   /** A client for a connection that is not stored (the connection test of the values on screen). */
   connect(connection: DirectoryConnection): DirectoryClient;
-  /** A 400 problem `host_not_allowed` unless both endpoints may receive the connection's credentials. */
+  /**
+   * A 400 problem unless both endpoints may receive the connection's credentials: `host_not_allowed` for a
+   * host that is not Microsoft's nor allowed, `destination_not_allowed` for a refused address.
+   */
   assertAllowedEndpoints(endpoints: CloudEndpoints): void;
   secretBox: SecretBox;
   /** Graph traffic of this process since it started, across connection changes. */
@@ -62,6 +65,7 @@ export const directoryAccessPlugin = fp(
           timeoutMs: app.config.GRAPH_TIMEOUT_MS,
           logger: app.log,
           userProperties: options.userProperties,
+          transport: app.outbound,
         }));
     let cached: { version: string; active: ActiveDirectory<unknown> } | undefined;
     const retired: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
@@ -69,6 +73,14 @@ export const directoryAccessPlugin = fp(
     const refusalOf = (endpoints: CloudEndpoints) =>
       endpointRefusal('authorityHost', endpoints.authorityHost, app.config.AZURE_AD_ALLOWED_HOSTS) ??
       endpointRefusal('graphBaseUrl', endpoints.graphBaseUrl, app.config.AZURE_AD_ALLOWED_HOSTS);
+    // An allowed host written as an address (the simulator's 127.0.0.1) must also be an allowed network.
+    const addressRefusalOf = (endpoints: CloudEndpoints) =>
+      Object.entries(endpoints)
+        .map(([field, url]) => {
+          const refusal = app.outbound.policy.urlRefusal(new URL(url));
+          return refusal && `${field}: ${refusal}`;
+        })
+        .find(Boolean);
 
     const access: DirectoryAccess<unknown> = {
       secretBox: options.secretBox,
@@ -76,6 +88,8 @@ export const directoryAccessPlugin = fp(
       assertAllowedEndpoints(endpoints) {
         const refusal = refusalOf(endpoints);
         if (refusal) throw Problem.badRequest('host_not_allowed', refusal);
+        const addressRefusal = addressRefusalOf(endpoints);
+        if (addressRefusal) throw Problem.badRequest('destination_not_allowed', addressRefusal);
       },
       currentStats() {
         const current = cached?.active.client.stats() ?? { requests: 0, throttled: 0, retries: 0 };
@@ -94,7 +108,8 @@ export const directoryAccessPlugin = fp(
           );
         }
         // A connection stored before the hosts were limited, or with a host an operator no longer allows.
-        const refusal = refusalOf({ authorityHost: row.authority_host, graphBaseUrl: row.graph_base_url });
+        const stored = { authorityHost: row.authority_host, graphBaseUrl: row.graph_base_url };
+        const refusal = refusalOf(stored) ?? addressRefusalOf(stored);
         if (refusal)
           throw Problem.conflict('host_not_allowed', `The stored connection is refused: ${refusal}`);
         const version = `${row.updated_at.toISOString()}|${row.client_secret_encrypted}`;
@@ -118,5 +133,5 @@ export const directoryAccessPlugin = fp(
     // The mapping is passed through as `findConnection` read it: the app's declaration types it.
     app.decorate('directoryAccess', access as FastifyInstance['directoryAccess']);
   },
-  { name: 'directory-access', dependencies: ['database'] },
+  { name: 'directory-access', dependencies: ['database', 'outbound'] },
 );

@@ -1,3 +1,4 @@
+import type { GuardedTransport } from '../outbound/guarded-transport';
 /** Where and as whom to reach a tenant's directory. */
 export interface DirectoryConnection {
   tenantId: string;
@@ -132,6 +133,8 @@ export interface DirectoryClientOptions {
   /** Per HTTP request, token acquisition included (default 30 s). */
   timeoutMs?: number;
   logger?: DirectoryLogger;
+  /** Holds every connection to Entra ID and Graph to the outbound policy (the app always gives one). */
+  transport?: GuardedTransport;
 }
 
 const NO_TOKEN_CODES = new Set<string>(['authority_unavailable', 'unreachable']);

@@ -1,3 +1,4 @@
+import { OUTBOUND_REFUSED } from '../outbound/address-policy';
 import type { DirectoryFailure, DirectoryFailureCode } from './directory-types';
 
 /**
@@ -41,7 +42,7 @@ export function classifyFailure(evidence: FailureEvidence): ClassifiedFailure {
         'transient',
         'unreachable',
         true,
-        `Microsoft Entra ID could not be reached${transport(evidence.transportCode)}.`,
+        reachFailure('Microsoft Entra ID', evidence.transportCode),
       );
     case 'authentication':
       return failure(
@@ -59,7 +60,7 @@ export function classifyFailure(evidence: FailureEvidence): ClassifiedFailure {
         'transient',
         'network_error',
         true,
-        `The connection to Microsoft Graph failed${transport(evidence.transportCode)}.`,
+        reachFailure('Microsoft Graph', evidence.transportCode),
       );
     case 'unexpected':
       return failure(
@@ -199,8 +200,19 @@ function classifyAuthority(evidence: Extract<FailureEvidence, { kind: 'authority
   );
 }
 
-function transport(code: string | undefined): string {
-  return code ? ` (${code})` : '';
+const CERTIFICATE_ERROR = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_CERT_)/;
+
+/**
+ * Why `peer` could not be reached, in words an administrator can act on. A refused connection, a reset, a
+ * port that does not speak TLS and one that does not answer read the same: telling them apart would
+ * tell which ports of a host are open.
+ */
+export function reachFailure(peer: string, transportCode?: string): string {
+  if (transportCode === OUTBOUND_REFUSED)
+    return `${peer} is at an address outbound requests do not reach (loopback, link-local or private); an operator may allow its network with OUTBOUND_ALLOWED_NETWORKS.`;
+  if (transportCode && CERTIFICATE_ERROR.test(transportCode))
+    return `${peer} answered with a TLS certificate this service does not trust (${transportCode}).`;
+  return `${peer} could not be reached over HTTPS.`;
 }
 
 function failure(

@@ -1,6 +1,7 @@
 import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { OUTBOUND_REFUSED, OutboundRefusal } from '../outbound/address-policy';
 import { AuthorityDiagnostics, transportCode } from './authority-diagnostics';
 import { DirectoryError } from './directory-error';
 import {
@@ -17,6 +18,7 @@ import {
   type FailureEvidence,
   toDirectoryFailure,
 } from './failure-classification';
+import { guardedAuthorityPolicy, guardedGraphMiddleware } from './guarded-graph-fetch';
 import { RenewableCredential } from './renewable-credential';
 import { retryDelayMs, sleep } from './retry-delay';
 
@@ -50,19 +52,26 @@ export class GraphSession {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.logger = options.logger ?? NO_LOGGER;
     this.users = userReading(options.userProperties ?? []);
+    const { transport } = options;
     this.tokens = new RenewableCredential(
       (): TokenCredential =>
         new ClientSecretCredential(connection.tenantId, connection.clientId, connection.clientSecret, {
           authorityHost: connection.authorityHost,
           // Instance discovery calls the public cloud, which national clouds and the simulator are not.
           disableInstanceDiscovery: true,
-          additionalPolicies: [{ policy: this.diagnostics.policy, position: 'perCall' }],
+          additionalPolicies: [
+            { policy: this.diagnostics.policy, position: 'perCall' },
+            // perRetry runs after the redirect policy: every request sent, redirected ones too, is checked.
+            ...(transport
+              ? [{ policy: guardedAuthorityPolicy(transport), position: 'perRetry' as const }]
+              : []),
+          ],
           retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 },
         }),
     );
     const authProvider = new TokenCredentialAuthenticationProvider(this.tokens, { scopes: [GRAPH_SCOPE] });
     this.client = Client.initWithMiddleware({
-      authProvider,
+      ...(transport ? { middleware: guardedGraphMiddleware(authProvider, transport) } : { authProvider }),
       baseUrl: connection.graphBaseUrl.replace(/\/+$/, ''),
       defaultVersion: 'v1.0',
       // The SDK only attaches the token to known Graph hosts or these (host names, no port).
@@ -170,6 +179,7 @@ export class GraphSession {
       const name = error.code ?? (typeof cause?.name === 'string' ? cause.name : undefined);
       if (name && AUTHENTICATION_ERROR_NAMES.has(name)) return this.authenticationEvidence(name);
       if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'timeout' };
+      if (name === OutboundRefusal.name) return { kind: 'network', transportCode: OUTBOUND_REFUSED };
       // fetch() rejects with a TypeError for every network-level failure (reset, refused, TLS).
       if (name === 'TypeError') return { kind: 'network', transportCode: transportCode(cause?.cause) };
       return { kind: 'unexpected', detail: name ?? 'an error without status' };

@@ -1,6 +1,6 @@
 import { DirectoryError } from './directory-error';
-import type { ConnectionTest } from './directory-types';
-import { toDirectoryFailure } from './failure-classification';
+import type { ConnectionTest, DirectoryFailure } from './directory-types';
+import { reachFailure, toDirectoryFailure } from './failure-classification';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
@@ -10,7 +10,8 @@ import type { GraphSession } from './graph-session';
  */
 export async function testConnection(session: GraphSession): Promise<ConnectionTest> {
   const tokenFailure = await session.acquireToken();
-  if (tokenFailure) return { ok: false, failure: toDirectoryFailure(tokenFailure) };
+  if (tokenFailure)
+    return { ok: false, failure: unreachableAlike(toDirectoryFailure(tokenFailure), 'Microsoft Entra ID') };
   try {
     // A page may be empty yet have a nextLink; a tenant may also have no user at all.
     for await (const page of followPages(session, `/users?$top=1&$select=${session.users.select}`)) {
@@ -19,7 +20,18 @@ export async function testConnection(session: GraphSession): Promise<ConnectionT
     }
     return { ok: true, sampleUser: null };
   } catch (error) {
-    if (error instanceof DirectoryError) return { ok: false, failure: error.failure };
+    if (error instanceof DirectoryError)
+      return { ok: false, failure: unreachableAlike(error.failure, 'Microsoft Graph') };
     throw error;
   }
+}
+
+/**
+ * A host that does not answer in time reads as one that could not be reached: otherwise a silent open port
+ * and a closed one would be told apart (docs/reliability.md, "Outbound requests").
+ */
+function unreachableAlike(failure: DirectoryFailure, peer: string): DirectoryFailure {
+  if (failure.code === 'network_error') return { ...failure, code: 'unreachable' };
+  if (failure.code !== 'timeout') return failure;
+  return { category: 'transient', code: 'unreachable', message: reachFailure(peer) };
 }
