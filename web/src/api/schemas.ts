@@ -24,6 +24,7 @@ export type GraphProperty = Schemas['GraphPropertyList'][number];
 export type AzureAdSettings = Schemas['AzureAdSettings'];
 export type AzureAdSettingsInput = Schemas['AzureAdSettingsInput'];
 export type ConnectionTestResult = Schemas['ConnectionTestResult'];
+export type AzureAdConnectionValues = Schemas['AzureAdConnectionValues'];
 export type SyncPolicy = Schemas['SyncPolicy'];
 export type SyncSchedule = Schemas['SyncSchedule'];
 export type SyncScheduleInput = Schemas['SyncScheduleInput'];

@@ -1,7 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, call } from '@/api/client';
-import type { AzureAdSettings, AzureAdSettingsInput, ConnectionTestResult, SyncPolicy } from '@/api/schemas';
+import type {
+  AzureAdConnectionValues,
+  AzureAdSettings,
+  AzureAdSettingsInput,
+  ConnectionTestResult,
+  SyncPolicy,
+} from '@/api/schemas';
 
 /** The Azure AD connection (its secret is write-only) and the sync policy. */
 export const useSettingsStore = defineStore('settings', () => {
@@ -25,10 +31,12 @@ export const useSettingsStore = defineStore('settings', () => {
     connectionTest.value = null;
   }
 
-  async function testConnection(): Promise<ConnectionTestResult> {
+  /** Tests the values on screen (over the stored ones) without storing them. */
+  async function testConnection(onScreen: AzureAdConnectionValues = {}): Promise<ConnectionTestResult> {
     testingConnection.value = true;
+    connectionTest.value = null;
     try {
-      connectionTest.value = await call(api.POST('/api/settings/azure-ad/test'));
+      connectionTest.value = await call(api.POST('/api/settings/azure-ad/test', { body: onScreen }));
       return connectionTest.value;
     } finally {
       testingConnection.value = false;

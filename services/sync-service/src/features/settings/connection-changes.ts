@@ -38,7 +38,7 @@ export function assertSecretTravelsWith(
   throw Problem.badRequest(
     'client_secret_required',
     `Changing ${moved.join(' and ')} needs the client secret again, in the same request.`,
-    { fields: moved },
+    { errors: [{ path: 'body.clientSecret', message: `is needed again to change ${moved.join(' and ')}` }] },
   );
 }
 

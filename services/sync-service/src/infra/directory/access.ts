@@ -3,9 +3,13 @@ import fp from 'fastify-plugin';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Queryable } from '../db/queryable';
 import { Problem } from '../http/problem';
-import { type CloudEndpoints, endpointRefusal } from './cloud-hosts';
+import { type CloudEndpoints, type EndpointField, endpointRefusal } from './cloud-hosts';
 import type { DirectoryClient, DirectoryConnection, DirectoryStats } from './directory-types';
 import { createGraphDirectoryClient } from './index';
+
+type FieldRefusal = { field: EndpointField; refusal: string };
+
+const fieldsOf = (endpoints: CloudEndpoints) => Object.entries(endpoints) as Array<[EndpointField, string]>;
 
 /** A stored connection to a tenant, as the settings keep it (the secret sealed by the SecretBox). */
 export interface StoredConnection<Mapping> {
@@ -70,26 +74,36 @@ export const directoryAccessPlugin = fp(
     let cached: { version: string; active: ActiveDirectory<unknown> } | undefined;
     const retired: DirectoryStats = { requests: 0, throttled: 0, retries: 0 };
 
-    const refusalOf = (endpoints: CloudEndpoints) =>
-      endpointRefusal('authorityHost', endpoints.authorityHost, app.config.AZURE_AD_ALLOWED_HOSTS) ??
-      endpointRefusal('graphBaseUrl', endpoints.graphBaseUrl, app.config.AZURE_AD_ALLOWED_HOSTS);
+    const hostRefusals = (endpoints: CloudEndpoints) =>
+      fieldsOf(endpoints)
+        .map(([field, url]) => ({
+          field,
+          refusal: endpointRefusal(field, url, app.config.AZURE_AD_ALLOWED_HOSTS),
+        }))
+        .filter((found): found is FieldRefusal => found.refusal !== undefined);
     // An allowed host written as an address (the simulator's 127.0.0.1) must also be an allowed network.
-    const addressRefusalOf = (endpoints: CloudEndpoints) =>
-      Object.entries(endpoints)
-        .map(([field, url]) => {
-          const refusal = app.outbound.policy.urlRefusal(new URL(url));
-          return refusal && `${field}: ${refusal}`;
-        })
-        .find(Boolean);
+    const addressRefusals = (endpoints: CloudEndpoints) =>
+      fieldsOf(endpoints)
+        .map(([field, url]) => ({ field, refusal: app.outbound.policy.urlRefusal(new URL(url)) }))
+        .filter((found): found is FieldRefusal => found.refusal !== undefined);
+    const refusalOf = (endpoints: CloudEndpoints) =>
+      [...hostRefusals(endpoints), ...addressRefusals(endpoints)]
+        .map(({ field, refusal }) => `${field}: ${refusal}`)
+        .at(0);
 
     const access: DirectoryAccess<unknown> = {
       secretBox: options.secretBox,
       connect: createClient,
       assertAllowedEndpoints(endpoints) {
-        const refusal = refusalOf(endpoints);
-        if (refusal) throw Problem.badRequest('host_not_allowed', refusal);
-        const addressRefusal = addressRefusalOf(endpoints);
-        if (addressRefusal) throw Problem.badRequest('destination_not_allowed', addressRefusal);
+        for (const [code, refusals] of [
+          ['host_not_allowed', hostRefusals(endpoints)],
+          ['destination_not_allowed', addressRefusals(endpoints)],
+        ] as const) {
+          if (refusals.length === 0) continue;
+          throw Problem.badRequest(code, refusals.map(({ refusal }) => refusal).join(' '), {
+            errors: refusals.map(({ field, refusal }) => ({ path: `body.${field}`, message: refusal })),
+          });
+        }
       },
       currentStats() {
         const current = cached?.active.client.stats() ?? { requests: 0, throttled: 0, retries: 0 };
@@ -109,7 +123,7 @@ export const directoryAccessPlugin = fp(
         }
         // A connection stored before the hosts were limited, or with a host an operator no longer allows.
         const stored = { authorityHost: row.authority_host, graphBaseUrl: row.graph_base_url };
-        const refusal = refusalOf(stored) ?? addressRefusalOf(stored);
+        const refusal = refusalOf(stored);
         if (refusal)
           throw Problem.conflict('host_not_allowed', `The stored connection is refused: ${refusal}`);
         const version = `${row.updated_at.toISOString()}|${row.client_secret_encrypted}`;
