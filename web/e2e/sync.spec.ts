@@ -23,7 +23,7 @@ async function synchronizeAll() {
   await page.getByRole('searchbox', { name: 'Search imported users' }).fill(tag);
   await expect(page.getByRole('checkbox', { name: `Select ${people.alan.userPrincipalName}` })).toBeVisible();
   await page.getByRole('checkbox', { name: 'Select all users on this page' }).click();
-  await page.getByRole('button', { name: 'Synchronize' }).click();
+  await page.getByRole('button', { name: 'Synchronize', exact: true }).click();
 }
 
 function resultDialog() {
@@ -201,7 +201,7 @@ test('API keys are shown once and can be revoked', async () => {
   await page.getByRole('button', { name: 'New API key' }).click();
   await page.getByLabel('Name').fill('Report scheduler');
   await page.getByRole('button', { name: 'Create key' }).click();
-  await expect(page.getByLabel('New API key')).not.toHaveValue('');
+  await expect(page.getByRole('textbox', { name: 'New API key' })).not.toHaveValue('');
   await page.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('cell', { name: 'Report scheduler', exact: true })).toBeVisible();
   await shoot('api-keys');
@@ -212,8 +212,10 @@ test('API keys are shown once and can be revoked', async () => {
 
 test('the sync page stays usable in a narrow window', async () => {
   await page.setViewportSize({ width: 420, height: 860 });
+  // The side menu folds into a drawer opened from the header.
+  await page.getByRole('button', { name: 'Menu', exact: true }).click();
   await page.getByRole('link', { name: 'Azure AD sync' }).click();
-  await expect(page.getByRole('button', { name: 'Synchronize' })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Synchronize', exact: true })).toBeInViewport();
   await expect(page.getByRole('searchbox', { name: 'Search imported users' })).toBeInViewport();
   await shoot('sync-narrow');
   await page.setViewportSize({ width: 1366, height: 860 });

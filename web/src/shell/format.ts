@@ -9,9 +9,16 @@ export function formatCount(value: number): string {
   return count.format(value);
 }
 
+const plurals = new Intl.PluralRules('en');
+
+/** "1 user", "3 users": a count with its noun in the form the count takes. */
+export function countOf(value: number, one: string, other = `${one}s`): string {
+  return `${formatCount(value)} ${plurals.select(value) === 'one' ? one : other}`;
+}
+
 /** "1,234 users", or "more than 10,000 users" when the service stopped counting. */
-export function describeTotal(total: number, isExact: boolean, noun = 'users'): string {
-  return isExact ? `${formatCount(total)} ${noun}` : `more than ${formatCount(total)} ${noun}`;
+export function describeTotal(total: number, isExact: boolean, noun = 'user'): string {
+  return isExact ? countOf(total, noun) : `more than ${formatCount(total)} ${noun}s`;
 }
 
 export function fullName(person: { firstName: string; lastName: string }): string {

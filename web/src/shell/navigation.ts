@@ -29,7 +29,7 @@ const destinations: Destination[] = [
 export const menuOptions: MenuOption[] = destinations.map((destination) => ({
   key: destination.routeName,
   label: () => h(RouterLink, { to: { name: destination.routeName } }, { default: () => destination.label }),
-  icon: () => h(NIcon, null, { default: () => h(destination.icon) }),
+  icon: () => h(NIcon, { 'aria-hidden': 'true' }, { default: () => h(destination.icon) }),
 }));
 
 /** Which menu entry a route belongs to (a run's page belongs to the history). */

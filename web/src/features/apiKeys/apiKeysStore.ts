@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, call } from '@/api/client';
 import type { ApiKey, Scope } from '@/api/schemas';
+import { useListLoad } from '@/shell/useListLoad';
 
 /** Every scope and what it allows; a scope added to the contract fails the type-check until described. */
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
@@ -19,16 +20,11 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
 /** Keys for other platform components. A new key's secret is held only until the admin dismisses it. */
 export const useApiKeysStore = defineStore('apiKeys', () => {
   const apiKeys = ref<ApiKey[]>([]);
-  const loading = ref(false);
+  const { loading, failure, loadedAt, track } = useListLoad();
   const newKey = ref<{ apiKey: ApiKey; key: string } | null>(null);
 
   async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      apiKeys.value = (await call(api.GET('/api/api-keys'))).items;
-    } finally {
-      loading.value = false;
-    }
+    apiKeys.value = (await track(() => call(api.GET('/api/api-keys')))).items;
   }
 
   async function create(name: string, scopes: Scope[]): Promise<void> {
@@ -45,5 +41,5 @@ export const useApiKeysStore = defineStore('apiKeys', () => {
     newKey.value = null;
   }
 
-  return { apiKeys, loading, newKey, load, create, revoke, forgetNewKey };
+  return { apiKeys, loading, failure, loadedAt, newKey, load, create, revoke, forgetNewKey };
 });

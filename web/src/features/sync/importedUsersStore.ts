@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, call } from '@/api/client';
 import type { ImportedUserPage, ImportedUserSort, SortOrder, SyncSelection } from '@/api/schemas';
+import { useListLoad } from '@/shell/useListLoad';
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 
@@ -19,7 +20,7 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
   /** 0-based position of the page shown, to tell "51–100 of N"; cursors carry no offset. */
   const pageIndex = ref(0);
   const page = ref<ImportedUserPage | null>(null);
-  const loading = ref(false);
+  const { loading, failure, loadedAt, track } = useListLoad();
 
   const selectedIds = ref<string[]>([]);
   const allMatching = ref<{ search: string } | null>(null);
@@ -44,9 +45,8 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
   });
 
   async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      page.value = await call(
+    page.value = await track(() =>
+      call(
         api.GET('/api/imported-users', {
           params: {
             query: {
@@ -58,10 +58,8 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
             },
           },
         }),
-      );
-    } finally {
-      loading.value = false;
-    }
+      ),
+    );
   }
 
   function firstPage(): Promise<void> {
@@ -142,6 +140,8 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
     pageIndex,
     page,
     loading,
+    failure,
+    loadedAt,
     users,
     total,
     totalIsExact,

@@ -3,28 +3,26 @@ import { ref } from 'vue';
 import { api, call } from '@/api/client';
 import type { SyncOutcome, SyncRun, SyncRunItemPage } from '@/api/schemas';
 import { useCursorTrail } from '@/shell/cursorTrail';
+import { useListLoad } from '@/shell/useListLoad';
 
 const RUNS_PER_PAGE = 20;
 
 /** Past runs, newest first, and the items of any one run. */
 export const useSyncRunsStore = defineStore('syncRuns', () => {
   const runs = ref<SyncRun[]>([]);
-  const loading = ref(false);
+  const { loading, failure, loadedAt, track } = useListLoad();
   const trail = useCursorTrail();
 
   async function loadRuns(): Promise<void> {
-    loading.value = true;
-    try {
-      const page = await call(
+    const page = await track(() =>
+      call(
         api.GET('/api/sync/runs', {
           params: { query: { limit: RUNS_PER_PAGE, cursor: trail.cursor.value } },
         }),
-      );
-      runs.value = page.items;
-      trail.nextCursor.value = page.nextCursor;
-    } finally {
-      loading.value = false;
-    }
+      ),
+    );
+    runs.value = page.items;
+    trail.nextCursor.value = page.nextCursor;
   }
 
   function firstPage(): Promise<void> {
@@ -61,6 +59,8 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
   return {
     runs,
     loading,
+    failure,
+    loadedAt,
     pageIndex: trail.pageIndex,
     nextCursor: trail.nextCursor,
     loadRuns,

@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import { api, call } from '@/api/client';
 import type { LocalUserInput, LocalUserPatch, User, UserSource } from '@/api/schemas';
 import { useCursorTrail } from '@/shell/cursorTrail';
+import { useListLoad } from '@/shell/useListLoad';
 
 /** Every user of the reporting server, local and imported; only local ones are edited here. */
 export const useUsersStore = defineStore('users', () => {
@@ -10,13 +11,12 @@ export const useUsersStore = defineStore('users', () => {
   const search = ref('');
   const source = ref<UserSource | null>(null);
   const limit = ref(50);
-  const loading = ref(false);
+  const { loading, failure, loadedAt, track } = useListLoad();
   const trail = useCursorTrail();
 
   async function load(): Promise<void> {
-    loading.value = true;
-    try {
-      const page = await call(
+    const page = await track(() =>
+      call(
         api.GET('/api/users', {
           params: {
             query: {
@@ -27,12 +27,10 @@ export const useUsersStore = defineStore('users', () => {
             },
           },
         }),
-      );
-      users.value = page.items;
-      trail.nextCursor.value = page.nextCursor;
-    } finally {
-      loading.value = false;
-    }
+      ),
+    );
+    users.value = page.items;
+    trail.nextCursor.value = page.nextCursor;
   }
 
   function firstPage(): Promise<void> {
@@ -77,6 +75,8 @@ export const useUsersStore = defineStore('users', () => {
     source,
     limit,
     loading,
+    failure,
+    loadedAt,
     pageIndex: trail.pageIndex,
     nextCursor: trail.nextCursor,
     load,

@@ -1,0 +1,33 @@
+import { useDialog } from 'naive-ui';
+import { h, nextTick } from 'vue';
+
+interface Confirmation {
+  title: string;
+  content: string;
+  /** The verb of the button that goes ahead ("Delete", "Revoke"). */
+  positiveText: string;
+  onPositiveClick: () => Promise<void>;
+}
+
+let shown = 0;
+
+/**
+ * Asks before an action that cannot be undone. Naive UI's dialog has role="dialog" but no accessible name,
+ * and takes no attributes: once it is in the page, it is named by its title.
+ */
+export function useConfirmation() {
+  const dialog = useDialog();
+  return (confirmation: Confirmation) => {
+    shown += 1;
+    const titleId = `confirmation-title-${shown}`;
+    const nameDialog = () =>
+      document.getElementById(titleId)?.closest('[role="dialog"]')?.setAttribute('aria-labelledby', titleId);
+    dialog.warning({
+      ...confirmation,
+      title: () => h('span', { id: titleId }, confirmation.title),
+      negativeText: 'Cancel',
+      onAfterEnter: nameDialog,
+    });
+    void nextTick(nameDialog);
+  };
+}
