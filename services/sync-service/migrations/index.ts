@@ -11,6 +11,7 @@ import * as dryRunKeys from './009_dry_run_keys';
 import * as signInBackoff from './011_sign_in_backoff';
 import * as partialRuns from './012_partial_runs';
 import * as scheduleWaitAnnounced from './013_schedule_wait_announced';
+import * as runCommitMarks from './014_run_commit_marks';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -30,4 +31,5 @@ export const migrations: Migration[] = [
   signInBackoff,
   partialRuns,
   scheduleWaitAnnounced,
+  runCommitMarks,
 ];

@@ -78,6 +78,8 @@ const configSchema = z.object({
   WEBHOOK_ALLOW_HTTP: booleanFlag,
   SYNC_HEARTBEAT_SECONDS: z.coerce.number().min(0.1).default(5),
   SYNC_LEASE_SECONDS: z.coerce.number().min(1).default(30),
+  /** How long a run keeps trying on new connections when the database connection drops. */
+  SYNC_DATABASE_WAIT_SECONDS: z.coerce.number().min(0.1).default(20),
   SYNC_CHUNK_SIZE: z.coerce.number().int().min(1).max(20000).default(2400),
   GRAPH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   GRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30000),

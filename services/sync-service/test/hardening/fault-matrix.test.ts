@@ -317,7 +317,9 @@ describe('the sync fault matrix', () => {
           );
         });
         note('pg_terminate_backend', run);
-        expect(['succeeded', 'partial', 'failed', 'interrupted']).toContain(run.status);
+        // The chunks whose connection was killed are committed again on new connections: nothing is lost.
+        expect(run).toMatchObject({ status: 'succeeded', error: null, counts: { failed: 0 } });
+        expect(run.progress.processed).toBe(scenario.ids.length);
         await expectTruthfulEnd(run);
         await expectNoDamage(scenario);
       } finally {
@@ -332,7 +334,9 @@ describe('the sync fault matrix', () => {
 describe('one run at a time under load', () => {
   it('answers 50 simultaneous starts with one 202 and 49 × 409 naming the same run', async () => {
     const scenario = await prepare();
-    bed.sim.setLatency(150, 'batch');
+    // Slow enough that the run (6 chunks) still goes on when the last of the 50 arrives on a loaded machine,
+    // and below GRAPH_TIMEOUT_MS (700 ms), so no read times out.
+    bed.sim.setLatency(450, 'batch');
     const responses = await Promise.all(
       Array.from({ length: 50 }, () =>
         bed.t.http

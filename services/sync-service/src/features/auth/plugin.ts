@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { readAgainOnce } from '../../infra/db/connection-loss';
 import { Problem } from '../../infra/http/problem';
 import { useApiKey } from '../api-keys/repository';
 import { allScopes, type Identity } from './identity';
@@ -63,7 +64,8 @@ export const authPlugin = fp(
     app.addHook('onRequest', async (request) => {
       const operation = request.routeOptions.config.operation;
       if (!operation || operation.isPublic) return;
-      const identity = await authenticate(app, request);
+      // Finding the caller is a read: a connection that dropped under it is tried once more on a new one.
+      const identity = await readAgainOnce(() => authenticate(app, request));
       if (!identity) throw Problem.unauthorized();
       if (identity.kind === 'administrator' && isCrossSite(request)) {
         throw Problem.forbidden('Cross-site requests may not change anything.');

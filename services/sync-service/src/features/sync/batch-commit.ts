@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { outlastConnectionLoss } from '../../infra/db/connection-loss';
 import { uniqueViolationField } from '../users/duplicates';
 import {
   deactivateUsers,
@@ -19,7 +21,7 @@ import {
   stagePending,
 } from './item-repository';
 import { decideBatch, type Upstream, type UpstreamDeletion } from './outcomes';
-import { addOutcomes, noOutcomes, type SyncRunRow } from './run-repository';
+import { addOutcomes, findRunCommitted, noOutcomes, type SyncRunRow } from './run-repository';
 
 /** What every write of one run needs to know. */
 export interface RunScope {
@@ -28,6 +30,32 @@ export interface RunScope {
   dryRun: boolean;
   keepUnchangedItems: boolean;
   upstreamDeletion: UpstreamDeletion;
+  /** Aborted when the run must stop: a chunk waiting for the database gives up. */
+  signal?: AbortSignal;
+  /** How long a chunk keeps trying on new connections when the connection drops. */
+  databaseWaitMs?: number;
+}
+
+/**
+ * Commits one chunk's transaction, again on a new connection if the connection drops (see
+ * outlastConnectionLoss). The transaction marks the run row with a fresh mark, so that after a drop during
+ * COMMIT the chunk is committed again only if its mark is not there: never counted twice.
+ */
+async function commitChunk<T>(
+  db: Knex,
+  scope: RunScope,
+  commit: (trx: Knex.Transaction, commitMark: string) => Promise<T>,
+  landed: (run: SyncRunRow) => T,
+): Promise<T> {
+  const commitMark = randomUUID();
+  return outlastConnectionLoss(() => db.transaction((trx) => commit(trx, commitMark)), {
+    signal: scope.signal,
+    budgetMs: scope.databaseWaitMs,
+    landed: async () => {
+      const run = await findRunCommitted(db, scope.runId, commitMark);
+      return run && landed(run);
+    },
+  });
 }
 
 /**
@@ -84,97 +112,103 @@ export function commitBatch(
   phase: BatchPhase,
 ): Promise<CommittedBatch> {
   return withCollisionRetry(() =>
-    db.transaction(async (trx) => {
-      const rows = await lockImportedUsers(trx, scope.tenantId, [...upstreamByUserId.keys()]);
-      const deferredBefore = new Set(
-        phase === 'replay'
-          ? await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()])
-          : [],
-      );
-      const batch = rows.map((row) => ({
-        user: { id: row.id, profile: profileOf(row), deactivatedBySync: deactivatedBySync(row) },
-        upstream: upstreamByUserId.get(row.id) as Upstream,
-      }));
-      const wanted = batch.flatMap(({ upstream }) => (upstream.kind === 'found' ? [upstream.profile] : []));
-      const found = await findKeyHolders(trx, scope.tenantId, wanted);
-      const holders = scope.dryRun ? await withPlannedKeys(trx, scope.runId, found, wanted) : found;
-      const decisions = decideBatch(batch, holders, scope.upstreamDeletion);
-
-      const items: SyncRunItem[] = [];
-      const counts = noOutcomes();
-      const deletions: PendingUser[] = [];
-      const collisions: PendingUser[] = [];
-      const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
-      const unchanged: string[] = [];
-      const reactivated: string[] = [];
-      let countedBefore = 0;
-      const applied = !scope.dryRun;
-      decisions.forEach((decision, index) => {
-        const row = rows[index];
-        // Built only for the items kept: most users of a run are unchanged and often counted only.
-        const item = () => ({
-          ...itemOf(row),
-          changes: [],
-          duplicateOf: null,
-          failure: null,
-          lastState: null,
-          applied,
-        });
-        switch (decision.outcome) {
-          case 'deleted':
-            deletions.push({ userId: row.id, target: null });
-            return;
-          case 'duplicated':
-            if (phase !== 'retry' && decision.holderMayMove) {
-              collisions.push({ userId: row.id, target: decision.target });
-              return;
-            }
-            items.push({
-              ...item(),
-              outcome: 'duplicated',
-              changes: decision.changes,
-              duplicateOf: decision.duplicateOf,
-            });
-            break;
-          case 'modified':
-            profiles.push({ userId: row.id, profile: decision.target });
-            if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
-            items.push({ ...item(), outcome: 'modified', changes: decision.changes });
-            break;
-          case 'unchanged':
-            unchanged.push(row.id);
-            if (phase === 'replay' && !deferredBefore.has(row.id)) {
-              countedBefore += 1;
-              return;
-            }
-            if (scope.keepUnchangedItems) items.push({ ...item(), outcome: 'unchanged' });
-            break;
-          case 'failed':
-            items.push({ ...item(), outcome: 'failed', failure: decision.failure });
-            break;
-        }
-        counts[decision.outcome] += 1;
-      });
-
-      if (applied) {
-        await writeProfiles(trx, profiles);
-        await reactivateUsers(trx, reactivated);
-      } else {
-        const planned = profiles.map(({ userId, profile: { username, email } }) => ({
-          userId,
-          username,
-          email,
+    commitChunk(
+      db,
+      scope,
+      async (trx, commitMark) => {
+        const rows = await lockImportedUsers(trx, scope.tenantId, [...upstreamByUserId.keys()]);
+        const deferredBefore = new Set(
+          phase === 'replay'
+            ? await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()])
+            : [],
+        );
+        const batch = rows.map((row) => ({
+          user: { id: row.id, profile: profileOf(row), deactivatedBySync: deactivatedBySync(row) },
+          upstream: upstreamByUserId.get(row.id) as Upstream,
         }));
-        await planKeys(trx, scope.runId, planned);
-      }
-      await insertItems(trx, scope.runId, items);
-      await stagePending(trx, scope.runId, 'deletion', deletions);
-      await stagePending(trx, scope.runId, 'collision', collisions);
-      if (phase === 'retry')
-        await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()]);
-      const decided = decisions.length - deletions.length - collisions.length - countedBefore;
-      return { run: await addOutcomes(trx, scope.runId, counts, decided), unchanged };
-    }),
+        const wanted = batch.flatMap(({ upstream }) => (upstream.kind === 'found' ? [upstream.profile] : []));
+        const found = await findKeyHolders(trx, scope.tenantId, wanted);
+        const holders = scope.dryRun ? await withPlannedKeys(trx, scope.runId, found, wanted) : found;
+        const decisions = decideBatch(batch, holders, scope.upstreamDeletion);
+
+        const items: SyncRunItem[] = [];
+        const counts = noOutcomes();
+        const deletions: PendingUser[] = [];
+        const collisions: PendingUser[] = [];
+        const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
+        const unchanged: string[] = [];
+        const reactivated: string[] = [];
+        let countedBefore = 0;
+        const applied = !scope.dryRun;
+        decisions.forEach((decision, index) => {
+          const row = rows[index];
+          // Built only for the items kept: most users of a run are unchanged and often counted only.
+          const item = () => ({
+            ...itemOf(row),
+            changes: [],
+            duplicateOf: null,
+            failure: null,
+            lastState: null,
+            applied,
+          });
+          switch (decision.outcome) {
+            case 'deleted':
+              deletions.push({ userId: row.id, target: null });
+              return;
+            case 'duplicated':
+              if (phase !== 'retry' && decision.holderMayMove) {
+                collisions.push({ userId: row.id, target: decision.target });
+                return;
+              }
+              items.push({
+                ...item(),
+                outcome: 'duplicated',
+                changes: decision.changes,
+                duplicateOf: decision.duplicateOf,
+              });
+              break;
+            case 'modified':
+              profiles.push({ userId: row.id, profile: decision.target });
+              if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
+              items.push({ ...item(), outcome: 'modified', changes: decision.changes });
+              break;
+            case 'unchanged':
+              unchanged.push(row.id);
+              if (phase === 'replay' && !deferredBefore.has(row.id)) {
+                countedBefore += 1;
+                return;
+              }
+              if (scope.keepUnchangedItems) items.push({ ...item(), outcome: 'unchanged' });
+              break;
+            case 'failed':
+              items.push({ ...item(), outcome: 'failed', failure: decision.failure });
+              break;
+          }
+          counts[decision.outcome] += 1;
+        });
+
+        if (applied) {
+          await writeProfiles(trx, profiles);
+          await reactivateUsers(trx, reactivated);
+        } else {
+          const planned = profiles.map(({ userId, profile: { username, email } }) => ({
+            userId,
+            username,
+            email,
+          }));
+          await planKeys(trx, scope.runId, planned);
+        }
+        await insertItems(trx, scope.runId, items);
+        await stagePending(trx, scope.runId, 'deletion', deletions);
+        await stagePending(trx, scope.runId, 'collision', collisions);
+        if (phase === 'retry')
+          await resolvePending(trx, scope.runId, 'collision', [...upstreamByUserId.keys()]);
+        const decided = decisions.length - deletions.length - collisions.length - countedBefore;
+        return { run: await addOutcomes(trx, scope.runId, counts, decided, commitMark), unchanged };
+        // A chunk found committed after a drop: its unchanged users keep their earlier lastSyncedAt.
+      },
+      (run) => ({ run, unchanged: [] }),
+    ),
   );
 }
 
@@ -190,36 +224,41 @@ export function commitDeletions(
   pending: ReadonlyArray<PendingUser>,
   mode: 'apply' | 'holdBack',
 ): Promise<SyncRunRow> {
-  return db.transaction(async (trx) => {
-    const userIds = pending.map((user) => user.userId);
-    const rows = await lockImportedUsers(trx, scope.tenantId, userIds);
-    const applied = mode === 'apply' && !scope.dryRun;
-    const action = scope.upstreamDeletion === 'deactivate' ? 'deactivated' : 'deleted';
-    const ids = rows.map((row) => row.id);
-    if (applied) await (action === 'deactivated' ? deactivateUsers(trx, ids) : deleteUsers(trx, ids));
-    // A dry run reports its deletions as applied, so the keys they would free are free for the rest of it.
-    else if (scope.dryRun && action === 'deleted')
-      await planKeys(
+  return commitChunk(
+    db,
+    scope,
+    async (trx, commitMark) => {
+      const userIds = pending.map((user) => user.userId);
+      const rows = await lockImportedUsers(trx, scope.tenantId, userIds);
+      const applied = mode === 'apply' && !scope.dryRun;
+      const action = scope.upstreamDeletion === 'deactivate' ? 'deactivated' : 'deleted';
+      const ids = rows.map((row) => row.id);
+      if (applied) await (action === 'deactivated' ? deactivateUsers(trx, ids) : deleteUsers(trx, ids));
+      // A dry run reports its deletions as applied, so the keys they would free are free for the rest of it.
+      else if (scope.dryRun && action === 'deleted')
+        await planKeys(
+          trx,
+          scope.runId,
+          ids.map((userId) => ({ userId, gone: true as const })),
+        );
+      await insertItems(
         trx,
         scope.runId,
-        ids.map((userId) => ({ userId, gone: true as const })),
+        rows.map((row) => ({
+          ...itemOf(row),
+          outcome: 'deleted',
+          changes: [],
+          duplicateOf: null,
+          failure: null,
+          lastState: userView(row),
+          applied,
+          action,
+        })),
       );
-    await insertItems(
-      trx,
-      scope.runId,
-      rows.map((row) => ({
-        ...itemOf(row),
-        outcome: 'deleted',
-        changes: [],
-        duplicateOf: null,
-        failure: null,
-        lastState: userView(row),
-        applied,
-        action,
-      })),
-    );
-    await resolvePending(trx, scope.runId, 'deletion', userIds);
-    const counts = { ...noOutcomes(), deleted: mode === 'apply' ? rows.length : 0 };
-    return addOutcomes(trx, scope.runId, counts, rows.length);
-  });
+      await resolvePending(trx, scope.runId, 'deletion', userIds);
+      const counts = { ...noOutcomes(), deleted: mode === 'apply' ? rows.length : 0 };
+      return addOutcomes(trx, scope.runId, counts, rows.length, commitMark);
+    },
+    (run) => run,
+  );
 }

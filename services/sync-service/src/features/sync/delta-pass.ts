@@ -32,14 +32,16 @@ export async function readWholeDirectory(
 ): Promise<{ selected: number; deltaLink: string }> {
   const { db, run, log } = context.execution;
   const { tenantId } = context.scope;
-  const selected = await countSelected(db, tenantId, selection);
-  const storedLink = selection.fullPass ? null : await findDeltaLink(db, tenantId);
+  const retry = context.retryOnLostConnection;
+  const selected = await retry(() => countSelected(db, tenantId, selection));
+  const storedLink = selection.fullPass ? null : await retry(() => findDeltaLink(db, tenantId));
 
-  const startPass = async (pass: DeltaPass) => {
-    // An incremental pass learns its work page by page: its total grows with what it reads.
-    await recordSelectedCount(db, run.id, selected, pass === 'full' ? selected : 0);
-    await recordPass(db, run.id, pass);
-  };
+  const startPass = (pass: DeltaPass) =>
+    retry(async () => {
+      // An incremental pass learns its work page by page: its total grows with what it reads.
+      await recordSelectedCount(db, run.id, selected, pass === 'full' ? selected : 0);
+      await recordPass(db, run.id, pass);
+    });
   let pass: DeltaPass = storedLink ? 'incremental' : 'full';
   await startPass(pass);
   let deltaLink: string;
@@ -92,7 +94,9 @@ async function followRound(context: RunContext, deltaLink: string | null): Promi
  */
 async function readImportedById(context: RunContext, objectIds: string[]): Promise<Map<string, UserLookup>> {
   if (objectIds.length === 0) return new Map();
-  const imported = await importedByObjectIds(context.execution.db, context.scope.tenantId, objectIds);
+  const imported = await context.retryOnLostConnection(() =>
+    importedByObjectIds(context.execution.db, context.scope.tenantId, objectIds),
+  );
   const lookups = await context.execution.directory.client.readUsersByIds(
     imported.map((user) => user.objectId),
     context.signal,
@@ -104,6 +108,7 @@ async function readImportedById(context: RunContext, objectIds: string[]): Promi
 async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
   const { db, run, directory, chunkSize } = context.execution;
   const { tenantId } = context.scope;
+  const retry = context.retryOnLostConnection;
   const removedIds = new Set(page.removed.map((entry) => entry.id.toLowerCase()));
   // A user twice in a page: the later entry is the newer state. A user both present and removed in one page
   // is left to the confirmation by id, which reads the truth.
@@ -124,11 +129,15 @@ async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
   }
 
   for (const objectIds of chunksOf([...present.keys()], chunkSize)) {
-    const imported = await importedByObjectIds(db, tenantId, objectIds);
-    const { fresh, replayed } = await markDecided(
-      db,
-      run.id,
-      imported.map((user) => user.id),
+    const imported = await retry(() => importedByObjectIds(db, tenantId, objectIds));
+    // If the connection drops while the server commits this one statement, the users it marked are taken
+    // for replays when it is repeated: their outcomes are applied, but unchanged ones go uncounted.
+    const { fresh, replayed } = await retry(() =>
+      markDecided(
+        db,
+        run.id,
+        imported.map((user) => user.id),
+      ),
     );
     const upstream = new Map<string, Upstream>();
     const replays = new Map<string, Upstream>();
@@ -140,11 +149,13 @@ async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
     if (replays.size > 0) await commitRead(context, replays, 'replay');
   }
   for (const objectIds of chunksOf([...removedIds], chunkSize)) {
-    const imported = await importedByObjectIds(db, tenantId, objectIds);
-    await markCandidates(
-      db,
-      run.id,
-      imported.map((user) => user.id),
+    const imported = await retry(() => importedByObjectIds(db, tenantId, objectIds));
+    await retry(() =>
+      markCandidates(
+        db,
+        run.id,
+        imported.map((user) => user.id),
+      ),
     );
   }
 }

@@ -125,6 +125,7 @@ export const syncEnginePlugin = fp(
           policy,
           chunkSize: app.config.SYNC_CHUNK_SIZE,
           heartbeatSeconds: app.config.SYNC_HEARTBEAT_SECONDS,
+          databaseWaitSeconds: app.config.SYNC_DATABASE_WAIT_SECONDS,
           shutdown: closing.signal,
           // Every line about a run carries its id, so an operator can follow one run through the log.
           log: app.log.child({ runId: run.id }),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { DatabaseLostError, isConnectionLost, outlastConnectionLoss } from '../../infra/db/connection-loss';
 import { DirectoryError } from '../../infra/directory';
 import { markSynced } from '../users/repository';
 import { commitBatch, commitDeletions, type RunScope } from './batch-commit';
@@ -19,6 +20,7 @@ import {
 import {
   applyRetention,
   beat,
+  findRun,
   finishRun,
   RunLostError,
   recordSelectedCount,
@@ -64,8 +66,12 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     dryRun: run.dry_run,
     keepUnchangedItems: execution.policy.keepUnchangedItems,
     upstreamDeletion: execution.policy.upstreamDeletion,
+    signal,
+    databaseWaitMs: execution.databaseWaitSeconds * 1000,
   };
-  const stamps = new SyncedStamps(db, run.dry_run);
+  const budgetMs = execution.databaseWaitSeconds * 1000;
+  const retry = <T>(step: () => Promise<T>) => outlastConnectionLoss(step, { signal, budgetMs });
+  const stamps = new SyncedStamps(db, run.dry_run, retry);
   const context: RunContext = {
     execution,
     scope,
@@ -75,21 +81,24 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     },
     progress: (row) => execution.onProgress(row),
     signal,
+    retryOnLostConnection: retry,
   };
 
   try {
     const read = await readSelection(context);
 
-    const wouldDelete = await countPending(db, run.id, 'deletion');
+    const wouldDelete = await retry(() => countPending(db, run.id, 'deletion'));
     const block = run.confirm_deletions ? null : deletionBlock(wouldDelete, read.selected, execution.policy);
     const holdBack = block !== null && !run.dry_run;
-    for (let pending = await nextPending(db, run.id, 'deletion', execution.chunkSize); pending.length > 0; ) {
+    const nextDeletions = () => retry(() => nextPending(db, run.id, 'deletion', execution.chunkSize));
+    for (let pending = await nextDeletions(); pending.length > 0; ) {
       context.stopIfAsked();
       context.progress(await commitDeletions(db, scope, pending, holdBack ? 'holdBack' : 'apply'));
-      pending = await nextPending(db, run.id, 'deletion', execution.chunkSize);
+      pending = await nextDeletions();
     }
 
-    for (let pending = await nextCollisions(db, run.id, execution.chunkSize); pending.length > 0; ) {
+    const nextDeferred = () => retry(() => nextCollisions(db, run.id, execution.chunkSize));
+    for (let pending = await nextDeferred(); pending.length > 0; ) {
       context.stopIfAsked();
       const upstream = new Map<string, Upstream>(
         pending.map((user) => [user.userId, { kind: 'found', profile: user.target }]),
@@ -97,7 +106,7 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
       const committed = await commitBatch(db, scope, upstream, 'retry');
       context.progress(committed.run);
       await stamps.add(committed.unchanged);
-      pending = await nextCollisions(db, run.id, execution.chunkSize);
+      pending = await nextDeferred();
     }
 
     await stamps.settled();
@@ -105,16 +114,24 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     // The link moves on only with a run that applied everything it was told: a blocked run's deletions, a dry
     // run's changes, users that failed or Graph failed to confirm must be reported again to the next run.
     const link =
-      end.status === 'succeeded' && !run.dry_run && read.deltaLink && !(await hasUnreadUsers(db, run.id))
+      end.status === 'succeeded' &&
+      !run.dry_run &&
+      read.deltaLink &&
+      !(await retry(() => hasUnreadUsers(db, run.id)))
         ? read.deltaLink
         : null;
-    const ended = await db.transaction(async (trx) => {
-      const row = await finishRun(trx, run.id, { ...end, blocked: block });
-      if (row && link) await saveDeltaLink(trx, scope.tenantId, link);
-      // In the run's last transaction: nobody sees the run ended with its planned keys still there.
-      if (run.dry_run) await dropPlannedKeys(trx, run.id);
-      return row;
-    });
+    const ended = await outlastConnectionLoss(
+      () =>
+        db.transaction(async (trx) => {
+          const row = await finishRun(trx, run.id, { ...end, blocked: block });
+          if (row && link) await saveDeltaLink(trx, scope.tenantId, link);
+          // In the run's last transaction: nobody sees the run ended with its planned keys still there.
+          if (run.dry_run) await dropPlannedKeys(trx, run.id);
+          return row;
+        }),
+      // After a drop during COMMIT: the run reads ended if the transaction landed.
+      { signal, budgetMs, landed: () => endedRun(db, run.id) },
+    );
     if (ended) context.progress(ended);
     if (ended)
       log.info(
@@ -126,7 +143,7 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
         },
         'sync run ended',
       );
-    await applyRetention(db, execution.policy.retainRuns);
+    await retry(() => applyRetention(db, execution.policy.retainRuns));
     return ended;
   } catch (error) {
     await stamps.settled().catch(() => undefined);
@@ -142,8 +159,11 @@ async function readSelection(context: RunContext): Promise<ReadResult> {
   const { db, run, selection } = context.execution;
   const { tenantId } = context.scope;
   if (selection.kind === 'wholeDirectory') return readWholeDirectory(context, selection);
-  const selected = await countSelected(db, tenantId, selection);
-  await recordSelectedCount(db, run.id, selected);
+  const selected = await context.retryOnLostConnection(async () => {
+    const count = await countSelected(db, tenantId, selection);
+    await recordSelectedCount(db, run.id, count);
+    return count;
+  });
   await readUsersByIdChunks(context, (afterUserId, size) =>
     selectedChunk(db, tenantId, selection, afterUserId, size),
   );
@@ -161,12 +181,13 @@ class SyncedStamps {
   constructor(
     private readonly db: Knex,
     private readonly dryRun: boolean,
+    private readonly retry: <T>(step: () => Promise<T>) => Promise<T>,
   ) {}
 
   async add(userIds: string[]): Promise<void> {
     if (this.dryRun || userIds.length === 0) return;
     await this.inFlight;
-    this.inFlight = markSynced(this.db, userIds);
+    this.inFlight = this.retry(() => markSynced(this.db, userIds));
     // Reported by the next add() or settled(); until then it must not surface as an unhandled rejection.
     this.inFlight.catch(() => undefined);
   }
@@ -174,6 +195,12 @@ class SyncedStamps {
   settled(): Promise<void> {
     return this.inFlight;
   }
+}
+
+/** The run, if it has ended. */
+async function endedRun(db: Knex, runId: string): Promise<SyncRunRow | undefined> {
+  const row = await findRun(db, runId);
+  return row && row.status !== 'running' && row.status !== 'queued' ? row : undefined;
 }
 
 function countsOf(row: SyncRunRow) {
@@ -197,6 +224,15 @@ async function endAfterError(
       status: 'interrupted',
       error: 'The service shut down during the run. What it applied before is kept and counted.',
     };
+  } else if (error instanceof DatabaseLostError || isConnectionLost(error)) {
+    log.error({ err: error, runId: run.id }, 'sync run stopped: the database connection was lost');
+    end = {
+      status: 'failed',
+      error:
+        error instanceof DatabaseLostError
+          ? `${error.message} What the run applied before is kept and counted; start it again once the database answers.`
+          : 'The database connection was lost. What the run applied before is kept and counted; start it again once the database answers.',
+    };
   } else if (error instanceof DirectoryRefusedError) {
     end = { status: 'failed', error: error.message };
   } else if (error instanceof DirectoryError) {
@@ -214,7 +250,10 @@ async function endAfterError(
     };
   }
   try {
-    const ended = await finishRun(db, run.id, end);
+    // The database may be back by now; if it is not, the run's lease runs out and it reads interrupted.
+    const ended = await outlastConnectionLoss(() => finishRun(db, run.id, end), {
+      budgetMs: execution.databaseWaitSeconds * 1000,
+    });
     if (ended) execution.onProgress(ended);
     return ended;
   } catch (finishError) {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isConnectionLost, readAgainOnce } from '../../infra/db/connection-loss';
 import { Problem } from '../../infra/http/problem';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
@@ -71,10 +72,19 @@ export async function syncRoutes(app: FastifyInstance) {
     const waitSeconds = preferredWait(request.headers.prefer);
     if (waitSeconds === 0) return accepted(reply, run);
     const gaveUp = AbortSignal.any([AbortSignal.timeout(waitSeconds * 1000), app.syncEngine.closing]);
-    const ended = await followRun(app.db, app.syncEngine.progress, run.id, gaveUp, () => undefined);
+    // The run has started: from here a lost database connection must not turn the answer into an error,
+    // or a client retrying it would start the work again. It answers the run as last seen.
+    const unlessConnectionLost = (error: unknown) => {
+      if (isConnectionLost(error)) return undefined;
+      throw error;
+    };
+    const ended = await followRun(app.db, app.syncEngine.progress, run.id, gaveUp, () => undefined).catch(
+      unlessConnectionLost,
+    );
     reply.header('preference-applied', `wait=${waitSeconds}`);
     if (ended) return reply.code(200).header('location', runUrl(run.id)).send(syncRunView(ended));
-    return accepted(reply, (await findRun(app.db, run.id)) ?? run);
+    const latest = await readAgainOnce(() => findRun(app.db, run.id)).catch(unlessConnectionLost);
+    return accepted(reply, latest ?? run);
   });
 
   app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/sync/runs', async (request) => {

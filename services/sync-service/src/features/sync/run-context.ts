@@ -18,6 +18,8 @@ export interface RunExecution {
   /** Users per chunk: one Graph read (several $batch round trips in parallel) and one transaction. */
   chunkSize: number;
   heartbeatSeconds: number;
+  /** How long a database step keeps trying on new connections before the run ends failed (DatabaseLostError). */
+  databaseWaitSeconds: number;
   /** Aborted when the service shuts down: the run stops between chunks and reads `interrupted`. */
   shutdown: AbortSignal;
   log: FastifyBaseLogger;
@@ -34,6 +36,11 @@ export interface RunContext {
   stopIfAsked(): void;
   progress(run: SyncRunRow): void;
   signal: AbortSignal;
+  /**
+   * Runs a database step that is safe to repeat (a read, an idempotent write) again on a new connection if
+   * the connection drops; a loss longer than the run waits ends the run with DatabaseLostError.
+   */
+  retryOnLostConnection<T>(step: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -93,7 +100,7 @@ export async function readUsersByIdChunks(
 ): Promise<void> {
   const { directory, chunkSize } = context.execution;
   const readChunk = async (afterUserId: string | null): Promise<ReadChunk | null> => {
-    const users = await nextChunk(afterUserId, chunkSize);
+    const users = await context.retryOnLostConnection(() => nextChunk(afterUserId, chunkSize));
     if (users.length === 0) return null;
     const lookups = await directory.client.readUsersByIds(
       users.map((user) => user.objectId),

@@ -209,10 +209,12 @@ export async function addOutcomes(
   runId: string,
   counts: OutcomeCounts,
   processed: number,
+  commitMark: string,
 ): Promise<SyncRunRow> {
   const [row] = await db('sync_runs')
     .where({ id: runId, status: 'running' })
     .update({
+      last_commit: commitMark,
       processed: db.raw('processed + ?', [processed]),
       total: db.raw('greatest(total, processed + ?)', [processed]),
       modified: db.raw('modified + ?', [counts.modified]),
@@ -225,6 +227,15 @@ export async function addOutcomes(
     .returning(runColumns(db));
   if (!row) throw new RunLostError(runId);
   return row;
+}
+
+/** The run as its chunk marked `commitMark` left it, if that chunk is the last one committed. */
+export function findRunCommitted(
+  db: Queryable,
+  runId: string,
+  commitMark: string,
+): Promise<SyncRunRow | undefined> {
+  return db('sync_runs').where({ id: runId, last_commit: commitMark }).first(runColumns(db));
 }
 
 /** `total` is the selection unless the run only learns its work as it goes (an incremental pass). */

@@ -1,4 +1,5 @@
 import { EventEmitter, once } from 'node:events';
+import { outlastConnectionLoss } from '../../infra/db/connection-loss';
 import type { Queryable } from '../../infra/db/queryable';
 import { activeStatuses, findRun, type SyncRunRow } from './run-repository';
 
@@ -35,7 +36,8 @@ export async function followRun(
 ): Promise<SyncRunRow | undefined> {
   let seen = '';
   while (!signal.aborted) {
-    const run = await findRun(db, runId);
+    // A watcher outlasts a dropped connection: the run goes on, and so does the answer that waits for it.
+    const run = await outlastConnectionLoss(() => findRun(db, runId), { signal });
     if (!run) return undefined;
     const state = `${run.status}|${run.processed}|${run.total}`;
     if (state !== seen) {

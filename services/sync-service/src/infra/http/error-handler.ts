@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { isConnectionLost } from '../db/connection-loss';
 import { Problem, problemBody } from './problem';
 
 const fastifyCodes: Record<string, Problem> = {
@@ -21,9 +22,20 @@ const fastifyCodes: Record<string, Problem> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: Problem.badRequest('bad_content_length', 'Content-Length is wrong.'),
 };
 
+/**
+ * A write whose connection dropped before its COMMIT reached the server was rolled back; one that dropped
+ * while the server committed may have landed, so the detail promises nothing either way.
+ */
+const databaseUnavailable = Problem.unavailable(
+  'database_unavailable',
+  'The database connection was lost while answering; try again in a moment.',
+  2,
+);
+
 /** Turns anything thrown by a route into application/problem+json; 5xx bodies hide internals. */
 function toProblem(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
+  if (isConnectionLost(error)) return databaseUnavailable;
   if (error.validation) {
     const errors = error.validation.map((issue) => ({
       path: issue.instancePath,
