@@ -1,0 +1,146 @@
+import { expect, type Page, test } from '@playwright/test';
+import { e2e } from './environment';
+import { importPeople, signIn } from './session';
+import { TenantSim } from './tenantSim';
+
+// The administrator's tasks with the keyboard alone, at a laptop's width and a phone's.
+const tag = `kbd${Date.now().toString(36)}`;
+let sim: TenantSim;
+let page: Page;
+
+/** Presses Tab until `target` has focus, as a keyboard user would; fails after `limit` presses. */
+async function tabTo(target: ReturnType<Page['getByRole']>, limit = 60) {
+  await expect(target).toBeVisible();
+  for (let presses = 0; presses < limit; presses++) {
+    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+async function focusRingOf(target: ReturnType<Page['getByRole']>) {
+  return target.evaluate((element) => {
+    const style = getComputedStyle(element);
+    return { style: style.outlineStyle, width: Number.parseFloat(style.outlineWidth) };
+  });
+}
+
+test.beforeAll(async ({ browser }) => {
+  sim = await TenantSim.connect();
+  page = await browser.newPage();
+  await signIn(page);
+  await importPeople(page, sim, tag, ['ada', 'grace', 'alan']);
+});
+
+test.afterAll(async () => {
+  await sim?.dispose();
+});
+
+for (const width of [1280, 390]) {
+  test.describe(`at ${width} px`, () => {
+    test.beforeAll(async () => {
+      await page.setViewportSize({ width, height: 860 });
+    });
+
+    test('signs in with the keyboard alone', async () => {
+      await page.context().clearCookies();
+      await page.goto('/sign-in');
+      await expect(page.getByLabel('Username')).toBeFocused(); // the username box has focus on arrival
+      await page.keyboard.type(e2e.adminUsername);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(e2e.adminPassword);
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    });
+
+    test('a skip link leads past the navigation to the page', async () => {
+      await page.goto('/users/azure-ad-sync');
+      await expect(page.getByRole('heading', { level: 1, name: 'Azure AD synchronization' })).toBeVisible();
+      await page.keyboard.press('Tab');
+      const skip = page.getByRole('link', { name: 'Skip to main content' });
+      await expect(skip).toBeFocused();
+      await expect(skip).toBeInViewport();
+      await page.keyboard.press('Enter');
+      await expect(page.locator('#main-content')).toBeFocused();
+      // The next stop is the page's own first control, not the menu.
+      await page.keyboard.press('Tab');
+      await expect(page.getByRole('navigation', { name: 'Main' }).locator(':focus')).toHaveCount(0);
+    });
+
+    test('sorts the imported users by keyboard', async () => {
+      await page.goto('/users/azure-ad-sync');
+      await page.getByRole('searchbox', { name: 'Search imported users' }).fill(tag);
+      await expect(page.getByText(`${tag}.ada`).first()).toBeVisible();
+      const firstUser = () =>
+        page
+          .getByRole('checkbox', { name: new RegExp(`^Select ${tag}\\.`) })
+          .first()
+          .getAttribute('aria-label');
+      await expect.poll(firstUser).toBe(`Select ${tag}.ada@${sim.domain}`);
+      if (width > 640) {
+        const header = page.getByRole('button', { name: /^Username.*sorted ascending/ });
+        await tabTo(header);
+        await page.keyboard.press('Enter');
+        await expect(page.getByRole('button', { name: /^Username.*sorted descending/ })).toBeFocused();
+        await expect.poll(firstUser).toBe(`Select ${tag}.grace@${sim.domain}`);
+        await page.keyboard.press(' ');
+        await expect.poll(firstUser).not.toBe(`Select ${tag}.grace@${sim.domain}`);
+      } else {
+        // On a phone the records are cards: a native select chooses the order.
+        const sortBy = page.getByRole('combobox', { name: 'Sort by' });
+        await tabTo(sortBy);
+        await page.keyboard.press('ArrowDown');
+        await expect(sortBy).toHaveValue('username:descend');
+        await expect.poll(firstUser).toBe(`Select ${tag}.grace@${sim.domain}`);
+      }
+    });
+
+    test('synchronizes by keyboard, hears the result, and gets focus back', async () => {
+      await page.goto('/users/azure-ad-sync');
+      await page.getByRole('searchbox', { name: 'Search imported users' }).fill(tag);
+      const ada = page.getByRole('checkbox', { name: `Select ${tag}.ada@${sim.domain}` });
+      await tabTo(ada);
+      await page.keyboard.press(' ');
+      await expect(ada).toBeChecked();
+      const synchronize = page.getByRole('button', { name: 'Synchronize', exact: true });
+      await tabTo(synchronize);
+      // A ring, not only a change of colour, marks the focused button.
+      expect(await focusRingOf(synchronize)).toEqual({ style: 'solid', width: 2 });
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Synchronization complete' });
+      await expect(dialog).toBeVisible({ timeout: 60_000 });
+      await expect(page.getByRole('status').filter({ hasText: 'Synchronization complete' })).toHaveText(
+        /Synchronization complete\. Of 1 user: /,
+      );
+      await page.keyboard.press('Escape');
+      await expect(dialog).toHaveCount(0);
+      // The run cleared the selection, so Synchronize is disabled: focus goes to the search it started from.
+      await expect(page.getByRole('searchbox', { name: 'Search imported users' })).toBeFocused();
+    });
+
+    test('a dialog hands focus back to the button that opened it', async () => {
+      await page.goto('/users');
+      const opener = page.getByRole('button', { name: 'New local user' });
+      await tabTo(opener);
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'New local user' });
+      await expect(dialog).toBeVisible();
+      await expect(dialog.locator(':focus')).toHaveCount(1);
+      await page.keyboard.press('Escape');
+      await expect(dialog).toHaveCount(0);
+      await expect(opener).toBeFocused();
+
+      await page.goto('/api-keys');
+      const newKey = page.getByRole('button', { name: 'New API key' });
+      await tabTo(newKey);
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('dialog', { name: 'New API key' })).toBeVisible();
+      await page.keyboard.type(`${tag} ${width}`); // the name box has focus
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('dialog', { name: 'API key created' })).toBeVisible();
+      await tabTo(page.getByRole('button', { name: 'Done' }));
+      await page.keyboard.press('Enter');
+      await expect(newKey).toBeFocused();
+    });
+  });
+}
