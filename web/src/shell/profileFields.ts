@@ -14,11 +14,11 @@ interface ProfileFieldColumn<F extends ProfileField> {
  * openapi.yaml fails the type-check here until it has its label, and the tables then show it.
  */
 export const PROFILE_FIELDS: { [F in ProfileField]: ProfileFieldColumn<F> } = {
-  username: { label: 'Username', minWidth: 260, ellipsis: true, sortable: true },
-  firstName: { label: 'First name', minWidth: 110, ellipsis: false, sortable: true },
-  lastName: { label: 'Last name', minWidth: 110, ellipsis: false, sortable: true },
-  email: { label: 'Email', minWidth: 220, ellipsis: true, sortable: true },
-  contactNumber: { label: 'Contact number', minWidth: 140, ellipsis: false, sortable: false },
+  username: { label: 'Username', minWidth: 200, ellipsis: true, sortable: true },
+  firstName: { label: 'First name', minWidth: 100, ellipsis: false, sortable: true },
+  lastName: { label: 'Last name', minWidth: 100, ellipsis: false, sortable: true },
+  email: { label: 'Email', minWidth: 180, ellipsis: true, sortable: true },
+  contactNumber: { label: 'Contact number', minWidth: 120, ellipsis: false, sortable: false },
 };
 
 export const PROFILE_FIELD_KEYS = Object.keys(PROFILE_FIELDS) as ProfileField[];

@@ -45,7 +45,7 @@ export function directoryUserColumns(picks: PickState): DataTableColumns<Directo
     {
       title: 'User',
       key: 'user',
-      minWidth: 220,
+      minWidth: 200,
       render: (user) =>
         h('div', [
           h('strong', user.displayName ?? fullName(user.mapped)),
@@ -55,11 +55,11 @@ export function directoryUserColumns(picks: PickState): DataTableColumns<Directo
     {
       title: PROFILE_FIELDS.username.label,
       key: 'username',
-      minWidth: 180,
+      minWidth: 160,
       render: (user) => user.mapped.username,
     },
-    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 200, render: (user) => user.mapped.email },
-    { title: 'Name', key: 'name', minWidth: 140, render: (user) => fullName(user.mapped) },
-    { title: 'Status', key: 'status', minWidth: 220, render: renderStatus },
+    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 180, render: (user) => user.mapped.email },
+    { title: 'Name', key: 'name', minWidth: 120, render: (user) => fullName(user.mapped) },
+    { title: 'Status', key: 'status', minWidth: 200, render: renderStatus },
   ];
 }

@@ -64,7 +64,7 @@ export function importedUserColumns(
     ...PROFILE_FIELD_KEYS.map((field) => profileColumn(field, sort, order)),
     {
       title: 'Last synchronized',
-      minWidth: 200,
+      minWidth: 170,
       render: (user) => formatDateTime(user.lastSyncedAt),
       ...sortable('lastSyncedAt', sort, order),
     },

@@ -40,14 +40,14 @@ function renderActions(user: User, actions: UserActions) {
 
 export function userColumns(actions: UserActions): DataTableColumns<User> {
   return [
-    { title: PROFILE_FIELDS.username.label, key: 'username', minWidth: 200, ellipsis: { tooltip: true } },
-    { title: 'Name', key: 'name', minWidth: 150, render: fullName },
-    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 220, ellipsis: { tooltip: true } },
-    { title: 'Source', key: 'source', width: 100, render: renderSource },
+    { title: PROFILE_FIELDS.username.label, key: 'username', minWidth: 170, ellipsis: { tooltip: true } },
+    { title: 'Name', key: 'name', minWidth: 130, render: fullName },
+    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 180, ellipsis: { tooltip: true } },
+    { title: 'Source', key: 'source', width: 96, render: renderSource },
     {
       title: 'Status',
       key: 'isActive',
-      width: 100,
+      width: 90,
       render: (user) =>
         h(NTag, { size: 'small', type: user.isActive ? 'success' : 'default', bordered: false }, () =>
           user.isActive ? 'Active' : 'Inactive',
@@ -56,9 +56,9 @@ export function userColumns(actions: UserActions): DataTableColumns<User> {
     {
       title: 'Last synchronized',
       key: 'lastSyncedAt',
-      minWidth: 170,
+      minWidth: 140,
       render: (user) => formatDateTime(user.lastSyncedAt),
     },
-    { title: 'Actions', key: 'actions', width: 190, render: (user) => renderActions(user, actions) },
+    { title: 'Actions', key: 'actions', width: 150, render: (user) => renderActions(user, actions) },
   ];
 }
