@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { importPeople, signIn } from './session';
 import { TenantSim } from './tenantSim';
 
@@ -29,7 +30,8 @@ async function open(list: (typeof lists)[number]) {
 
 test.beforeAll(async ({ browser }) => {
   sim = await TenantSim.connect();
-  page = await browser.newPage();
+  // axe-core needs a page of a context the test made itself.
+  page = await (await browser.newContext()).newPage();
   await signIn(page);
   await importPeople(page, sim, tag, ['ada', 'grace']);
   const started = await page.request.post('/api/sync', {
@@ -45,6 +47,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
+  await page?.context().close();
   await sim?.dispose();
 });
 
@@ -102,11 +105,13 @@ test.describe('at 390 px', () => {
     const menuButton = page.getByRole('button', { name: 'Menu' });
     await expect(menuButton).toHaveAttribute('aria-expanded', 'false');
     await menuButton.click();
+    await expect(menuButton).toHaveAttribute('aria-expanded', 'true');
     const navigation = page.getByRole('navigation', { name: 'Main' });
     for (const name of ['Users', 'Azure AD sync', 'Import users', 'Sync history', 'Settings', 'API keys']) {
       await expect(navigation.getByRole('link', { name, exact: true })).toBeVisible();
     }
     await page.screenshot({ path: `${SCREENSHOTS}/menu-390.png` });
+    await expectAccessible(page, 'menu drawer');
     await navigation.getByRole('link', { name: 'Sync history', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Sync history' })).toBeVisible();
     await expect(navigation).toBeHidden();
