@@ -141,6 +141,18 @@ for (const width of [1280, 390]) {
       await tabTo(page.getByRole('button', { name: 'Done' }));
       await page.keyboard.press('Enter');
       await expect(newKey).toBeFocused();
+
+      // Revoking removes the button that asked: focus goes to the page, not to nowhere.
+      const revoke = page.getByRole('button', { name: `Revoke ${tag} ${width}`, exact: true });
+      await tabTo(revoke);
+      await page.keyboard.press('Enter');
+      const confirmation = page.getByRole('dialog', { name: `Revoke “${tag} ${width}”?` });
+      await expect(confirmation).toBeVisible();
+      await tabTo(confirmation.getByRole('button', { name: 'Revoke', exact: true }));
+      await page.keyboard.press('Enter');
+      await expect(confirmation).toHaveCount(0);
+      await expect(revoke).toHaveCount(0);
+      await expect(page.locator('#main-content')).toBeFocused();
     });
   });
 }

@@ -13,12 +13,15 @@ let shown = 0;
 
 /**
  * Asks before an action that cannot be undone. Naive UI's dialog has role="dialog" but no accessible name,
- * and takes no attributes: once it is in the page, it is named by its title.
+ * and takes no attributes: once it is in the page, it is named by its title. Focus goes back to the button
+ * that asked; when the action removed that button (a revoked key, a deleted user), to the page's main
+ * content rather than to nowhere.
  */
 export function useConfirmation() {
   const dialog = useDialog();
   return (confirmation: Confirmation) => {
     shown += 1;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     const titleId = `confirmation-title-${shown}`;
     const nameDialog = () =>
       document.getElementById(titleId)?.closest('[role="dialog"]')?.setAttribute('aria-labelledby', titleId);
@@ -27,6 +30,9 @@ export function useConfirmation() {
       title: () => h('span', { id: titleId }, confirmation.title),
       negativeText: 'Cancel',
       onAfterEnter: nameDialog,
+      onAfterLeave: () => {
+        if (!opener?.isConnected) document.getElementById('main-content')?.focus();
+      },
     });
     void nextTick(nameDialog);
   };
