@@ -12,6 +12,7 @@ import * as signInBackoff from './011_sign_in_backoff';
 import * as partialRuns from './012_partial_runs';
 import * as scheduleWaitAnnounced from './013_schedule_wait_announced';
 import * as runCommitMarks from './014_run_commit_marks';
+import * as accountStatePolicy from './016_account_state_policy';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -32,4 +33,5 @@ export const migrations: Migration[] = [
   partialRuns,
   scheduleWaitAnnounced,
   runCommitMarks,
+  accountStatePolicy,
 ];

@@ -169,6 +169,34 @@ describe('importing users', () => {
     }
   });
 
+  it('imports a user disabled in Azure AD inactive, unless the policy ignores the account state', async () => {
+    const [disabled, enabled, ignored] = [20, 21, 22].map((index) => sim.tenant().userId(index));
+    sim.tenant().updateUser(disabled, { accountEnabled: false });
+    sim.tenant().updateUser(enabled, { accountEnabled: true });
+    sim.tenant().updateUser(ignored, { accountEnabled: false });
+    const stored = (objectId: string) =>
+      t.app.db('users').where({ object_id: objectId }).first('is_active', 'deactivated_by_sync');
+
+    await admin(t.http.post('/api/imported-users'))
+      .send({ objectIds: [disabled, enabled] })
+      .expect(200);
+    expect(await stored(disabled)).toEqual({ is_active: false, deactivated_by_sync: true });
+    expect(await stored(enabled)).toEqual({ is_active: true, deactivated_by_sync: false });
+
+    const policy = await admin(t.http.get('/api/settings/sync')).expect(200);
+    await admin(t.http.put('/api/settings/sync'))
+      .send({ ...policy.body, accountState: 'ignore' })
+      .expect(200);
+    try {
+      await admin(t.http.post('/api/imported-users'))
+        .send({ objectIds: [ignored] })
+        .expect(200);
+      expect(await stored(ignored)).toEqual({ is_active: true, deactivated_by_sync: false });
+    } finally {
+      await admin(t.http.put('/api/settings/sync')).send(policy.body).expect(200);
+    }
+  });
+
   it('rejects bad object ids before calling Azure AD', async () => {
     const response = await admin(t.http.post('/api/imported-users'))
       .send({ objectIds: ["1' or 1=1"] })

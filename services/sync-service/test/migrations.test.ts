@@ -80,6 +80,31 @@ describe('migrations', () => {
     expect(await db.schema.hasTable('user_sync_stamps')).toBe(false);
   });
 
+  it('give an existing installation accountState ignore, and leave a new one the default', async () => {
+    const db = database.knex;
+    const storedPolicy = async () => (await db('sync_policy').first('policy'))?.policy;
+    await migrateToLatest(database);
+    await rollBackTo(db, '014_run_commit_marks');
+    await db('sync_policy').delete();
+    await db('sync_policy').insert({ id: 1, policy: JSON.stringify({ retainRuns: 50 }) });
+    await migrateToLatest(database);
+    expect(await storedPolicy()).toEqual({ retainRuns: 50, accountState: 'ignore' });
+
+    await rollBackTo(db, '014_run_commit_marks');
+    expect(await storedPolicy()).toEqual({ retainRuns: 50 });
+    // No stored policy, but imported users: an existing installation all the same.
+    await db('sync_policy').delete();
+    expect(await db('users').where({ source: 'azure_ad' }).first()).toBeDefined();
+    await migrateToLatest(database);
+    expect(await storedPolicy()).toEqual({ accountState: 'ignore' });
+
+    await rollBackTo(db, '014_run_commit_marks');
+    await db('sync_policy').delete();
+    await db('users').delete();
+    await migrateToLatest(database);
+    expect(await storedPolicy()).toBeUndefined();
+  });
+
   it('roll back whole and apply again', async () => {
     await migrateToLatest(database);
     expect(await rollbackAll(database)).toHaveLength(migrations.length);

@@ -112,6 +112,19 @@ describe('Graph /users/delta', () => {
     ]);
   });
 
+  it('serves a change of accountEnabled, whole or as the only changed property', async () => {
+    const { deltaLink } = await drain('/users/delta?$select=id,surname,accountEnabled');
+    const [disabled, enabled] = [0, 1].map((index) => sim.tenant().userId(index));
+    sim.tenant().updateUser(disabled, { accountEnabled: false });
+    const whole = await drain(deltaLink);
+    expect(whole.items).toEqual([{ id: disabled, surname: expect.any(String), accountEnabled: false }]);
+
+    sim.tenant().configure({ partialDeltaUpdates: true });
+    sim.tenant().updateUser(enabled, { accountEnabled: false });
+    sim.tenant().updateUser(enabled, { accountEnabled: true });
+    expect((await drain(whole.deltaLink)).items).toEqual([{ id: enabled, accountEnabled: true }]);
+  });
+
   it('refuses $top', async () => {
     expect((await graph(sim, token, '/users/delta?$top=5')).status).toBe(400);
   });

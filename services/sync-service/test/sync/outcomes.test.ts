@@ -19,9 +19,14 @@ const profile = (name: string, overrides: Partial<UserProfile> = {}): UserProfil
 const user = (id: string, current: UserProfile): SyncedUser => ({
   id,
   profile: current,
+  isActive: true,
   deactivatedBySync: false,
 });
-const found = (target: UserProfile): Upstream => ({ kind: 'found', profile: target });
+const found = (target: UserProfile, accountEnabled: boolean | null = true): Upstream => ({
+  kind: 'found',
+  profile: target,
+  accountEnabled,
+});
 
 describe('decideBatch', () => {
   it('records each changed field with its before and after', () => {
@@ -278,13 +283,18 @@ describe('the default sync policy', () => {
       keepUnchangedItems: false,
       retainRuns: 200,
       upstreamDeletion: 'delete',
+      accountState: 'sync',
     });
   });
 });
 
 describe('decideBatch with users sync deactivated', () => {
   const ada = profile('ada');
-  const deactivated = (id: string): SyncedUser => ({ ...user(id, ada), deactivatedBySync: true });
+  const deactivated = (id: string): SyncedUser => ({
+    ...user(id, ada),
+    isActive: false,
+    deactivatedBySync: true,
+  });
 
   it('reactivates one found upstream again, with an isActive change', () => {
     expect(decideBatch([{ user: deactivated('u1'), upstream: found(ada) }], [])).toEqual([
@@ -294,10 +304,92 @@ describe('decideBatch with users sync deactivated', () => {
 
   it('does not report one still gone again under the deactivate policy, but does under delete', () => {
     const gone = [{ user: deactivated('u1'), upstream: { kind: 'notFound' } as Upstream }];
-    expect(decideBatch(gone, [], 'deactivate')).toEqual([{ outcome: 'unchanged' }]);
-    expect(decideBatch(gone, [], 'delete')).toEqual([{ outcome: 'deleted' }]);
+    expect(decideBatch(gone, [], { upstreamDeletion: 'deactivate', accountState: 'ignore' })).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+    expect(decideBatch(gone, [], { upstreamDeletion: 'delete', accountState: 'ignore' })).toEqual([
+      { outcome: 'deleted' },
+    ]);
     expect(
-      decideBatch([{ user: user('u2', ada), upstream: { kind: 'notFound' } }], [], 'deactivate'),
+      decideBatch([{ user: user('u2', ada), upstream: { kind: 'notFound' } }], [], {
+        upstreamDeletion: 'deactivate',
+        accountState: 'sync',
+      }),
     ).toEqual([{ outcome: 'deleted' }]);
+  });
+});
+
+describe('decideBatch with the account state', () => {
+  const ada = profile('ada');
+  const sync = { upstreamDeletion: 'delete', accountState: 'sync' } as const;
+  const ignore = { upstreamDeletion: 'delete', accountState: 'ignore' } as const;
+  const bySync: SyncedUser = { ...user('u1', ada), isActive: false, deactivatedBySync: true };
+  const byAdministrator: SyncedUser = { ...user('u1', ada), isActive: false };
+  const deactivation = { field: 'isActive', before: true, after: false };
+  const reactivation = { field: 'isActive', before: false, after: true };
+
+  it('deactivates an active user disabled in Azure AD under sync, as modified (not deleted)', () => {
+    expect(decideBatch([{ user: user('u1', ada), upstream: found(ada, false) }], [], sync)).toEqual([
+      { outcome: 'modified', target: ada, changes: [deactivation] },
+    ]);
+  });
+
+  it('lists the deactivation after the profile changes of the same user', () => {
+    const renamed = { ...ada, lastName: 'Byron' };
+    const [decision] = decideBatch([{ user: user('u1', ada), upstream: found(renamed, false) }], [], sync);
+    expect(decision).toEqual({
+      outcome: 'modified',
+      target: renamed,
+      changes: [{ field: 'lastName', before: 'Doe', after: 'Byron' }, deactivation],
+    });
+  });
+
+  it('ignores accountEnabled under ignore, and an unknown accountEnabled under sync', () => {
+    expect(decideBatch([{ user: user('u1', ada), upstream: found(ada, false) }], [], ignore)).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+    expect(decideBatch([{ user: user('u1', ada), upstream: found(ada, null) }], [], sync)).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+    expect(decideBatch([{ user: user('u1', ada), upstream: found(ada, false) }], [])).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+  });
+
+  it('reactivates a user sync deactivated once Azure AD enables it, and only then', () => {
+    expect(decideBatch([{ user: bySync, upstream: found(ada, true) }], [], sync)).toEqual([
+      { outcome: 'modified', target: ada, changes: [reactivation] },
+    ]);
+    expect(decideBatch([{ user: bySync, upstream: found(ada, false) }], [], sync)).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+    expect(decideBatch([{ user: bySync, upstream: found(ada, null) }], [], sync)).toEqual([
+      { outcome: 'unchanged' },
+    ]);
+  });
+
+  it('under ignore reactivates a user sync deactivated whenever it is found, as today', () => {
+    expect(decideBatch([{ user: bySync, upstream: found(ada, false) }], [], ignore)).toEqual([
+      { outcome: 'modified', target: ada, changes: [reactivation] },
+    ]);
+    expect(decideBatch([{ user: bySync, upstream: found(ada, null) }], [], ignore)).toEqual([
+      { outcome: 'modified', target: ada, changes: [reactivation] },
+    ]);
+  });
+
+  it('never reactivates nor deactivates again a user an administrator deactivated', () => {
+    for (const accountEnabled of [true, false, null]) {
+      for (const policy of [sync, ignore]) {
+        expect(
+          decideBatch([{ user: byAdministrator, upstream: found(ada, accountEnabled) }], [], policy),
+        ).toEqual([{ outcome: 'unchanged' }]);
+      }
+    }
+  });
+
+  it('keeps an enabled active user unchanged under sync', () => {
+    expect(decideBatch([{ user: user('u1', ada), upstream: found(ada, true) }], [], sync)).toEqual([
+      { outcome: 'unchanged' },
+    ]);
   });
 });

@@ -56,6 +56,9 @@ export async function importSeededUsers(
       source: 'azure_ad',
       object_id: record.id,
       tenant_id: tenant.tenantId,
+      // As an import under the default policy (accountState: sync) leaves a user disabled in Azure AD.
+      is_active: record.accountEnabled,
+      deactivated_by_sync: !record.accountEnabled,
     };
   });
   for (let start = 0; start < rows.length; start += 1000)

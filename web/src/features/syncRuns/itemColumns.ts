@@ -24,10 +24,14 @@ const userColumn = {
     ]),
 };
 
-// `isActive` changes carry booleans (a user reactivated by sync), the profile fields strings.
+// `isActive` changes carry booleans, the profile fields strings.
 const shownValue = (value: FieldChange['before']) => (value === null ? '(empty)' : String(value));
 
+// A sync deactivates a user only when Azure AD has it disabled, and reactivates one it had deactivated.
+const stateChange = (after: boolean) => (after ? 'Reactivated' : 'Deactivated (disabled in Azure AD)');
+
 function renderChange(change: FieldChange) {
+  if (change.field === 'isActive') return h('li', stateChange(change.after === true));
   return h('li', [
     h('span', { class: 'muted' }, `${FIELD_LABELS[change.field]}: `),
     h('del', shownValue(change.before)),

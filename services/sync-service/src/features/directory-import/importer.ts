@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DirectoryUser } from '../../infra/directory';
 import type { ActiveDirectory } from '../settings/connection-repository';
+import { loadSyncPolicy } from '../sync/policy';
 import type { DuplicateOf } from '../users/duplicates';
 import { mapProfile } from '../users/profile-fields';
 import { findCollisions, importedUsersByObjectIds, insertImportedUsers } from '../users/repository';
@@ -21,12 +22,14 @@ const chunkSize = 500;
 /**
  * Imports directory users by object id. Each is read from Graph (a failure to read is `failed`, never
  * `not_found` unless Graph said 404), refused as `duplicate` when its email or username belongs to an
- * existing user or to an earlier user of the same request, and otherwise inserted.
+ * existing user or to an earlier user of the same request, and otherwise inserted: inactive when Azure AD
+ * has it disabled and the sync policy's `accountState` is `sync`.
  */
 export async function importUsers(db: Knex, directory: ActiveDirectory, objectIds: string[]) {
   const lookups = await directory.client.readUsersByIds(objectIds);
+  const { accountState } = await loadSyncPolicy(db);
   const results = new Map<string, ImportResultItem>();
-  const found: Array<{ objectId: string; profile: UserProfile }> = [];
+  const found: ImportedProfile[] = [];
   for (const objectId of objectIds) {
     const lookup = lookups.get(objectId);
     if (!lookup || lookup.kind === 'failed') {
@@ -45,7 +48,10 @@ export async function importUsers(db: Knex, directory: ActiveDirectory, objectId
       const profile = mapProfile(lookup.user, directory.mapping);
       const missing = missingField(profile, lookup.user);
       if (missing) results.set(objectId, { objectId, outcome: 'failed', reason: missing });
-      else found.push({ objectId, profile });
+      else {
+        const disabled = accountState === 'sync' && lookup.user.accountEnabled === false;
+        found.push({ objectId, profile, disabled });
+      }
     }
   }
   for (let start = 0; start < found.length; start += chunkSize) {
@@ -56,6 +62,9 @@ export async function importUsers(db: Knex, directory: ActiveDirectory, objectId
   return { results: ordered, counts: countOutcomes(ordered) };
 }
 
+/** `disabled`: disabled in Azure AD under `accountState: sync`, so imported inactive. */
+type ImportedProfile = { objectId: string; profile: UserProfile; disabled: boolean };
+
 function missingField(profile: UserProfile, user: DirectoryUser): string | null {
   if (!profile.username) return `The user ${user.id} has no value for the username mapping.`;
   if (!profile.email) return `The user ${user.userPrincipalName} has no value for the email mapping.`;
@@ -65,7 +74,7 @@ function missingField(profile: UserProfile, user: DirectoryUser): string | null 
 async function importChunk(
   db: Knex,
   tenantId: string,
-  chunk: Array<{ objectId: string; profile: UserProfile }>,
+  chunk: ImportedProfile[],
 ): Promise<ImportResultItem[]> {
   return db.transaction(async (trx) => {
     const existing = await importedUsersByObjectIds(

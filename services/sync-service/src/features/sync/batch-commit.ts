@@ -20,7 +20,7 @@ import {
   type SyncRunItem,
   stagePending,
 } from './item-repository';
-import { decideBatch, type Upstream, type UpstreamDeletion } from './outcomes';
+import { type AccountState, decideBatch, type Upstream, type UpstreamDeletion } from './outcomes';
 import { addOutcomes, findRunCommitted, noOutcomes, type SyncRunRow } from './run-repository';
 
 /** What every write of one run needs to know. */
@@ -30,6 +30,7 @@ export interface RunScope {
   dryRun: boolean;
   keepUnchangedItems: boolean;
   upstreamDeletion: UpstreamDeletion;
+  accountState: AccountState;
   /** Aborted when the run must stop: a chunk waiting for the database gives up. */
   signal?: AbortSignal;
   /** How long a chunk keeps trying on new connections when the connection drops. */
@@ -123,13 +124,18 @@ export function commitBatch(
             : [],
         );
         const batch = rows.map((row) => ({
-          user: { id: row.id, profile: profileOf(row), deactivatedBySync: deactivatedBySync(row) },
+          user: {
+            id: row.id,
+            profile: profileOf(row),
+            isActive: row.is_active,
+            deactivatedBySync: deactivatedBySync(row),
+          },
           upstream: upstreamByUserId.get(row.id) as Upstream,
         }));
         const wanted = batch.flatMap(({ upstream }) => (upstream.kind === 'found' ? [upstream.profile] : []));
         const found = await findKeyHolders(trx, scope.tenantId, wanted);
         const holders = scope.dryRun ? await withPlannedKeys(trx, scope.runId, found, wanted) : found;
-        const decisions = decideBatch(batch, holders, scope.upstreamDeletion);
+        const decisions = decideBatch(batch, holders, scope);
 
         const items: SyncRunItem[] = [];
         const counts = noOutcomes();
@@ -138,6 +144,7 @@ export function commitBatch(
         const profiles: Array<{ userId: string; profile: (typeof wanted)[number] }> = [];
         const unchanged: string[] = [];
         const reactivated: string[] = [];
+        const deactivated: string[] = [];
         let countedBefore = 0;
         const applied = !scope.dryRun;
         decisions.forEach((decision, index) => {
@@ -169,7 +176,9 @@ export function commitBatch(
               break;
             case 'modified':
               profiles.push({ userId: row.id, profile: decision.target });
-              if (decision.changes.some((change) => change.field === 'isActive')) reactivated.push(row.id);
+              for (const change of decision.changes) {
+                if (change.field === 'isActive') (change.after ? reactivated : deactivated).push(row.id);
+              }
               items.push({ ...item(), outcome: 'modified', changes: decision.changes });
               break;
             case 'unchanged':
@@ -190,6 +199,7 @@ export function commitBatch(
         if (applied) {
           await writeProfiles(trx, profiles);
           await reactivateUsers(trx, reactivated);
+          await deactivateUsers(trx, deactivated);
         } else {
           const planned = profiles.map(({ userId, profile: { username, email } }) => ({
             userId,

@@ -66,6 +66,7 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     dryRun: run.dry_run,
     keepUnchangedItems: execution.policy.keepUnchangedItems,
     upstreamDeletion: execution.policy.upstreamDeletion,
+    accountState: execution.policy.accountState,
     signal,
     databaseWaitMs: execution.databaseWaitSeconds * 1000,
   };
@@ -101,7 +102,8 @@ export async function executeRun(execution: RunExecution): Promise<SyncRunRow | 
     for (let pending = await nextDeferred(); pending.length > 0; ) {
       context.stopIfAsked();
       const upstream = new Map<string, Upstream>(
-        pending.map((user) => [user.userId, { kind: 'found', profile: user.target }]),
+        // The collision kept the profile only: the retry leaves the user's state as it is (see changesOf).
+        pending.map((user) => [user.userId, { kind: 'found', profile: user.target, accountEnabled: null }]),
       );
       const committed = await commitBatch(db, scope, upstream, 'retry');
       context.progress(committed.run);

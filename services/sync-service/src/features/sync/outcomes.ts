@@ -8,11 +8,17 @@ export type SyncOutcome = 'modified' | 'deleted' | 'duplicated' | 'unchanged' | 
 
 export type FieldChange =
   | { field: ProfileField; before: string | null; after: string | null }
-  /** A user that sync had deactivated because it disappeared upstream, found again: reactivated. */
+  /**
+   * `true → false`: disabled in Azure AD (policy `accountState: sync`). `false → true`: a user sync had
+   * deactivated (gone upstream, or disabled there), found again and enabled: reactivated.
+   */
   | { field: 'isActive'; before: boolean; after: boolean };
 
 /** What happens to an imported user that Azure AD no longer has (sync policy `upstreamDeletion`). */
 export type UpstreamDeletion = 'delete' | 'deactivate';
+
+/** Whether Azure AD's `accountEnabled` decides the user's `isActive` (sync policy `accountState`). */
+export type AccountState = 'sync' | 'ignore';
 
 export interface SyncFailure {
   code: string;
@@ -21,7 +27,8 @@ export interface SyncFailure {
 
 /** What Azure AD said about one imported user, already mapped to the reporting server's fields. */
 export type Upstream =
-  | { kind: 'found'; profile: UserProfile }
+  /** `accountEnabled`: null when Azure AD did not say (not returned); it then changes nothing. */
+  | { kind: 'found'; profile: UserProfile; accountEnabled: boolean | null }
   | { kind: 'notFound' }
   | { kind: 'failed'; failure: SyncFailure };
 
@@ -29,8 +36,15 @@ export type Upstream =
 export interface SyncedUser {
   id: string;
   profile: UserProfile;
-  /** Deactivated by sync because it disappeared upstream (never set by an administrator's deactivation). */
+  isActive: boolean;
+  /** Deactivated by sync, gone or disabled upstream (never set by an administrator's deactivation). */
   deactivatedBySync: boolean;
+}
+
+/** How a run treats a user's state: the policy's two settings about it. */
+export interface StatePolicy {
+  upstreamDeletion: UpstreamDeletion;
+  accountState: AccountState;
 }
 
 export type Decision =
@@ -52,10 +66,22 @@ export function profileChanges(before: UserProfile, after: UserProfile): FieldCh
     .map((field) => ({ field, before: before[field], after: after[field] }));
 }
 
-/** Found upstream again: the profile's changes, and the reactivation of a user sync had deactivated. */
-function changesOf(user: SyncedUser, upstream: UserProfile): FieldChange[] {
-  const changes = profileChanges(user.profile, upstream);
-  if (user.deactivatedBySync) changes.push({ field: 'isActive', before: false, after: true });
+/**
+ * Found upstream: the profile's changes, and the change of state. Under `accountState: sync` a user disabled
+ * in Azure AD and active here is deactivated, and a user sync deactivated is reactivated only once Azure AD
+ * says it is enabled; an unknown `accountEnabled` (null) changes nothing. Under `ignore` a user sync
+ * deactivated is reactivated whenever it is found. A user an administrator deactivated is never reactivated.
+ */
+function changesOf(
+  user: SyncedUser,
+  upstream: Extract<Upstream, { kind: 'found' }>,
+  accountState: AccountState,
+): FieldChange[] {
+  const changes = profileChanges(user.profile, upstream.profile);
+  const enabled = accountState === 'sync' ? upstream.accountEnabled : true;
+  if (enabled === false && user.isActive) changes.push({ field: 'isActive', before: true, after: false });
+  if (enabled === true && user.deactivatedBySync)
+    changes.push({ field: 'isActive', before: false, after: true });
   return changes;
 }
 
@@ -86,14 +112,17 @@ interface Occupant {
  * Deletions are candidates here (`deleted`): the run applies them later, after the deletion threshold has
  * judged the whole run, so until then a user gone upstream keeps its email and username. Under the
  * `deactivate` policy a user sync already deactivated and still gone is `unchanged`: reporting (and
- * counting against the threshold) the same disappearance on every run would drown the new ones.
+ * counting against the threshold) the same disappearance on every run would drown the new ones. A user
+ * disabled in Azure AD (policy `accountState: sync`) is `modified` (isActive true → false), not `deleted`:
+ * it is still there, so the deletion threshold does not judge it.
  */
 export function decideBatch(
   batch: ReadonlyArray<{ user: SyncedUser; upstream: Upstream }>,
   holders: ReadonlyArray<KeyHolder>,
-  // Stryker disable next-line StringLiteral: equivalent, only 'deactivate' is ever compared.
-  upstreamDeletion: UpstreamDeletion = 'delete',
+  // Stryker disable next-line all: equivalent, only 'deactivate' and 'sync' are ever compared.
+  policy: StatePolicy = { upstreamDeletion: 'delete', accountState: 'ignore' },
 ): Decision[] {
+  const { upstreamDeletion, accountState } = policy;
   const decisions: Decision[] = batch.map(({ user, upstream }) => {
     if (upstream.kind === 'notFound') {
       const alreadyHandled = upstreamDeletion === 'deactivate' && user.deactivatedBySync;
@@ -110,7 +139,7 @@ export function decideBatch(
         },
       };
     }
-    const changes = changesOf(user, upstream.profile);
+    const changes = changesOf(user, upstream, accountState);
     return changes.length === 0
       ? { outcome: 'unchanged' }
       : { outcome: 'modified', changes, target: upstream.profile };

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/queryable';
-import type { UpstreamDeletion } from './outcomes';
+import type { AccountState, UpstreamDeletion } from './outcomes';
 
 export interface SyncPolicy {
   deletionThresholdPercent: number;
@@ -8,6 +8,12 @@ export interface SyncPolicy {
   retainRuns: number;
   /** What happens to an imported user deleted in Azure AD: removed, or kept inactive (and reactivated if restored). */
   upstreamDeletion: UpstreamDeletion;
+  /**
+   * `sync`: a user disabled in Azure AD (accountEnabled false) is deactivated here, and reactivated once
+   * enabled again. `ignore`: accountEnabled is not read for the decision. A database that had a policy before
+   * this setting keeps `ignore` (migration 016).
+   */
+  accountState: AccountState;
 }
 
 /** Okta's import safeguard is 20 %; the minimum count keeps small selections from tripping it on a few users. */
@@ -17,6 +23,7 @@ export const defaultSyncPolicy: SyncPolicy = {
   keepUnchangedItems: false,
   retainRuns: 200,
   upstreamDeletion: 'delete',
+  accountState: 'sync',
 };
 
 // Stryker disable all: storage, covered by the sync tests on both databases, not by unit tests.

@@ -67,7 +67,14 @@ export function upstreamOf(lookup: UserLookup | undefined, directory: ActiveDire
       failure: { code: 'no_answer', message: 'Azure AD gave no answer for this user.' },
     };
   }
-  if (lookup.kind === 'found') return { kind: 'found', profile: mapProfile(lookup.user, directory.mapping) };
+  if (lookup.kind === 'found') {
+    const { user } = lookup;
+    return {
+      kind: 'found',
+      profile: mapProfile(user, directory.mapping),
+      accountEnabled: user.accountEnabled,
+    };
+  }
   if (lookup.kind === 'notFound') return { kind: 'notFound' };
   return { kind: 'failed', failure: { code: lookup.failure.code, message: lookup.failure.message } };
 }

@@ -213,13 +213,16 @@ export async function importedUsersByObjectIds(
 export async function insertImportedUsers(
   db: Queryable,
   tenantId: string,
-  users: ReadonlyArray<{ objectId: string; profile: UserProfile }>,
+  users: ReadonlyArray<{ objectId: string; profile: UserProfile; disabled?: boolean }>,
 ): Promise<UserRow[]> {
   if (users.length === 0) return [];
   return db('users')
     .insert(
-      users.map(({ objectId, profile }) => ({
+      users.map(({ objectId, profile, disabled }) => ({
         ...profileColumns(profile),
+        // Disabled in Azure AD under `accountState: sync`: inactive, and marked so sync reactivates it.
+        is_active: !disabled,
+        deactivated_by_sync: disabled === true,
         source: 'azure_ad',
         object_id: objectId,
         tenant_id: tenantId,
@@ -451,7 +454,10 @@ export async function deleteUsers(db: Queryable, userIds: string[]): Promise<voi
   await db('users').whereRaw('id = any(?::uuid[])', [userIds]).delete();
 }
 
-/** Policy `deactivate`: the user stays, inactive, marked so that sync may reactivate it if it comes back. */
+/**
+ * Policy `deactivate` (gone upstream) or `accountState: sync` (disabled upstream): the user stays, inactive,
+ * marked so that sync may reactivate it when it comes back or is enabled again.
+ */
 export async function deactivateUsers(db: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
   await db('users')
@@ -459,7 +465,7 @@ export async function deactivateUsers(db: Queryable, userIds: string[]): Promise
     .update({ is_active: false, deactivated_by_sync: true, updated_at: db.fn.now() });
 }
 
-/** Users sync had deactivated, found upstream again (restored within Azure AD's 30 days). */
+/** Users sync had deactivated, found upstream again (restored within Azure AD's 30 days) or enabled again. */
 export async function reactivateUsers(db: Queryable, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
   await db('users')
