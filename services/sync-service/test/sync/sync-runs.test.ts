@@ -205,6 +205,7 @@ describe('the sync policy', () => {
       keepUnchangedItems: false,
       retainRuns: 200,
       upstreamDeletion: 'delete',
+      accountState: 'sync',
     });
     const invalid = await bed.t.http
       .put('/api/settings/sync')
