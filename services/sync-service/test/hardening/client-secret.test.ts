@@ -167,6 +167,9 @@ describe('the stored secret, with only settings:write', () => {
         { graphBaseUrl: sim.graphBaseUrl },
         { authorityHost: 'https://login.microsoftonline.com.attacker.example' },
         { graphBaseUrl: 'https://graph.microsoft.com@attacker.example' },
+        // Not a URL at all once parsed: refused like any other host, not a 500.
+        { authorityHost: 'https://login.microsoftonline.com%2Fevil.example' },
+        { graphBaseUrl: 'https://graph.microsoft.com%2Fevil.example' },
       ]) {
         const saved = await admin(strict.http.put('/api/settings/azure-ad')).send({
           ...connection({ authorityHost: 'https://login.microsoftonline.com' }),

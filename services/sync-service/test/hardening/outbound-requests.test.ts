@@ -57,6 +57,7 @@ describe('a webhook', () => {
     'https://[::1]:22/',
     'https://[::ffff:127.0.0.1]/',
     'https://[::ffff:a9fe:a9fe]/',
+    'https://[::ffff:0:127.0.0.1]/',
     'https://0.0.0.0:3000/',
     'https://[::]/',
     'https://localhost:3000/api/sync',

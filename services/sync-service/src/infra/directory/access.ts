@@ -82,8 +82,10 @@ export const directoryAccessPlugin = fp(
         }))
         .filter((found): found is FieldRefusal => found.refusal !== undefined);
     // An allowed host written as an address (the simulator's 127.0.0.1) must also be an allowed network.
+    // A value that is no URL at all is the host check's to refuse.
     const addressRefusals = (endpoints: CloudEndpoints) =>
       fieldsOf(endpoints)
+        .filter(([, url]) => URL.canParse(url))
         .map(([field, url]) => ({ field, refusal: app.outbound.policy.urlRefusal(new URL(url)) }))
         .filter((found): found is FieldRefusal => found.refusal !== undefined);
     const refusalOf = (endpoints: CloudEndpoints) =>

@@ -18,7 +18,8 @@ const REFUSED: Array<[network: string, prefix: number, type: 'ipv4' | 'ipv6']> =
   ['198.18.0.0', 15, 'ipv4'], // benchmarking
   ['224.0.0.0', 3, 'ipv4'], // multicast, reserved, broadcast
   ['::', 96, 'ipv6'], // unspecified, loopback, IPv4-compatible
-  ['64:ff9b::', 96, 'ipv6'], // NAT64: any IPv4 address, private ones too
+  ['::ffff:0:0:0', 96, 'ipv6'], // IPv4-translated (SIIT): any IPv4 address, private ones too
+  ['64:ff9b::', 96, 'ipv6'], // NAT64: likewise
   ['2002::', 16, 'ipv6'], // 6to4: likewise
   ['fc00::', 7, 'ipv6'], // unique local
   ['fe80::', 10, 'ipv6'], // link-local
