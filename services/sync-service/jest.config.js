@@ -17,6 +17,7 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper: { '^@adsync/tenant-sim$': '<rootDir>/../tenant-sim/src/index.ts' },
-  testTimeout: 60000,
+  // Also the hooks' limit: starting the embedded database took over 60 s on a machine loaded to 10.
+  testTimeout: 120000,
   maxWorkers: 2,
 };

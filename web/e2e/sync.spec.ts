@@ -22,6 +22,8 @@ async function synchronizeAll() {
   await page.getByRole('link', { name: 'Azure AD sync' }).click();
   await page.getByRole('searchbox', { name: 'Search imported users' }).fill(tag);
   await expect(page.getByRole('checkbox', { name: `Select ${people.alan.userPrincipalName}` })).toBeVisible();
+  // The four imported people and no one else: the rows shown before the search answered are gone.
+  await expect(page.getByRole('checkbox', { name: /^Select .+@/ })).toHaveCount(4);
   await page.getByRole('checkbox', { name: 'Select all users on this page' }).click();
   await page.getByRole('button', { name: 'Synchronize', exact: true }).click();
 }
