@@ -111,6 +111,16 @@ describe('account state policy: sync (the default of a new installation)', () =>
 describe('account state policy: ignore', () => {
   it('leaves a disabled user active, as before the setting', async () => {
     await client.setPolicy({ accountState: 'ignore' });
+    // A client that does not know the setting saves the policy without it: the stored choice stays.
+    const { accountState: _unknown, ...older } = (
+      await bed.t.http.get('/api/settings/sync').set('cookie', bed.t.adminCookie).expect(200)
+    ).body;
+    const saved = await bed.t.http
+      .put('/api/settings/sync')
+      .set('cookie', bed.t.adminCookie)
+      .send(older)
+      .expect(200);
+    expect(saved.body.accountState).toBe('ignore');
     setEnabled(3, false);
     const run = await syncAndWait(bed, [ids[3]]);
     expect(run).toMatchObject({ counts: { modified: 0, unchanged: 1 } });

@@ -11,7 +11,9 @@ export async function syncPolicyRoutes(app: FastifyInstance) {
   app.put<{ Body: SyncPolicy }>('/api/settings/sync', async (request) => {
     return app.db.transaction(async (trx) => {
       const before = await loadSyncPolicy(trx);
-      const saved = await saveSyncPolicy(trx, request.body);
+      // A client older than accountState must not turn it on for an installation that kept it off.
+      const body: Partial<SyncPolicy> = request.body;
+      const saved = await saveSyncPolicy(trx, { accountState: before.accountState, ...body });
       await recordAudit(trx, actorOf(identityOf(request)), 'settings.sync_policy.updated', 'sync-policy', {
         before,
         after: saved,
