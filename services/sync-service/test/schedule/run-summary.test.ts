@@ -18,6 +18,7 @@ function aScheduledRun(overrides: Partial<SyncRunView>): SyncRunView {
       search: null,
       requested: null,
       fullPass: false,
+      fromRun: null,
       pass: 'full',
     },
     requestedBy: { kind: 'schedule', id: null, name: 'schedule' },

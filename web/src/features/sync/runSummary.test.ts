@@ -15,7 +15,15 @@ describe('summarizeRun', () => {
     const run = aRun({
       status: 'succeeded',
       dryRun: true,
-      selection: { kind: 'allMatching', count: 1, search: '', requested: null, fullPass: null, pass: null },
+      selection: {
+        kind: 'allMatching',
+        count: 1,
+        search: '',
+        requested: null,
+        fullPass: null,
+        fromRun: null,
+        pass: null,
+      },
     });
     expect(summarizeRun(run)).toBe(
       'Dry run of 1 user, nothing was changed: 0 modified, 0 deleted and 0 duplicated.',

@@ -50,7 +50,11 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
       api.GET('/api/sync/runs/{id}/items', {
         params: {
           path: { id: runId },
-          query: { outcome: options.outcome, cursor: options.cursor, limit: options.limit ?? 50 },
+          query: {
+            outcome: options.outcome ? [options.outcome] : undefined,
+            cursor: options.cursor,
+            limit: options.limit ?? 50,
+          },
         },
       }),
     );

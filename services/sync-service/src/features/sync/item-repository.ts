@@ -1,6 +1,7 @@
 import type { Queryable } from '../../infra/db/queryable';
 import { decodeCursor, encodeCursor } from '../../infra/http/cursor';
 import type { DuplicateOf } from '../users/duplicates';
+import { containsPattern } from '../users/repository';
 import type { UserProfile, UserView } from '../users/user';
 import type { FieldChange, SyncFailure, SyncOutcome } from './outcomes';
 
@@ -61,26 +62,85 @@ export async function insertItems(db: Queryable, runId: string, items: SyncRunIt
   );
 }
 
-export async function listItems(
-  db: Queryable,
-  runId: string,
-  query: { outcome?: SyncOutcome; limit: number; cursor?: string },
-) {
+export interface ItemQuery {
+  /** Any of these outcomes (all when empty or absent). */
+  outcomes?: SyncOutcome[];
+  /** Case-insensitive substring of the username or the email. */
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * One page of a run's items in id order. Filters narrow the scan of the run's items along the
+ * (run_id, outcome, id) or (run_id, id) index; the keyset stays the item id, so paging is correct under any
+ * filter. A substring search scans the run's items rather than an index: it is bounded by one run.
+ */
+export async function listItems(db: Queryable, runId: string, query: ItemQuery) {
   const after = decodeCursor(query.cursor, 1, ([id]) => typeof id === 'number' && Number.isSafeInteger(id));
-  const rows: SyncRunItemRow[] = await db('sync_run_items')
-    .where({ run_id: runId })
-    .modify((builder) => {
-      if (query.outcome) builder.where('outcome', query.outcome);
-      if (after) builder.where('id', '>', after[0] as number);
-    })
-    .orderBy('id')
-    .limit(query.limit + 1);
+  const rows = await itemsAfter(db, runId, query, after ? (after[0] as number) : null, query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     rows: page,
     nextCursor: rows.length > query.limit && last ? encodeCursor([Number(last.id)]) : null,
   };
+}
+
+function itemsAfter(
+  db: Queryable,
+  runId: string,
+  query: Omit<ItemQuery, 'limit' | 'cursor'>,
+  afterId: number | null,
+  limit: number,
+): Promise<SyncRunItemRow[]> {
+  return db('sync_run_items')
+    .where({ run_id: runId })
+    .modify((builder) => {
+      if (query.outcomes && query.outcomes.length > 0) builder.whereIn('outcome', query.outcomes);
+      const search = query.search?.trim();
+      if (search) {
+        const pattern = containsPattern(search);
+        builder.where((matching) =>
+          matching
+            .whereRaw("lower(username) like ? escape '\\'", [pattern])
+            .orWhereRaw("lower(email) like ? escape '\\'", [pattern]),
+        );
+      }
+      if (afterId !== null) builder.where('id', '>', afterId);
+    })
+    .orderBy('id')
+    .limit(limit);
+}
+
+/** Every matching item of a run, read page by page: memory stays one page whatever the run's size. */
+export async function* eachItem(
+  db: Queryable,
+  runId: string,
+  query: Omit<ItemQuery, 'limit' | 'cursor'>,
+  pageSize = 1000,
+): AsyncGenerator<SyncRunItemRow> {
+  let afterId: number | null = null;
+  for (;;) {
+    const rows = await itemsAfter(db, runId, query, afterId, pageSize);
+    yield* rows;
+    if (rows.length < pageSize) return;
+    afterId = Number((rows.at(-1) as SyncRunItemRow).id);
+  }
+}
+
+/** The distinct users of a run's items with any of these outcomes, in user id order. */
+export async function userIdsWithOutcomes(
+  db: Queryable,
+  runId: string,
+  outcomes: SyncOutcome[],
+): Promise<string[]> {
+  const rows: Array<{ user_id: string }> = await db('sync_run_items')
+    .where({ run_id: runId })
+    .whereIn('outcome', outcomes)
+    .distinct('user_id')
+    .orderBy('user_id');
+  return rows.map((row) => row.user_id);
 }
 
 /** Deferred work of a run: see migration 005. */

@@ -4,8 +4,9 @@ import { Problem } from '../../infra/http/problem';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { syncRunEvents } from './events';
-import { listItems } from './item-repository';
+import { type ItemQuery, listItems, userIdsWithOutcomes } from './item-repository';
 import type { SyncOutcome } from './outcomes';
+import { runItemsCsv } from './run-items-csv';
 import {
   findActiveRun,
   findConfirmingRun,
@@ -13,6 +14,8 @@ import {
   findRun,
   findSelection,
   listRuns,
+  type RunHistoryFilter,
+  type RunOrigin,
   type StoredSelection,
   type SyncRunRow,
 } from './run-repository';
@@ -23,21 +26,52 @@ interface SyncRequestBody {
   selection:
     | { userIds: string[] }
     | { allMatching: { search?: string } }
-    | { wholeDirectory: { fullPass?: boolean } };
+    | { wholeDirectory: { fullPass?: boolean } }
+    | { fromRun: RunOrigin };
   dryRun?: boolean;
   confirmDeletions?: boolean;
 }
 
+interface RunHistoryQuery {
+  limit: number;
+  cursor?: string;
+  status?: SyncRunRow['status'][];
+  trigger?: SyncRunRow['trigger'][];
+  from?: string;
+  to?: string;
+  requestedBy?: string;
+}
+
+type ItemListQuery = Omit<ItemQuery, 'outcomes'> & { outcome?: SyncOutcome[] };
+
 const maxWaitSeconds = 60;
 
-function storedSelection(selection: SyncRequestBody['selection']): StoredSelection {
+async function storedSelection(
+  app: FastifyInstance,
+  selection: SyncRequestBody['selection'],
+): Promise<StoredSelection> {
   if ('userIds' in selection) {
     return { kind: 'userIds', userIds: selection.userIds, requested: selection.userIds.length };
   }
   if ('wholeDirectory' in selection) {
     return { kind: 'wholeDirectory', fullPass: selection.wholeDirectory.fullPass ?? false };
   }
+  if ('fromRun' in selection) return rerunSelection(app, selection.fromRun);
   return { kind: 'allMatching', search: selection.allMatching.search?.trim() ?? '' };
+}
+
+/** A re-run: the users of an earlier run's items with the given outcomes, remembering where they came from. */
+async function rerunSelection(app: FastifyInstance, origin: RunOrigin): Promise<StoredSelection> {
+  await runOr404(app, origin.runId);
+  const outcomes = [...new Set(origin.outcomes)];
+  const userIds = await userIdsWithOutcomes(app.db, origin.runId, outcomes);
+  if (userIds.length === 0) {
+    throw Problem.badRequest(
+      'no_users_selected',
+      `Run ${origin.runId} has no users with the outcome ${outcomes.join(' or ')}.`,
+    );
+  }
+  return { kind: 'userIds', userIds, requested: userIds.length, fromRun: { runId: origin.runId, outcomes } };
 }
 
 /** `Prefer: wait=N` (RFC 7240): seconds the caller is willing to wait for the run to end. */
@@ -64,7 +98,7 @@ export async function syncRoutes(app: FastifyInstance) {
 
   app.post<{ Body: SyncRequestBody; Headers: { prefer?: string } }>('/api/sync', async (request, reply) => {
     const run = await app.syncEngine.start({
-      selection: storedSelection(request.body.selection),
+      selection: await storedSelection(app, request.body.selection),
       dryRun: request.body.dryRun ?? false,
       confirmDeletions: request.body.confirmDeletions ?? false,
       requestedBy: actorOf(identityOf(request)),
@@ -87,8 +121,10 @@ export async function syncRoutes(app: FastifyInstance) {
     return accepted(reply, latest ?? run);
   });
 
-  app.get<{ Querystring: { limit: number; cursor?: string } }>('/api/sync/runs', async (request) => {
-    const page = await listRuns(app.db, request.query.limit, request.query.cursor);
+  app.get<{ Querystring: RunHistoryQuery }>('/api/sync/runs', async (request) => {
+    const { limit, cursor, status, trigger, from, to, requestedBy } = request.query;
+    const filter: RunHistoryFilter = { statuses: status, triggers: trigger, from, to, requestedBy };
+    const page = await listRuns(app.db, limit, cursor, filter);
     return { items: page.rows.map(syncRunView), nextCursor: page.nextCursor };
   });
 
@@ -96,12 +132,25 @@ export async function syncRoutes(app: FastifyInstance) {
     return syncRunView(await runOr404(app, request.params.id));
   });
 
-  app.get<{ Params: { id: string }; Querystring: { outcome?: SyncOutcome; limit: number; cursor?: string } }>(
+  app.get<{ Params: { id: string }; Querystring: ItemListQuery }>(
     '/api/sync/runs/:id/items',
     async (request) => {
       await runOr404(app, request.params.id);
-      const page = await listItems(app.db, request.params.id, request.query);
+      const { outcome, search, limit, cursor } = request.query;
+      const page = await listItems(app.db, request.params.id, { outcomes: outcome, search, limit, cursor });
       return { items: page.rows.map(syncRunItemView), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: Omit<ItemListQuery, 'limit' | 'cursor'> }>(
+    '/api/sync/runs/:id/items.csv',
+    async (request, reply) => {
+      const run = await runOr404(app, request.params.id);
+      const { outcome, search } = request.query;
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="sync-run-${run.id}-items.csv"`)
+        .send(runItemsCsv(app.db, run.id, { outcomes: outcome, search }));
     },
   );
 

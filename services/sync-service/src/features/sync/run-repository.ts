@@ -4,16 +4,22 @@ import type { Actor } from '../auth/identity';
 import type { SyncOutcome } from './outcomes';
 import type { DeletionBlock } from './policy';
 
+/** The run a re-run took its users from, and the outcomes it took. */
+export interface RunOrigin {
+  runId: string;
+  outcomes: SyncOutcome[];
+}
+
 /** What a run was asked to synchronize; stored so a blocked run can be confirmed with the same selection. */
 export type StoredSelection =
-  | { kind: 'userIds'; userIds: string[]; requested: number }
+  | { kind: 'userIds'; userIds: string[]; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatching'; search: string }
   /** Every imported user of the tenant, read with Graph's delta query; `fullPass` ignores the stored link. */
   | { kind: 'wholeDirectory'; fullPass: boolean };
 
 /** The selection as runs are read for display: a list of up to 10,000 ids is not fetched on every poll. */
 export type SelectionSummary =
-  | { kind: 'userIds'; requested: number }
+  | { kind: 'userIds'; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatching'; search: string }
   | { kind: 'wholeDirectory'; fullPass: boolean };
 
@@ -172,13 +178,38 @@ export function findConfirmingRun(db: Queryable, blockedRunId: string): Promise<
   return db('sync_runs').where({ confirmed_run_id: blockedRunId }).first('id');
 }
 
-/** Newest first, by keyset on (created_at, id). */
-export async function listRuns(db: Queryable, limit: number, cursor?: string) {
+export interface RunHistoryFilter {
+  statuses?: SyncRunStatus[];
+  triggers?: SyncTrigger[];
+  /** Runs created at or after this instant. */
+  from?: string;
+  /** Runs created before this instant. */
+  to?: string;
+  /** The requester's id, or its name (case-insensitive). */
+  requestedBy?: string;
+}
+
+/**
+ * Newest first, by keyset on (created_at, id). Filters only drop rows from the walk along the
+ * (created_at desc, id desc) index, so the cursor stays correct under any of them.
+ */
+export async function listRuns(db: Queryable, limit: number, cursor?: string, filter: RunHistoryFilter = {}) {
   const after = decodeCursor(cursor, 2, ([createdAt, id]) => isTimestamp(createdAt) && isUuid(id));
   const rows: SyncRunRow[] = await db('sync_runs')
     .select(runColumns(db))
     .modify((query) => {
       if (after) query.whereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', after);
+      if (filter.statuses?.length) query.whereIn('status', filter.statuses);
+      if (filter.triggers?.length) query.whereIn('trigger', filter.triggers);
+      if (filter.from) query.whereRaw('created_at >= ?::timestamptz', [filter.from]);
+      if (filter.to) query.whereRaw('created_at < ?::timestamptz', [filter.to]);
+      const requester = filter.requestedBy?.trim();
+      if (requester)
+        query.where((who) =>
+          who
+            .whereRaw("requested_by->>'id' = ?", [requester])
+            .orWhereRaw("lower(requested_by->>'name') = lower(?)", [requester]),
+        );
     })
     .orderBy([
       { column: 'created_at', order: 'desc' },

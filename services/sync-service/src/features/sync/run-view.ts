@@ -21,6 +21,7 @@ export function syncRunView(row: SyncRunRow) {
       search: selection.kind === 'allMatching' ? selection.search : null,
       requested: selection.kind === 'userIds' ? selection.requested : null,
       fullPass: selection.kind === 'wholeDirectory' ? selection.fullPass : null,
+      fromRun: selection.kind === 'userIds' && selection.fromRun ? selection.fromRun : null,
       pass: row.pass,
     },
     requestedBy: { kind: row.requested_by.kind, id: row.requested_by.id, name: row.requested_by.name },

@@ -55,7 +55,7 @@ function insertedUserColumns(db: Queryable) {
 }
 
 /** Escapes LIKE wildcards so a search matches its text literally. */
-function containsPattern(search: string): string {
+export function containsPattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
