@@ -108,6 +108,24 @@ describe('directory values the database cannot store', () => {
     }
   });
 
+  /**
+   * The run went through every user: the unstorable ones failed, not the run at their chunk. Its status
+   * follows the share of failed users (partial, or failed beyond half), and its error counts them with the
+   * main reason, which is the unstorable value, not a database error.
+   */
+  function expectDecidedEveryUser(run: {
+    status: string;
+    error: string | null;
+    progress: { processed: number };
+    mainFailure: { code: string; count: number } | null;
+  }) {
+    const users = cases.length + healthy.length;
+    expect(run.progress.processed).toBe(users);
+    expect(run.status).toBe(cases.length * 2 > users ? 'failed' : 'partial');
+    expect(run.error).toMatch(new RegExp(`^${cases.length} of ${users} users could not be synchronized`));
+    expect(run.mainFailure).toMatchObject({ code: 'invalid_value', count: cases.length });
+  }
+
   describe('in sync runs, after the users were imported with clean values', () => {
     let importedIds: Map<number, string>;
     beforeAll(async () => {
@@ -133,7 +151,7 @@ describe('directory values the database cannot store', () => {
         .send({ selection: { userIds: allUsers.map((row) => row.id) } })
         .expect(200);
       const run = response.body;
-      expect(run.error).toBeNull();
+      expectDecidedEveryUser(run);
       expect(run.counts).toMatchObject({ failed: cases.length, modified: healthy.length });
       const items = await itemsOf(run.id);
       const byUser = new Map(items.map((item) => [item.userId, item]));
@@ -145,7 +163,7 @@ describe('directory values the database cannot store', () => {
     it('a whole-directory run fails those users with the reason and decides the others', async () => {
       for (const index of healthy) bed.sim.tenant().updateUser(objectId(index), { surname: 'Renamed again' });
       const run = await client.syncWholeDirectory({ fullPass: true });
-      expect(run.error).toBeNull();
+      expectDecidedEveryUser(run);
       expect(run.counts).toMatchObject({ failed: cases.length, modified: healthy.length });
       const items = await itemsOf(run.id);
       const failureOf = new Map(items.map((item) => [item.userId, item.failure?.message]));
