@@ -1,26 +1,73 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, call } from '@/api/client';
-import type { SyncOutcome, SyncRun, SyncRunItemPage } from '@/api/schemas';
+import type { SyncOutcome, SyncRun, SyncRunItemPage, SyncRunStatus } from '@/api/schemas';
 import { useCursorTrail } from '@/shell/cursorTrail';
 import { useListLoad } from '@/shell/useListLoad';
 
 const RUNS_PER_PAGE = 20;
+
+/** What the run history is narrowed to; empty fields do not filter. */
+export interface RunHistoryFilter {
+  statuses: SyncRunStatus[];
+  triggers: Array<SyncRun['trigger']>;
+  /** ISO instants: created at or after `from`, before `to`. */
+  from: string | null;
+  to: string | null;
+  requestedBy: string;
+}
+
+export const noHistoryFilter = (): RunHistoryFilter => ({
+  statuses: [],
+  triggers: [],
+  from: null,
+  to: null,
+  requestedBy: '',
+});
+
+export interface ItemFilter {
+  outcomes?: SyncOutcome[];
+  search?: string;
+}
+
+function itemQuery(filter: ItemFilter) {
+  const search = filter.search?.trim();
+  return {
+    ...(filter.outcomes?.length ? { outcome: filter.outcomes } : {}),
+    ...(search ? { search } : {}),
+  };
+}
+
+/** The CSV download of a run's items under the same filters: a plain link, so the browser streams it. */
+export function itemsCsvUrl(runId: string, filter: ItemFilter = {}): string {
+  const params = new URLSearchParams();
+  const query = itemQuery(filter);
+  for (const outcome of query.outcome ?? []) params.append('outcome', outcome);
+  if (query.search) params.set('search', query.search);
+  const text = params.toString();
+  return `/api/sync/runs/${runId}/items.csv${text ? `?${text}` : ''}`;
+}
 
 /** Past runs, newest first, and the items of any one run. */
 export const useSyncRunsStore = defineStore('syncRuns', () => {
   const runs = ref<SyncRun[]>([]);
   const { loading, failure, loadedAt, track } = useListLoad();
   const trail = useCursorTrail();
+  const historyFilter = ref<RunHistoryFilter>(noHistoryFilter());
 
   async function loadRuns(): Promise<void> {
-    const page = await track(() =>
-      call(
-        api.GET('/api/sync/runs', {
-          params: { query: { limit: RUNS_PER_PAGE, cursor: trail.cursor.value } },
-        }),
-      ),
-    );
+    const { statuses, triggers, from, to, requestedBy } = historyFilter.value;
+    const who = requestedBy.trim();
+    const query = {
+      limit: RUNS_PER_PAGE,
+      cursor: trail.cursor.value,
+      ...(statuses.length ? { status: statuses } : {}),
+      ...(triggers.length ? { trigger: triggers } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(who ? { requestedBy: who } : {}),
+    };
+    const page = await track(() => call(api.GET('/api/sync/runs', { params: { query } })));
     runs.value = page.items;
     trail.nextCursor.value = page.nextCursor;
   }
@@ -28,6 +75,12 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
   function firstPage(): Promise<void> {
     trail.restart();
     return loadRuns();
+  }
+
+  /** A new filter starts again from the newest run: a cursor belongs to the filter it was given with. */
+  function filterHistory(filter: RunHistoryFilter): Promise<void> {
+    historyFilter.value = filter;
+    return firstPage();
   }
 
   function nextPage(): Promise<void> {
@@ -44,17 +97,26 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
 
   function fetchItems(
     runId: string,
-    options: { outcome?: SyncOutcome; cursor?: string; limit?: number },
+    options: ItemFilter & { cursor?: string; limit?: number },
   ): Promise<SyncRunItemPage> {
     return call(
       api.GET('/api/sync/runs/{id}/items', {
         params: {
           path: { id: runId },
-          query: {
-            outcome: options.outcome ? [options.outcome] : undefined,
-            cursor: options.cursor,
-            limit: options.limit ?? 50,
-          },
+          query: { ...itemQuery(options), cursor: options.cursor, limit: options.limit ?? 50 },
+        },
+      }),
+    );
+  }
+
+  /** Starts a run of the users this run failed or found duplicated. */
+  function rerunFailedAndDuplicated(runId: string): Promise<SyncRun> {
+    return call(
+      api.POST('/api/sync', {
+        body: {
+          selection: { fromRun: { runId, outcomes: ['failed', 'duplicated'] } },
+          dryRun: false,
+          confirmDeletions: false,
         },
       }),
     );
@@ -67,11 +129,14 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
     loadedAt,
     pageIndex: trail.pageIndex,
     nextCursor: trail.nextCursor,
+    historyFilter,
     loadRuns,
     firstPage,
+    filterHistory,
     nextPage,
     previousPage,
     fetchRun,
     fetchItems,
+    rerunFailedAndDuplicated,
   };
 });
