@@ -297,6 +297,7 @@ describe('a sync run', () => {
       search: null,
       fullPass: null,
       pass: null,
+      fromRun: null,
     });
     expect(run.progress).toEqual({ processed: 1, total: 1 });
   });
