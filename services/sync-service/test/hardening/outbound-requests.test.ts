@@ -2,7 +2,7 @@ import dns from 'node:dns';
 import net from 'node:net';
 import type { Simulator } from '@adsync/tenant-sim';
 import { deliverWebhook } from '../../src/features/notifications/webhook';
-import type { SyncRunView } from '../../src/features/sync/run-view';
+import type { SyncRunView } from '../../src/features/sync/runs/run-view';
 import { OutboundPolicy } from '../../src/infra/outbound/address-policy';
 import { GuardedTransport } from '../../src/infra/outbound/guarded-transport';
 import { clientFor, SECRET, startDirectorySimulator, TENANT } from '../directory/directory-harness';

@@ -1,6 +1,6 @@
 import { composeRunSummary } from '../../src/features/notifications/email';
 import { underPublicUrl } from '../../src/features/notifications/public-link';
-import type { SyncRunView } from '../../src/features/sync/run-view';
+import type { SyncRunView } from '../../src/features/sync/runs/run-view';
 
 const runId = '6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5';
 

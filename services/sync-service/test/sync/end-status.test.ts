@@ -1,4 +1,4 @@
-import { endOfRun } from '../../src/features/sync/end-status';
+import { endOfRun } from '../../src/features/sync/runs/end-status';
 
 const mainFailure = { code: 'no_answer', message: 'Azure AD gave no answer for this user.', count: 2 };
 

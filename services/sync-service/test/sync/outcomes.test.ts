@@ -1,10 +1,10 @@
+import { defaultSyncPolicy, deletionBlock } from '../../src/features/sync/policy';
 import {
   decideBatch,
   type KeyHolder,
   type SyncedUser,
   type Upstream,
-} from '../../src/features/sync/outcomes';
-import { defaultSyncPolicy, deletionBlock } from '../../src/features/sync/policy';
+} from '../../src/features/sync/users/outcomes';
 import type { UserProfile } from '../../src/features/users/user';
 
 const profile = (name: string, overrides: Partial<UserProfile> = {}): UserProfile => ({

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { csvField, itemCsvColumns } from '../../src/features/sync/run-items-csv';
+import { csvField, itemCsvColumns } from '../../src/features/sync/runs/run-items-csv';
 import { startTestApp, type TestApp } from '../support/harness';
 
 /** The everyday reading of runs: history filters, item filters and search, and the CSV export. */

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { NotificationChannel } from '../notifications/run-notifier';
 import { loadSchedule } from '../schedule/schedule-repository';
-import { activeStatuses, type SyncRunStatus } from '../sync/run-repository';
+import { activeStatuses, type SyncRunStatus } from '../sync/runs/run-repository';
 
 const runStatuses: readonly SyncRunStatus[] = [
   'queued',

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { SyncRunView } from '../sync/run-view';
+import type { SyncRunView } from '../sync/runs/run-view';
 
 export interface MailSettings {
   smtpUrl: string;

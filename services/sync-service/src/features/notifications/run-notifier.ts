@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config';
 import type { GuardedTransport } from '../../infra/outbound/guarded-transport';
-import type { SyncRunView } from '../sync/run-view';
+import type { SyncRunView } from '../sync/runs/run-view';
 import { sendRunSummary } from './email';
 import { underPublicUrl } from './public-link';
 import { deliverWebhook, webhookOrigin } from './webhook';

@@ -1,6 +1,6 @@
 import { OutboundRefusal } from '../../infra/outbound/address-policy';
 import type { GuardedTransport } from '../../infra/outbound/guarded-transport';
-import type { SyncRunView } from '../sync/run-view';
+import type { SyncRunView } from '../sync/runs/run-view';
 
 export interface WebhookDelivery {
   url: string;

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/queryable';
-import type { SyncRunStatus } from '../sync/run-repository';
+import type { SyncRunStatus } from '../sync/runs/run-repository';
 import type { Cadence } from './cadence';
 
 /** The schedule as administrators set it. */

@@ -3,9 +3,9 @@ import fp from 'fastify-plugin';
 import { Problem } from '../../infra/http/problem';
 import type { Actor } from '../auth/identity';
 import { notifyRunEnded } from '../notifications/run-notifier';
-import { interruptAbandonedRuns, type SyncRequest } from '../sync/engine';
-import { syncRunView } from '../sync/run-view';
-import { followRun } from '../sync/run-watch';
+import { interruptAbandonedRuns, type SyncRequest } from '../sync/runs/engine';
+import { syncRunView } from '../sync/runs/run-view';
+import { followRun } from '../sync/runs/run-watch';
 import { nextOccurrence } from './cadence';
 import {
   announceWait,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../infra/db/queryable';
-import type { AccountState, UpstreamDeletion } from './outcomes';
+import type { AccountState, UpstreamDeletion } from './users/outcomes';
 
 export interface SyncPolicy {
   deletionThresholdPercent: number;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { outlastConnectionLoss } from '../../infra/db/connection-loss';
-import { uniqueViolationField } from '../users/duplicates';
+import { outlastConnectionLoss } from '../../../infra/db/connection-loss';
+import { uniqueViolationField } from '../../users/duplicates';
 import {
   deactivateUsers,
   deleteUsers,
@@ -10,18 +10,18 @@ import {
   reactivateUsers,
   type SyncableUserRow,
   writeProfiles,
-} from '../users/repository';
-import { profileOf, type UserRow, userView } from '../users/user';
-import { planKeys, withPlannedKeys } from './dry-run-keys';
+} from '../../users/repository';
+import { profileOf, type UserRow, userView } from '../../users/user';
 import {
   insertItems,
   type PendingUser,
   resolvePending,
   type SyncRunItem,
   stagePending,
-} from './item-repository';
+} from '../runs/item-repository';
+import { addOutcomes, findRunCommitted, noOutcomes, type SyncRunRow } from '../runs/run-repository';
+import { planKeys, withPlannedKeys } from './dry-run-keys';
 import { type AccountState, decideBatch, type Upstream, type UpstreamDeletion } from './outcomes';
-import { addOutcomes, findRunCommitted, noOutcomes, type SyncRunRow } from './run-repository';
 
 /** What every write of one run needs to know. */
 export interface RunScope {

@@ -1,11 +1,11 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Queryable } from '../../infra/db/queryable';
-import { Problem } from '../../infra/http/problem';
-import { recordAudit } from '../audit/repository';
-import type { Actor } from '../auth/identity';
+import type { Queryable } from '../../../infra/db/queryable';
+import { Problem } from '../../../infra/http/problem';
+import { recordAudit } from '../../audit/repository';
+import type { Actor } from '../../auth/identity';
+import { loadSyncPolicy } from '../policy';
 import { executeRun } from './executor';
-import { loadSyncPolicy } from './policy';
 import {
   findActiveRun,
   insertRun,

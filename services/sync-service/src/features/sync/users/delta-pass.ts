@@ -1,5 +1,12 @@
-import { type DeltaPage, DirectoryError, type UserLookup } from '../../infra/directory';
-import { chunksOf } from '../../infra/directory/bounded-pool';
+import { type DeltaPage, DirectoryError, type UserLookup } from '../../../infra/directory';
+import { chunksOf } from '../../../infra/directory/bounded-pool';
+import { commitRead, type RunContext, readUsersByIdChunks, upstreamOfRead } from '../runs/run-context';
+import {
+  type DeltaPass,
+  recordPass,
+  recordSelectedCount,
+  type StoredSelection,
+} from '../runs/run-repository';
 import { findDeltaLink } from './delta-link-repository';
 import {
   candidateChunk,
@@ -9,8 +16,6 @@ import {
   unjudgedChunk,
 } from './directory-round-repository';
 import type { Upstream } from './outcomes';
-import { commitRead, type RunContext, readUsersByIdChunks, upstreamOfRead } from './run-context';
-import { type DeltaPass, recordPass, recordSelectedCount, type StoredSelection } from './run-repository';
 import { countSelected } from './selection';
 
 type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;

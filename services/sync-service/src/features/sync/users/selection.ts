@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Queryable } from '../../infra/db/queryable';
-import { importedUsersByIds, importedUsersMatching } from '../users/repository';
-import type { StoredSelection } from './run-repository';
+import type { Queryable } from '../../../infra/db/queryable';
+import { importedUsersByIds, importedUsersMatching } from '../../users/repository';
+import type { StoredSelection } from '../runs/run-repository';
 
 /**
  * The selected users that a run synchronizes: only imported users of the tenant configured when the run

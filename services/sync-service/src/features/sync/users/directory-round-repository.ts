@@ -1,5 +1,5 @@
-import type { Queryable } from '../../infra/db/queryable';
-import { importedUsersAsU, importedUsersByObjectIds } from '../users/repository';
+import type { Queryable } from '../../../infra/db/queryable';
+import { importedUsersAsU, importedUsersByObjectIds } from '../../users/repository';
 import { nextChunk, type SelectedUser, toSelectedUser } from './selection';
 
 /** Migration 006: the imported users a run's delta round has met, staged in the database. */

@@ -1,6 +1,6 @@
-import type { DuplicateOf } from '../users/duplicates';
-import { type ProfileField, profileFields, type UniqueField } from '../users/profile-fields';
-import type { KeyHolder, UserProfile } from '../users/user';
+import type { DuplicateOf } from '../../users/duplicates';
+import { type ProfileField, profileFields, type UniqueField } from '../../users/profile-fields';
+import type { KeyHolder, UserProfile } from '../../users/user';
 
 export type { KeyHolder };
 

@@ -1,6 +1,6 @@
-import type { Queryable } from '../../infra/db/queryable';
-import { lowerCaseKeys, type WantedKeys } from '../users/repository';
-import type { KeyHolder } from '../users/user';
+import type { Queryable } from '../../../infra/db/queryable';
+import { lowerCaseKeys, type WantedKeys } from '../../users/repository';
+import type { KeyHolder } from '../../users/user';
 
 /**
  * A dry run writes no user, so what it decided for one chunk is invisible to the next: a user taking the

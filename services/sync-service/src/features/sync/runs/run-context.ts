@@ -1,13 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Knex } from 'knex';
-import { type DirectoryFailure, isAccessFailure, type UserLookup } from '../../infra/directory';
-import type { ActiveDirectory } from '../settings/connection-repository';
-import { mapProfile } from '../users/profile-fields';
-import { type BatchPhase, commitBatch, type RunScope } from './batch-commit';
-import type { Upstream } from './outcomes';
-import type { SyncPolicy } from './policy';
+import { type DirectoryFailure, isAccessFailure, type UserLookup } from '../../../infra/directory';
+import type { ActiveDirectory } from '../../settings/connection-repository';
+import { mapProfile } from '../../users/profile-fields';
+import type { SyncPolicy } from '../policy';
+import { type BatchPhase, commitBatch, type RunScope } from '../users/batch-commit';
+import type { Upstream } from '../users/outcomes';
+import type { SelectedUser } from '../users/selection';
 import type { StoredSelection, SyncRunRow } from './run-repository';
-import type { SelectedUser } from './selection';
 
 export interface RunExecution {
   db: Knex;

@@ -1,9 +1,9 @@
-import type { Queryable } from '../../infra/db/queryable';
-import { decodeCursor, encodeCursor } from '../../infra/http/cursor';
-import type { DuplicateOf } from '../users/duplicates';
-import { containsPattern } from '../users/repository';
-import type { UserProfile, UserView } from '../users/user';
-import type { FieldChange, SyncFailure, SyncOutcome } from './outcomes';
+import type { Queryable } from '../../../infra/db/queryable';
+import { decodeCursor, encodeCursor } from '../../../infra/http/cursor';
+import type { DuplicateOf } from '../../users/duplicates';
+import { containsPattern } from '../../users/repository';
+import type { UserProfile, UserView } from '../../users/user';
+import type { FieldChange, SyncFailure, SyncOutcome } from '../users/outcomes';
 
 /** `deleted`: removed from the reporting server; `deactivated`: kept with isActive false. */
 export type DeletionAction = 'deleted' | 'deactivated';

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../infra/db/queryable';
+import type { Queryable } from '../../../infra/db/queryable';
 
 /** The link that reads the tenant's changes since the last whole-directory round a run completed. */
 export async function findDeltaLink(db: Queryable, tenantId: string): Promise<string | null> {

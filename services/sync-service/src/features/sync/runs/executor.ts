@@ -1,15 +1,20 @@
 import type { Knex } from 'knex';
-import { DatabaseLostError, isConnectionLost, outlastConnectionLoss } from '../../infra/db/connection-loss';
-import { DirectoryError } from '../../infra/directory';
-import { markSynced } from '../users/repository';
-import { commitBatch, commitDeletions, type RunScope } from './batch-commit';
-import { saveDeltaLink } from './delta-link-repository';
-import { readWholeDirectory } from './delta-pass';
-import { dropPlannedKeys } from './dry-run-keys';
+import {
+  DatabaseLostError,
+  isConnectionLost,
+  outlastConnectionLoss,
+} from '../../../infra/db/connection-loss';
+import { DirectoryError } from '../../../infra/directory';
+import { markSynced } from '../../users/repository';
+import { deletionBlock } from '../policy';
+import { commitBatch, commitDeletions, type RunScope } from '../users/batch-commit';
+import { saveDeltaLink } from '../users/delta-link-repository';
+import { readWholeDirectory } from '../users/delta-pass';
+import { dropPlannedKeys } from '../users/dry-run-keys';
+import type { Upstream } from '../users/outcomes';
+import { countSelected, selectedChunk } from '../users/selection';
 import { endOfRun } from './end-status';
 import { countPending, hasUnreadUsers, nextCollisions, nextPending } from './item-repository';
-import type { Upstream } from './outcomes';
-import { deletionBlock } from './policy';
 import {
   DirectoryRefusedError,
   type RunContext,
@@ -27,7 +32,6 @@ import {
   type SyncRunRow,
   tallyFailures,
 } from './run-repository';
-import { countSelected, selectedChunk } from './selection';
 
 export type { RunExecution } from './run-context';
 

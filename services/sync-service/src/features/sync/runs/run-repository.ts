@@ -1,8 +1,8 @@
-import type { Queryable } from '../../infra/db/queryable';
-import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../infra/http/cursor';
-import type { Actor } from '../auth/identity';
-import type { SyncOutcome } from './outcomes';
-import type { DeletionBlock } from './policy';
+import type { Queryable } from '../../../infra/db/queryable';
+import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../../infra/http/cursor';
+import type { Actor } from '../../auth/identity';
+import type { DeletionBlock } from '../policy';
+import type { SyncOutcome } from '../users/outcomes';
 
 /** The run a re-run took its users from, and the outcomes it took. */
 export interface RunOrigin {

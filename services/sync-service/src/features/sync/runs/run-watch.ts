@@ -1,6 +1,6 @@
 import { EventEmitter, once } from 'node:events';
-import { outlastConnectionLoss } from '../../infra/db/connection-loss';
-import type { Queryable } from '../../infra/db/queryable';
+import { outlastConnectionLoss } from '../../../infra/db/connection-loss';
+import type { Queryable } from '../../../infra/db/queryable';
 import { activeStatuses, findRun, type SyncRunRow } from './run-repository';
 
 /**

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import type { Queryable } from '../../infra/db/queryable';
+import type { Queryable } from '../../../infra/db/queryable';
+import type { FieldChange } from '../users/outcomes';
 import { eachItem, type ItemQuery, type SyncRunItemRow } from './item-repository';
-import type { FieldChange } from './outcomes';
 
 export const itemCsvColumns = [
   'username',
