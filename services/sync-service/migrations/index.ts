@@ -13,6 +13,7 @@ import * as partialRuns from './012_partial_runs';
 import * as scheduleWaitAnnounced from './013_schedule_wait_announced';
 import * as runCommitMarks from './014_run_commit_marks';
 import * as accountStatePolicy from './016_account_state_policy';
+import * as groups from './017_groups';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -34,4 +35,5 @@ export const migrations: Migration[] = [
   scheduleWaitAnnounced,
   runCommitMarks,
   accountStatePolicy,
+  groups,
 ];

@@ -10,6 +10,7 @@ import { auditRoutes } from './features/audit/routes';
 import { authPlugin } from './features/auth/plugin';
 import { authRoutes } from './features/auth/routes';
 import { directoryImportRoutes } from './features/directory-import/routes';
+import { groupRoutes } from './features/groups/routes';
 import { healthRoutes } from './features/health/routes';
 import { importedUserRoutes } from './features/imported-users/routes';
 import { metricsPlugin } from './features/metrics/plugin';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(auditRoutes);
   await app.register(userRoutes);
   await app.register(importedUserRoutes);
+  await app.register(groupRoutes);
   await app.register(azureAdSettingsRoutes);
   await app.register(syncPolicyRoutes);
   await app.register(directoryImportRoutes);

@@ -51,6 +51,8 @@ const oversizedBody = JSON.stringify({ pad: 'A'.repeat(1024 * 1024) });
 
 interface RequestParts {
   pathId?: string;
+  /** The second id of a path like /api/groups/{id}/members/{userId}. */
+  pathUserId?: string;
   query: Array<[string, string]>;
   headers: Record<string, string>;
   body?: unknown;
@@ -79,9 +81,12 @@ function validQuery(operation: ContractOperation): fc.Arbitrary<Array<[string, s
 }
 
 function validParts(operation: ContractOperation, known: KnownRecords): fc.Arbitrary<RequestParts> {
-  const knownIds = [...known.userIds, ...known.apiKeyIds, ...known.syncRunIds];
+  const knownIds = [...known.userIds, ...known.apiKeyIds, ...known.syncRunIds, ...known.groupIds];
   const pathId = operation.path.includes('{id}')
     ? fc.oneof(fc.constantFrom(...knownIds), validValue({ type: 'string', format: 'uuid' }))
+    : fc.constant(undefined);
+  const pathUserId = operation.path.includes('{userId}')
+    ? fc.oneof(fc.constantFrom(...known.userIds), validValue({ type: 'string', format: 'uuid' }))
     : fc.constant(undefined);
   const prefer = paramSchemas(operation.headers).find(([name]) => name === 'prefer');
   const headers = prefer
@@ -93,7 +98,7 @@ function validParts(operation: ContractOperation, known: KnownRecords): fc.Arbit
     ? validValue(operation.body).map(withoutNetworkReach(operation))
     : fc.constant(undefined);
   return fc
-    .record({ pathId, query: validQuery(operation), headers, body })
+    .record({ pathId, pathUserId, query: validQuery(operation), headers, body })
     .map((parts) => parts as RequestParts);
 }
 
@@ -207,13 +212,17 @@ function mutationsOf(operation: ContractOperation): Mutation[] {
       );
     }
   }
-  if (operation.path.includes('{id}')) {
+  for (const [placeholder, part, name] of [
+    ['{id}', 'pathId', 'path id'],
+    ['{userId}', 'pathUserId', 'path user id'],
+  ] as const) {
+    if (!operation.path.includes(placeholder)) continue;
     refused(
-      'path id is not a UUID',
+      `${name} is not a UUID`,
       fc
         .constantFrom(...badUuids)
         .filter((id) => id !== '')
-        .map((pathId) => (parts) => ({ ...parts, pathId })),
+        .map((id) => (parts) => ({ ...parts, [part]: id })),
     );
   }
   if (paramSchemas(operation.headers).some(([name]) => name === 'prefer')) {
@@ -237,7 +246,9 @@ function toRequest(
   operation: ContractOperation,
   parts: RequestParts,
 ): Omit<HostileRequest, 'caller' | 'mutation' | 'mustBeRefused' | 'operationId'> {
-  const path = operation.path.replace('{id}', percentEncode(parts.pathId ?? ''));
+  const path = operation.path
+    .replace('{id}', percentEncode(parts.pathId ?? ''))
+    .replace('{userId}', percentEncode(parts.pathUserId ?? ''));
   const query = [
     ...parts.query.map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`),
     ...(parts.rawQuery ? [parts.rawQuery] : []),

@@ -9,6 +9,7 @@ export interface KnownRecords {
   userIds: string[];
   apiKeyIds: string[];
   syncRunIds: string[];
+  groupIds: string[];
 }
 
 export const fuzzTenantId = 'fuzz-tenant.example';
@@ -58,10 +59,23 @@ export async function seedKnownRecords(db: Knex, createApiKey: () => Promise<str
       finished_at: db.fn.now(),
     })),
   );
+  // A local group with members, and an imported one, so group routes reach past "not found".
+  const userIds = (await db('users').select('id').limit(5)).map((row) => String(row.id));
+  const [localGroup] = await db('groups')
+    .insert({ name: 'Fuzz Local Group', source: 'local' })
+    .returning('id');
+  await db('groups').insert({
+    name: 'Fuzz Imported Group',
+    source: 'azure_ad',
+    tenant_id: fuzzTenantId,
+    object_id: randomUUID(),
+  });
+  await db('group_members').insert(userIds.map((userId) => ({ group_id: localGroup.id, user_id: userId })));
   const ids = async (table: string) => (await db(table).select('id')).map((row) => String(row.id));
   return {
     userIds: await ids('users'),
     apiKeyIds: await ids('api_keys'),
     syncRunIds: await ids('sync_runs'),
+    groupIds: await ids('groups'),
   };
 }

@@ -68,12 +68,16 @@ export interface UserListQuery {
   cursor?: string;
 }
 
-/** All users, by username then id, paged by keyset so that deep pages cost what the first one does. */
-export async function listUsers(db: Queryable, query: UserListQuery) {
+/**
+ * All users, by username then id, paged by keyset so that deep pages cost what the first one does; with
+ * `within`, a subquery yielding user ids, only those users (a group's members).
+ */
+export async function listUsers(db: Queryable, query: UserListQuery, within?: Knex.QueryBuilder) {
   const after = decodeCursor(query.cursor, 2, ([key, id]) => typeof key === 'string' && isUuid(id));
   const rows: UserRow[] = await db('users')
     .select(userColumns(db))
     .modify((builder) => {
+      if (within) builder.whereIn('id', within);
       if (query.source) builder.where('source', query.source);
       if (query.search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(query.search)]);
       if (after) builder.whereRaw('(lower(username), id) > (?, ?::uuid)', after);
@@ -91,6 +95,15 @@ export async function listUsers(db: Queryable, query: UserListQuery) {
 
 export function findUser(db: Queryable, id: string): Promise<UserRow | undefined> {
   return db('users').where({ id }).first(userColumns(db));
+}
+
+/** Those of these user ids that exist. */
+export async function existingUserIds(db: Queryable, userIds: string[]): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  const rows: Array<{ id: string }> = await db('users')
+    .whereRaw('id = any(?::uuid[])', [userIds])
+    .select('id');
+  return rows.map((row) => row.id);
 }
 
 export async function insertUser(

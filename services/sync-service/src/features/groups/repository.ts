@@ -1,0 +1,139 @@
+import type { Knex } from 'knex';
+import type { Queryable } from '../../infra/db/queryable';
+import { decodeCursor, encodeCursor, isUuid } from '../../infra/http/cursor';
+import { containsPattern } from '../users/repository';
+import type { GroupDuplicateOf, GroupRow } from './group';
+
+/**
+ * Every query on `groups` (migration 017): the groups' API, the imported groups' listing and import.
+ * Memberships are in `member-repository.ts`.
+ */
+
+const tableColumns = [
+  'id',
+  'name',
+  'description',
+  'source',
+  'object_id',
+  'tenant_id',
+  'last_synced_at',
+  'created_at',
+  'updated_at',
+];
+
+function groupColumns(db: Queryable) {
+  return [
+    ...tableColumns.map((column) => `groups.${column}`),
+    db.raw('(select count(*) from group_members where group_id = groups.id) as member_count'),
+  ];
+}
+
+export interface GroupListQuery {
+  source?: 'local' | 'azure_ad';
+  /** Only the imported groups of this tenant (a tenant id, or a subquery yielding the configured one). */
+  tenantId?: string | Knex.QueryBuilder;
+  search?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Groups by name then id, paged by keyset. */
+export async function listGroups(db: Queryable, query: GroupListQuery) {
+  const after = decodeCursor(query.cursor, 2, ([key, id]) => typeof key === 'string' && isUuid(id));
+  const rows: GroupRow[] = await db('groups')
+    .select(groupColumns(db))
+    .modify((builder) => {
+      if (query.source) builder.where('source', query.source);
+      if (query.tenantId !== undefined)
+        builder.where({ source: 'azure_ad' }).where('tenant_id', query.tenantId);
+      if (query.search) builder.whereRaw("lower(name) like ? escape '\\'", [containsPattern(query.search)]);
+      if (after) builder.whereRaw('(lower(name), id) > (?, ?::uuid)', after);
+    })
+    .orderByRaw('lower(name), id')
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    nextCursor: rows.length > query.limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
+  };
+}
+
+export function findGroup(db: Queryable, id: string): Promise<GroupRow | undefined> {
+  return db('groups').where({ id }).first(groupColumns(db));
+}
+
+/** The group holding this name, case-insensitively (other than `excludeGroupId`). */
+export async function findGroupNamed(
+  db: Queryable,
+  name: string,
+  excludeGroupId?: string,
+): Promise<GroupDuplicateOf | null> {
+  const holder: { id: string; name: string } | undefined = await db('groups')
+    .whereRaw('lower(name) = lower(?)', [name])
+    .modify((builder) => {
+      if (excludeGroupId) builder.whereNot('id', excludeGroupId);
+    })
+    .first('id', 'name');
+  return holder ? { groupId: holder.id, name: holder.name } : null;
+}
+
+export interface NewGroup {
+  name: string;
+  description: string | null;
+  source: GroupRow['source'];
+  objectId?: string;
+  tenantId?: string;
+}
+
+export async function insertGroup(db: Queryable, group: NewGroup): Promise<GroupRow> {
+  const imported = group.source === 'azure_ad';
+  const [row] = await db('groups')
+    .insert({
+      name: group.name,
+      description: group.description,
+      source: group.source,
+      object_id: group.objectId ?? null,
+      tenant_id: group.tenantId ?? null,
+      last_synced_at: imported ? db.fn.now() : null,
+    })
+    .returning([...tableColumns, db.raw('0 as member_count')]);
+  return row;
+}
+
+export async function updateGroup(
+  db: Queryable,
+  id: string,
+  changes: { name?: string; description?: string | null },
+): Promise<GroupRow> {
+  await db('groups')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() });
+  return (await findGroup(db, id))!;
+}
+
+export async function deleteGroup(db: Queryable, id: string): Promise<void> {
+  await db('groups').where({ id }).delete();
+}
+
+/** The imported groups of the tenant among these object ids. */
+export async function importedGroupsByObjectIds(
+  db: Queryable,
+  tenantId: string,
+  objectIds: string[],
+): Promise<Array<{ id: string; object_id: string }>> {
+  if (objectIds.length === 0) return [];
+  return db('groups')
+    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .whereRaw('object_id = any(?::text[])', [objectIds])
+    .select('id', 'object_id');
+}
+
+/** The groups holding any of these names, case-insensitively, keyed by the lower-cased name. */
+export async function groupsNamed(db: Queryable, names: string[]): Promise<Map<string, GroupDuplicateOf>> {
+  if (names.length === 0) return new Map();
+  const rows: Array<{ id: string; name: string }> = await db('groups')
+    .whereRaw('lower(name) = any(?)', [names.map((name) => name.toLowerCase())])
+    .select('id', 'name');
+  return new Map(rows.map((row) => [row.name.toLowerCase(), { groupId: row.id, name: row.name }]));
+}
