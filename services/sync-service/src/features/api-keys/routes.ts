@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
-import { actorOf, type Scope } from '../auth/identity';
+import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { apiKeyView, createApiKey, listApiKeys, revokeApiKey } from './repository';
 
 export async function apiKeyRoutes(app: FastifyInstance) {
-  app.get('/api/api-keys', async () => ({ items: (await listApiKeys(app.db)).map(apiKeyView) }));
+  serve(app, 'get', '/api/api-keys', async () => ({ items: (await listApiKeys(app.db)).map(apiKeyView) }));
 
-  app.post<{ Body: { name: string; scopes: Scope[] } }>('/api/api-keys', async (request, reply) => {
+  serve(app, 'post', '/api/api-keys', async (request, reply) => {
     const identity = identityOf(request);
     const created = await app.db.transaction(async (trx) => {
       const result = await createApiKey(trx, request.body.name, request.body.scopes, identity.id);
@@ -21,7 +22,7 @@ export async function apiKeyRoutes(app: FastifyInstance) {
     return reply.code(201).send({ apiKey: apiKeyView(created.apiKey), key: created.key });
   });
 
-  app.delete<{ Params: { id: string } }>('/api/api-keys/:id', async (request, reply) => {
+  serve(app, 'delete', '/api/api-keys/{id}', async (request, reply) => {
     const identity = identityOf(request);
     await app.db.transaction(async (trx) => {
       const revoked = await revokeApiKey(trx, request.params.id);

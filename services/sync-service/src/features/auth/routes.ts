@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
 import { actorOf, allScopes, type Identity } from './identity';
@@ -25,9 +26,10 @@ function identityView(identity: Identity) {
 export async function authRoutes(app: FastifyInstance) {
   const { SESSION_TTL_MINUTES, COOKIE_SECURE, SIGN_IN_ATTEMPTS_PER_MINUTE } = app.config;
 
-  app.post<{ Body: { username: string; password: string } }>(
+  serve(
+    app,
+    'post',
     '/api/auth/sign-in',
-    { config: { rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } },
     async (request, reply) => {
       const { username, password } = request.body;
       const administrator = await findAdministratorByUsername(app.db, username);
@@ -69,14 +71,15 @@ export async function authRoutes(app: FastifyInstance) {
       });
       return identityView(identity);
     },
+    { config: { rateLimit: { max: SIGN_IN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } },
   );
 
-  app.post('/api/auth/sign-out', async (request, reply) => {
+  serve(app, 'post', '/api/auth/sign-out', async (request, reply) => {
     const identity = identityOf(request);
     if (identity.sessionId) await revokeSession(app.db, identity.sessionId);
     reply.clearCookie(sessionCookie, { path: '/' });
     return reply.code(204).send();
   });
 
-  app.get('/api/auth/me', async (request) => identityView(identityOf(request)));
+  serve(app, 'get', '/api/auth/me', async (request) => identityView(identityOf(request)));
 }

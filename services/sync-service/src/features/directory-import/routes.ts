@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { DirectoryError } from '../../infra/directory';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
@@ -16,7 +17,7 @@ function asProblem(error: unknown): never {
 }
 
 export async function directoryImportRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { search?: string; limit: number } }>('/api/directory/users', async (request) => {
+  serve(app, 'get', '/api/directory/users', async (request) => {
     const directory = await app.directoryAccess.open();
     const users = await directory.client
       .searchUsers(request.query.search?.trim() ?? '', request.query.limit)
@@ -46,7 +47,7 @@ export async function directoryImportRoutes(app: FastifyInstance) {
     };
   });
 
-  app.post<{ Body: { objectIds: string[] } }>('/api/imported-users', async (request) => {
+  serve(app, 'post', '/api/imported-users', async (request) => {
     const directory = await app.directoryAccess.open();
     const outcome = await importUsers(app.db, directory, request.body.objectIds).catch(asProblem);
     await recordAudit(app.db, actorOf(identityOf(request)), 'users.imported', directory.tenantId, {

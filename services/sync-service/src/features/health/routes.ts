@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { Problem } from '../../infra/http/problem';
 import { configuredTenantId } from '../settings/connection-repository';
 
 export async function healthRoutes(app: FastifyInstance) {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  serve(app, 'get', '/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async () => {
+  serve(app, 'get', '/readyz', async () => {
     try {
       await app.db.raw('select 1');
     } catch {

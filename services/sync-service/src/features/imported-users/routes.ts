@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { configuredTenant } from '../settings/connection-repository';
-import { countImportedUsers, type ImportedUserQuery, listImportedUsers } from '../users/repository';
+import { countImportedUsers, listImportedUsers } from '../users/repository';
 import { userView } from '../users/user';
 
 export async function importedUserRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: ImportedUserQuery }>('/api/imported-users', async (request) => {
+  serve(app, 'get', '/api/imported-users', async (request) => {
     // Both statements read the configured tenant themselves, so they run side by side.
     const [page, count] = await Promise.all([
       listImportedUsers(app.db, configuredTenant(app.db), request.query),

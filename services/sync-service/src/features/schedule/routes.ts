@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { Problem } from '../../infra/http/problem';
 import type { GuardedTransport } from '../../infra/outbound/guarded-transport';
 import { recordAudit } from '../audit/repository';
@@ -82,11 +83,11 @@ function startsRunsDifferently(before: ScheduleWithLastRun, after: ScheduleSetti
 }
 
 export async function scheduleRoutes(app: FastifyInstance) {
-  app.get('/api/sync/schedule', async (request) =>
+  serve(app, 'get', '/api/sync/schedule', async (request) =>
     scheduleView(await loadSchedule(app.db), identityOf(request)),
   );
 
-  app.put<{ Body: ScheduleInput }>('/api/sync/schedule', async (request) => {
+  serve(app, 'put', '/api/sync/schedule', async (request) => {
     const identity = identityOf(request);
     const settings = settingsOf(request.body, app.outbound);
     const cadence = cadenceOf({

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigError } from '../../config';
+import { serve } from '../../infra/contract/serve';
 import { PUBLIC_CLOUD } from '../../infra/directory';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
-import { type AttributeMapping, defaultMapping, mapProfile } from '../users/profile-fields';
+import { defaultMapping, mapProfile } from '../users/profile-fields';
 import {
   assertSecretTravelsWith,
   type ConnectionValues,
@@ -13,12 +14,6 @@ import {
   endpointsOf,
 } from './connection-changes';
 import { type ConnectionRow, findConnection, saveConnection } from './connection-repository';
-
-interface AzureAdSettingsInput extends ConnectionValues {
-  tenantId: string;
-  clientId: string;
-  mapping?: AttributeMapping;
-}
 
 /** The connection as the API shows it: the secret only as "set" or "not set". */
 function settingsView(row: ConnectionRow | undefined) {
@@ -37,9 +32,9 @@ function settingsView(row: ConnectionRow | undefined) {
 export async function azureAdSettingsRoutes(app: FastifyInstance) {
   const { secretBox } = app.directoryAccess;
 
-  app.get('/api/settings/azure-ad', async () => settingsView(await findConnection(app.db)));
+  serve(app, 'get', '/api/settings/azure-ad', async () => settingsView(await findConnection(app.db)));
 
-  app.put<{ Body: AzureAdSettingsInput }>('/api/settings/azure-ad', async (request) => {
+  serve(app, 'put', '/api/settings/azure-ad', async (request) => {
     const input = request.body;
     const saved = await app.db.transaction(async (trx) => {
       const current = await findConnection(trx);
@@ -74,7 +69,7 @@ export async function azureAdSettingsRoutes(app: FastifyInstance) {
    * Without a body, the stored connection; with one, the values on screen over the stored ones, used for
    * this test only and never stored.
    */
-  app.post<{ Body: ConnectionValues | undefined }>('/api/settings/azure-ad/test', async (request) => {
+  serve(app, 'post', '/api/settings/azure-ad/test', async (request) => {
     const onScreen = request.body;
     const { client, mapping } =
       onScreen && Object.keys(onScreen).length > 0

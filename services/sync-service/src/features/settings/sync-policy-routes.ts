@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
@@ -6,9 +7,9 @@ import { loadSyncPolicy, type SyncPolicy, saveSyncPolicy } from '../sync/policy'
 
 /** The sync policy (deletion threshold, upstream deletions, what a run keeps), as a setting. */
 export async function syncPolicyRoutes(app: FastifyInstance) {
-  app.get('/api/settings/sync', async () => loadSyncPolicy(app.db));
+  serve(app, 'get', '/api/settings/sync', async () => loadSyncPolicy(app.db));
 
-  app.put<{ Body: SyncPolicy }>('/api/settings/sync', async (request) => {
+  serve(app, 'put', '/api/settings/sync', async (request) => {
     return app.db.transaction(async (trx) => {
       const before = await loadSyncPolicy(trx);
       // A client older than accountState must not turn it on for an installation that kept it off.

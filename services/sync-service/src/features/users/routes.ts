@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import type { Queryable } from '../../infra/db/queryable';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
@@ -6,25 +7,8 @@ import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { uniqueViolationField } from './duplicates';
 import { profileColumnOf } from './profile-fields';
-import {
-  deleteUser,
-  findCollisions,
-  findUser,
-  insertUser,
-  listUsers,
-  type UserListQuery,
-  updateUser,
-} from './repository';
+import { deleteUser, findCollisions, findUser, insertUser, listUsers, updateUser } from './repository';
 import { userView } from './user';
-
-interface LocalUserInput {
-  username: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  contactNumber?: string | null;
-  isActive: boolean;
-}
 
 const patchColumns: Record<string, string> = { ...profileColumnOf, isActive: 'is_active' };
 
@@ -54,18 +38,18 @@ async function localUser(db: Queryable, id: string) {
 }
 
 export async function userRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: UserListQuery }>('/api/users', async (request) => {
+  serve(app, 'get', '/api/users', async (request) => {
     const page = await listUsers(app.db, request.query);
     return { items: page.rows.map(userView), nextCursor: page.nextCursor };
   });
 
-  app.get<{ Params: { id: string } }>('/api/users/:id', async (request) => {
+  serve(app, 'get', '/api/users/{id}', async (request) => {
     const user = await findUser(app.db, request.params.id);
     if (!user) throw Problem.notFound('This user');
     return userView(user);
   });
 
-  app.post<{ Body: LocalUserInput }>('/api/users', async (request, reply) => {
+  serve(app, 'post', '/api/users', async (request, reply) => {
     const input = request.body;
     const created = await app.db
       .transaction(async (trx) => {
@@ -84,7 +68,7 @@ export async function userRoutes(app: FastifyInstance) {
     return reply.code(201).send(userView(created));
   });
 
-  app.patch<{ Params: { id: string }; Body: Partial<LocalUserInput> }>('/api/users/:id', async (request) => {
+  serve(app, 'patch', '/api/users/{id}', async (request) => {
     const changed = await app.db
       .transaction(async (trx) => {
         const user = await localUser(trx, request.params.id);
@@ -104,7 +88,7 @@ export async function userRoutes(app: FastifyInstance) {
     return userView(changed);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/users/:id', async (request, reply) => {
+  serve(app, 'delete', '/api/users/{id}', async (request, reply) => {
     await app.db.transaction(async (trx) => {
       const user = await localUser(trx, request.params.id);
       await deleteUser(trx, user.id);
