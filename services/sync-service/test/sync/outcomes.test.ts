@@ -6,15 +6,7 @@ import {
   type Upstream,
 } from '../../src/features/sync/users/outcomes';
 import type { UserProfile } from '../../src/features/users/user';
-
-const profile = (name: string, overrides: Partial<UserProfile> = {}): UserProfile => ({
-  username: `${name}@contoso.example`,
-  firstName: name,
-  lastName: 'Doe',
-  email: `${name}@contoso.example`,
-  contactNumber: null,
-  ...overrides,
-});
+import { profile } from './profiles';
 
 const user = (id: string, current: UserProfile): SyncedUser => ({
   id,

@@ -2,8 +2,9 @@ import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor } from '../../../infra/http/cursor';
 import type { DuplicateOf } from '../../users/duplicates';
 import { containsPattern } from '../../users/repository';
-import type { UserProfile, UserView } from '../../users/user';
-import type { FieldChange, SyncFailure, SyncOutcome } from '../users/outcomes';
+import type { UserView } from '../../users/user';
+import type { FieldChange } from '../users/outcomes';
+import type { SyncFailure, SyncOutcome } from './outcomes';
 
 /** `deleted`: removed from the reporting server; `deactivated`: kept with isActive false. */
 export type DeletionAction = 'deleted' | 'deactivated';
@@ -141,80 +142,6 @@ export async function userIdsWithOutcomes(
     .distinct('user_id')
     .orderBy('user_id');
   return rows.map((row) => row.user_id);
-}
-
-/** Deferred work of a run: see migration 005. */
-export type PendingReason = 'deletion' | 'collision';
-
-export interface PendingUser {
-  userId: string;
-  /** The profile Azure AD asked for (collisions only). */
-  target: UserProfile | null;
-}
-
-export async function stagePending(
-  db: Queryable,
-  runId: string,
-  reason: PendingReason,
-  users: PendingUser[],
-): Promise<void> {
-  if (users.length === 0) return;
-  await db('sync_run_pending').insert(
-    users.map((user) => ({
-      run_id: runId,
-      user_id: user.userId,
-      reason,
-      target: user.target ? JSON.stringify(user.target) : null,
-    })),
-  );
-}
-
-/** The next deferred users, in user id order; each is removed in the transaction that resolves it. */
-export async function nextPending(
-  db: Queryable,
-  runId: string,
-  reason: PendingReason,
-  limit: number,
-): Promise<PendingUser[]> {
-  const rows: Array<{ user_id: string; target: UserProfile | null }> = await db('sync_run_pending')
-    .where({ run_id: runId, reason })
-    .orderBy('user_id')
-    .limit(limit)
-    .select('user_id', 'target');
-  return rows.map((row) => ({ userId: row.user_id, target: row.target }));
-}
-
-/** The next deferred collisions, each with the profile Azure AD asked for (always staged with it). */
-export async function nextCollisions(
-  db: Queryable,
-  runId: string,
-  limit: number,
-): Promise<Array<{ userId: string; target: UserProfile }>> {
-  const staged = await nextPending(db, runId, 'collision', limit);
-  return staged.map((user) => ({ userId: user.userId, target: user.target as UserProfile }));
-}
-
-export async function countPending(db: Queryable, runId: string, reason: PendingReason): Promise<number> {
-  const row = await db('sync_run_pending')
-    .where({ run_id: runId, reason })
-    .count<{ count: number }[]>({ count: '*' })
-    .first();
-  return Number(row?.count ?? 0);
-}
-
-export async function resolvePending(
-  db: Queryable,
-  runId: string,
-  reason: PendingReason,
-  userIds: string[],
-): Promise<string[]> {
-  if (userIds.length === 0) return [];
-  const resolved: Array<{ user_id: string }> = await db('sync_run_pending')
-    .where({ run_id: runId, reason })
-    .whereRaw('user_id = any(?::uuid[])', [userIds])
-    .delete()
-    .returning('user_id');
-  return resolved.map((row) => row.user_id);
 }
 
 /**

@@ -3,9 +3,9 @@ import { isConnectionLost, readAgainOnce } from '../../../infra/db/connection-lo
 import { Problem } from '../../../infra/http/problem';
 import { actorOf } from '../../auth/identity';
 import { identityOf } from '../../auth/plugin';
-import type { SyncOutcome } from '../users/outcomes';
 import { syncRunEvents } from './events';
 import { type ItemQuery, listItems, userIdsWithOutcomes } from './item-repository';
+import type { SyncOutcome } from './outcomes';
 import { runItemsCsv } from './run-items-csv';
 import {
   findActiveRun,

@@ -2,7 +2,7 @@ import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../../infra/http/cursor';
 import type { Actor } from '../../auth/identity';
 import type { DeletionBlock } from '../policy';
-import type { SyncOutcome } from '../users/outcomes';
+import type { OutcomeCounts, SyncOutcome } from './outcomes';
 
 /** The run a re-run took its users from, and the outcomes it took. */
 export interface RunOrigin {
@@ -74,16 +74,6 @@ export interface SyncRunRow {
   finished_at: Date | null;
   heartbeat_at: Date;
 }
-
-export type OutcomeCounts = Record<SyncOutcome, number>;
-
-export const noOutcomes = (): OutcomeCounts => ({
-  modified: 0,
-  deleted: 0,
-  duplicated: 0,
-  unchanged: 0,
-  failed: 0,
-});
 
 export interface NewSyncRun {
   selection: StoredSelection;

@@ -1,6 +1,6 @@
 import { type DeltaPage, DirectoryError, type UserLookup } from '../../../infra/directory';
 import { chunksOf } from '../../../infra/directory/bounded-pool';
-import { commitRead, type RunContext, readUsersByIdChunks, upstreamOfRead } from '../runs/run-context';
+import type { RunContext } from '../runs/run-context';
 import {
   type DeltaPass,
   recordPass,
@@ -16,6 +16,7 @@ import {
   unjudgedChunk,
 } from './directory-round-repository';
 import type { Upstream } from './outcomes';
+import { type CommitUsers, readUsersByIdChunks, upstreamOfRead } from './read-by-id';
 import { countSelected } from './selection';
 
 type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;
@@ -33,10 +34,11 @@ const isExpiredLink = (error: unknown) =>
  */
 export async function readWholeDirectory(
   context: RunContext,
+  commit: CommitUsers,
   selection: WholeDirectory,
 ): Promise<{ selected: number; deltaLink: string }> {
-  const { db, run, log } = context.execution;
-  const { tenantId } = context.scope;
+  const { db, run, log, directory } = context.execution;
+  const { tenantId } = directory;
   const retry = context.retryOnLostConnection;
   const selected = await retry(() => countSelected(db, tenantId, selection));
   const storedLink = selection.fullPass ? null : await retry(() => findDeltaLink(db, tenantId));
@@ -51,16 +53,16 @@ export async function readWholeDirectory(
   await startPass(pass);
   let deltaLink: string;
   try {
-    deltaLink = await followRound(context, storedLink);
+    deltaLink = await followRound(context, commit, storedLink);
   } catch (error) {
     if (!storedLink || !isExpiredLink(error)) throw error;
     log.info({ runId: run.id, tenantId }, 'stored delta link expired; reading the whole directory again');
     pass = 'full';
     await startPass(pass);
-    deltaLink = await followRound(context, null);
+    deltaLink = await followRound(context, commit, null);
   }
 
-  await readUsersByIdChunks(context, (afterUserId, size) =>
+  await readUsersByIdChunks(context, commit, (afterUserId, size) =>
     pass === 'full'
       ? unjudgedChunk(db, run.id, tenantId, afterUserId, size)
       : candidateChunk(db, run.id, tenantId, afterUserId, size),
@@ -69,7 +71,11 @@ export async function readWholeDirectory(
 }
 
 /** Follows one round page by page (the next page is fetched while this one is written); returns its deltaLink. */
-async function followRound(context: RunContext, deltaLink: string | null): Promise<string> {
+async function followRound(
+  context: RunContext,
+  commit: CommitUsers,
+  deltaLink: string | null,
+): Promise<string> {
   const pages = context.execution.directory.client.readUsersDelta(deltaLink, context.signal);
   const ahead = (promise: Promise<IteratorResult<DeltaPage>>) => {
     promise.catch(() => undefined);
@@ -83,7 +89,7 @@ async function followRound(context: RunContext, deltaLink: string | null): Promi
       if (result.done) break;
       next = ahead(pages.next());
       context.stopIfAsked();
-      await applyPage(context, result.value);
+      await applyPage(context, commit, result.value);
       roundLink = result.value.deltaLink ?? roundLink;
     }
   } finally {
@@ -100,7 +106,7 @@ async function followRound(context: RunContext, deltaLink: string | null): Promi
 async function readImportedById(context: RunContext, objectIds: string[]): Promise<Map<string, UserLookup>> {
   if (objectIds.length === 0) return new Map();
   const imported = await context.retryOnLostConnection(() =>
-    importedByObjectIds(context.execution.db, context.scope.tenantId, objectIds),
+    importedByObjectIds(context.execution.db, context.execution.directory.tenantId, objectIds),
   );
   const lookups = await context.execution.directory.client.readUsersByIds(
     imported.map((user) => user.objectId),
@@ -110,9 +116,9 @@ async function readImportedById(context: RunContext, objectIds: string[]): Promi
   return new Map([...lookups].map(([objectId, lookup]) => [objectId.toLowerCase(), lookup]));
 }
 
-async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
+async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPage): Promise<void> {
   const { db, run, directory, chunkSize } = context.execution;
-  const { tenantId } = context.scope;
+  const { tenantId } = directory;
   const retry = context.retryOnLostConnection;
   const removedIds = new Set(page.removed.map((entry) => entry.id.toLowerCase()));
   // A user twice in a page: the later entry is the newer state. A user both present and removed in one page
@@ -150,8 +156,8 @@ async function applyPage(context: RunContext, page: DeltaPage): Promise<void> {
       const judged = fresh.has(user.id) ? upstream : replayed.has(user.id) ? replays : null;
       judged?.set(user.id, upstreamOfRead(present.get(user.objectId.toLowerCase()), directory));
     }
-    if (upstream.size > 0) await commitRead(context, upstream);
-    if (replays.size > 0) await commitRead(context, replays, 'replay');
+    if (upstream.size > 0) await commit({ phase: 'read', upstream });
+    if (replays.size > 0) await commit({ phase: 'replay', upstream: replays });
   }
   for (const objectIds of chunksOf([...removedIds], chunkSize)) {
     const imported = await retry(() => importedByObjectIds(db, tenantId, objectIds));

@@ -1,10 +1,9 @@
 import type { DuplicateOf } from '../../users/duplicates';
 import { type ProfileField, profileFields, type UniqueField } from '../../users/profile-fields';
 import type { KeyHolder, UserProfile } from '../../users/user';
+import type { SyncFailure } from '../runs/outcomes';
 
 export type { KeyHolder };
-
-export type SyncOutcome = 'modified' | 'deleted' | 'duplicated' | 'unchanged' | 'failed';
 
 export type FieldChange =
   | { field: ProfileField; before: string | null; after: string | null }
@@ -19,11 +18,6 @@ export type UpstreamDeletion = 'delete' | 'deactivate';
 
 /** Whether Azure AD's `accountEnabled` decides the user's `isActive` (sync policy `accountState`). */
 export type AccountState = 'sync' | 'ignore';
-
-export interface SyncFailure {
-  code: string;
-  message: string;
-}
 
 /** What Azure AD said about one imported user, already mapped to the reporting server's fields. */
 export type Upstream =
