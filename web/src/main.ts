@@ -3,12 +3,14 @@ import { createApp } from 'vue';
 import { whenSessionLost } from '@/api/client';
 import App from './App.vue';
 import { useAuthStore } from './features/auth/authStore';
+import { i18n } from './i18n';
 import { router } from './router';
 import './shell/base.css';
 
 const app = createApp(App);
 app.use(createPinia());
 app.use(router);
+app.use(i18n);
 
 whenSessionLost(() => {
   const auth = useAuthStore();

@@ -1,9 +1,11 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router';
 import { useAuthStore } from '@/features/auth/authStore';
+import { type MessageKey, t } from '@/i18n';
 
 declare module 'vue-router' {
   interface RouteMeta {
-    title: string;
+    /** The page's title in the catalogue: the header and the browser tab show it. */
+    titleKey: MessageKey;
     /** Reachable without a session (only the sign-in page). */
     public?: boolean;
   }
@@ -16,62 +18,62 @@ export const router = createRouter({
       path: '/sign-in',
       name: 'sign-in',
       component: () => import('@/features/auth/SignInView.vue'),
-      meta: { title: 'Sign in', public: true },
+      meta: { titleKey: 'shell.page.signIn', public: true },
     },
     {
       path: '/',
       component: () => import('@/shell/AppLayout.vue'),
-      meta: { title: 'Bold Reports' },
+      meta: { titleKey: 'shell.page.home' },
       children: [
-        { path: '', redirect: { name: 'users' }, meta: { title: 'Users' } },
+        { path: '', redirect: { name: 'users' }, meta: { titleKey: 'shell.page.users' } },
         {
           path: 'users',
           name: 'users',
           component: () => import('@/features/users/UsersView.vue'),
-          meta: { title: 'Users' },
+          meta: { titleKey: 'shell.page.users' },
         },
         {
           path: 'users/azure-ad-sync',
           name: 'azure-ad-sync',
           component: () => import('@/features/sync/SyncView.vue'),
-          meta: { title: 'Azure AD synchronization' },
+          meta: { titleKey: 'shell.page.azureAdSynchronization' },
         },
         {
           path: 'users/import',
           name: 'import',
           component: () => import('@/features/import/ImportView.vue'),
-          meta: { title: 'Import from Azure AD' },
+          meta: { titleKey: 'shell.page.import' },
         },
         {
           path: 'history',
           name: 'history',
           component: () => import('@/features/syncRuns/RunHistoryView.vue'),
-          meta: { title: 'Sync history' },
+          meta: { titleKey: 'shell.page.history' },
         },
         {
           path: 'history/:runId',
           name: 'run',
           component: () => import('@/features/syncRuns/RunDetailView.vue'),
           props: true,
-          meta: { title: 'Sync run' },
+          meta: { titleKey: 'shell.page.run' },
         },
         {
           path: 'settings',
           name: 'settings',
           component: () => import('@/features/settings/SettingsView.vue'),
-          meta: { title: 'Settings' },
+          meta: { titleKey: 'shell.page.settings' },
         },
         {
           path: 'api-keys',
           name: 'api-keys',
           component: () => import('@/features/apiKeys/ApiKeysView.vue'),
-          meta: { title: 'API keys' },
+          meta: { titleKey: 'shell.page.apiKeys' },
         },
         {
           path: ':unknown(.*)*',
           name: 'not-found',
           component: () => import('@/shell/NotFoundView.vue'),
-          meta: { title: 'Page not found' },
+          meta: { titleKey: 'shell.page.notFound' },
         },
       ],
     },
@@ -92,5 +94,5 @@ router.beforeEach(async (to: RouteLocationNormalized) => {
 });
 
 router.afterEach((to) => {
-  document.title = `${to.meta.title} · Azure AD sync · Bold Reports`;
+  document.title = t('shell.brand.documentTitle', { page: t(to.meta.titleKey) });
 });

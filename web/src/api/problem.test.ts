@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, errorMessage, fieldErrors, readableProblem, toProblem } from './problem';
 
 describe('problem details', () => {
-  it('reads as sentences: title, detail, then each invalid field by name', () => {
+  it("reads as sentences: the catalogue's words for the code, then each invalid field by name", () => {
     const text = readableProblem({
       type: 'about:blank',
       status: 400,
@@ -15,8 +15,23 @@ describe('problem details', () => {
       ],
     });
     expect(text).toBe(
-      'The request is not valid. Two fields are wrong. email: must be an email address username: must not contain spaces',
+      'Some of the values are not valid. email: must be an email address username: must not contain spaces',
     );
+  });
+
+  it("adds the server's detail where it carries what the catalogue cannot know", () => {
+    const problem = { type: 'about:blank', status: 400, title: 'Bad request' } as const;
+    expect(readableProblem({ ...problem, code: 'invalid_cron', detail: 'minute 61 is out of range' })).toBe(
+      'The cron expression is not valid. minute 61 is out of range.',
+    );
+    expect(readableProblem({ ...problem, code: 'sync_already_running', detail: 'Run 7 is running' })).toBe(
+      'A synchronization is already running.',
+    );
+  });
+
+  it("falls back to the server's title and detail for a code the catalogue lacks", () => {
+    const problem = { type: 'about:blank', status: 400, title: 'Bad request', detail: 'Mystery' };
+    expect(readableProblem({ ...problem, code: 'brand_new_code' as never })).toBe('Bad request. Mystery.');
   });
 
   it('maps field errors to form fields, first message per field', () => {

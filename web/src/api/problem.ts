@@ -1,3 +1,4 @@
+import { i18n, t } from '@/i18n';
 import type { Problem, ProblemCode } from './schemas';
 
 /** An error answer of the API, carrying its RFC 9457 problem details. */
@@ -28,10 +29,7 @@ export function toProblem(status: number, body: unknown): Problem {
     type: 'about:blank',
     status,
     code: status >= 500 ? 'service_unavailable' : 'unexpected_response',
-    title:
-      status >= 500
-        ? 'The service is not answering properly. Try again in a moment.'
-        : `The request failed (HTTP ${status}).`,
+    title: status >= 500 ? t('problem.service_unavailable') : t('problem.unexpected_response', { status }),
   };
 }
 
@@ -44,11 +42,34 @@ function isProblem(body: unknown): body is Problem {
   );
 }
 
-/** One readable paragraph: the title, the detail when it adds something, then each invalid field. */
+// Codes whose detail carries what the catalogue cannot know (the parser's reason, Azure AD's own answer):
+// the server's detail follows the catalogue's sentence.
+const DETAILED: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'bad_request',
+  'invalid_cron',
+  'invalid_schedule',
+  'host_not_allowed',
+  'destination_not_allowed',
+  'server_error',
+  'missing_permission',
+  'invalid_value',
+]);
+
+/**
+ * One readable paragraph: the catalogue's sentence for the problem's code (the server's title and detail
+ * for a code the catalogue lacks), the detail where it adds something, then each invalid field.
+ */
 export function readableProblem(problem: Problem): string {
-  const parts = [problem.title];
-  if (problem.detail && problem.detail !== problem.title) parts.push(problem.detail);
-  const sentences = parts.map((part) => part.trim().replace(/([^.!?])$/, '$1.'));
+  const key = `problem.${problem.code}`;
+  const known = i18n.global.te(key);
+  const parts = known
+    ? [t(key as 'problem.unexpected_response', { status: problem.status })]
+    : [problem.title, problem.detail];
+  if (known && problem.detail && DETAILED.has(problem.code)) parts.push(problem.detail);
+  const sentences = parts
+    .filter((part): part is string => Boolean(part))
+    .filter((part, index, all) => all.indexOf(part) === index)
+    .map((part) => part.trim().replace(/([^.!?])$/, '$1.'));
   const fields = (problem.errors ?? []).map((fieldError) => {
     const field = fieldName(fieldError.path);
     return field ? `${field}: ${fieldError.message}` : fieldError.message;
@@ -75,7 +96,6 @@ function fieldName(path: string): string {
 /** What to tell the administrator about any failure of an action. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
-  if (error instanceof TypeError)
-    return 'The service cannot be reached. Check that it is running and try again.';
-  return 'Something went wrong. Try again, and if it keeps failing, check the service log.';
+  if (error instanceof TypeError) return t('problem.unreachable_service');
+  return t('problem.unexpected');
 }

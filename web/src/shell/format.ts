@@ -1,24 +1,48 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const count = new Intl.NumberFormat();
+import { locale, t } from '@/i18n';
 
-export function formatDateTime(iso: string | null | undefined): string {
-  return iso ? dateTime.format(new Date(iso)) : '—';
+/**
+ * Every timestamp in one form: date, time and the zone it is in, so two people in different zones reading
+ * the same page know which hour is meant. `timeZone` is the browser's unless given (tests fix one).
+ */
+const TIMESTAMP: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function timestampFormat(timeZone: string | undefined): Intl.DateTimeFormat {
+  const cacheKey = `${locale.value}|${timeZone ?? ''}`;
+  let format = formats.get(cacheKey);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale.value, { ...TIMESTAMP, timeZone });
+    formats.set(cacheKey, format);
+  }
+  return format;
+}
+
+/** "Nov 30, 2026, 3:04 AM GMT+1": in the browser's time zone, named. */
+export function formatDateTime(iso: string | null | undefined, options: { timeZone?: string } = {}): string {
+  return iso ? timestampFormat(options.timeZone).format(new Date(iso)) : '—';
+}
+
+/** The same instant in UTC, for a timestamp's title (hover) or a detail view. */
+export function formatUtc(iso: string | null | undefined): string {
+  return formatDateTime(iso, { timeZone: 'UTC' });
 }
 
 export function formatCount(value: number): string {
-  return count.format(value);
-}
-
-const plurals = new Intl.PluralRules('en');
-
-/** "1 user", "3 users": a count with its noun in the form the count takes. */
-export function countOf(value: number, one: string, other = `${one}s`): string {
-  return `${formatCount(value)} ${plurals.select(value) === 'one' ? one : other}`;
+  return new Intl.NumberFormat(locale.value).format(value);
 }
 
 /** "1,234 users", or "more than 10,000 users" when the service stopped counting. */
-export function describeTotal(total: number, isExact: boolean, noun = 'user'): string {
-  return isExact ? countOf(total, noun) : `more than ${formatCount(total)} ${noun}s`;
+export function describeTotal(total: number, isExact: boolean): string {
+  const count = formatCount(total);
+  return isExact ? t('count.users', { count }, total) : t('count.moreThanUsers', { count }, total);
 }
 
 export function fullName(person: { firstName: string; lastName: string }): string {
@@ -29,9 +53,9 @@ export function fullName(person: { firstName: string; lastName: string }): strin
 export function formatDuration(fromIso: string | null, toIso: string | null): string {
   if (!fromIso || !toIso) return '—';
   const seconds = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
-  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 60) return t('duration.seconds', { seconds });
   const minutes = Math.floor(seconds / 60);
   return minutes < 60
-    ? `${minutes} min ${seconds % 60} s`
-    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+    ? t('duration.minutes', { minutes, seconds: seconds % 60 })
+    : t('duration.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
 }

@@ -1,5 +1,6 @@
 import type { DataTableColumn, DataTableSortState } from 'naive-ui';
 import { h, type VNodeChild } from 'vue';
+import { t } from '@/i18n';
 
 type Column<Row> = DataTableColumn<Row> & {
   key?: string | number;
@@ -11,7 +12,7 @@ type Column<Row> = DataTableColumn<Row> & {
 
 export type ListColumn<Row> = Column<Row>;
 
-const SORT_WORDS = { ascend: 'sorted ascending', descend: 'sorted descending' } as const;
+const SORT_WORDS = { ascend: 'shell.list.sortedAscending', descend: 'shell.list.sortedDescending' } as const;
 
 /** The column's header as text, or '' for a header that is a control (the select-all checkbox). */
 export function columnLabel<Row>(column: ListColumn<Row>): string {
@@ -33,7 +34,7 @@ export function withKeyboardSorting<Row>(
   return columns.map((column) => {
     if (!isSortable(column) || typeof column.title !== 'string') return column;
     const label = column.title;
-    const state = column.sortOrder ? SORT_WORDS[column.sortOrder] : 'not sorted';
+    const state = t(column.sortOrder ? SORT_WORDS[column.sortOrder] : 'shell.list.notSorted');
     const next = column.sortOrder === 'ascend' ? 'descend' : 'ascend';
     return {
       ...column,

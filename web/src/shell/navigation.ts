@@ -9,26 +9,36 @@ import {
 import { type MenuOption, NIcon } from 'naive-ui';
 import { type Component, h } from 'vue';
 import { RouterLink } from 'vue-router';
+import { t } from '@/i18n';
+
+type DestinationLabel =
+  | 'shell.page.users'
+  | 'shell.page.azureAdSync'
+  | 'shell.page.importUsers'
+  | 'shell.page.history'
+  | 'shell.page.settings'
+  | 'shell.page.apiKeys';
 
 interface Destination {
   routeName: string;
-  label: string;
+  labelKey: DestinationLabel;
   icon: Component;
 }
 
 const destinations: Destination[] = [
-  { routeName: 'users', label: 'Users', icon: PeopleOutline },
-  { routeName: 'azure-ad-sync', label: 'Azure AD sync', icon: SyncOutline },
-  { routeName: 'import', label: 'Import users', icon: CloudDownloadOutline },
-  { routeName: 'history', label: 'Sync history', icon: TimeOutline },
-  { routeName: 'settings', label: 'Settings', icon: SettingsOutline },
-  { routeName: 'api-keys', label: 'API keys', icon: KeyOutline },
+  { routeName: 'users', labelKey: 'shell.page.users', icon: PeopleOutline },
+  { routeName: 'azure-ad-sync', labelKey: 'shell.page.azureAdSync', icon: SyncOutline },
+  { routeName: 'import', labelKey: 'shell.page.importUsers', icon: CloudDownloadOutline },
+  { routeName: 'history', labelKey: 'shell.page.history', icon: TimeOutline },
+  { routeName: 'settings', labelKey: 'shell.page.settings', icon: SettingsOutline },
+  { routeName: 'api-keys', labelKey: 'shell.page.apiKeys', icon: KeyOutline },
 ];
 
 // Labels are real links, so the menu works with the keyboard, middle-click and screen readers.
 export const menuOptions: MenuOption[] = destinations.map((destination) => ({
   key: destination.routeName,
-  label: () => h(RouterLink, { to: { name: destination.routeName } }, { default: () => destination.label }),
+  label: () =>
+    h(RouterLink, { to: { name: destination.routeName } }, { default: () => t(destination.labelKey) }),
   icon: () => h(NIcon, { 'aria-hidden': 'true' }, { default: () => h(destination.icon) }),
 }));
 

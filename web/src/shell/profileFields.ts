@@ -1,7 +1,8 @@
 import type { ImportedUserSort, ProfileField } from '@/api/schemas';
+import { t } from '@/i18n';
 
 interface ProfileFieldColumn<F extends ProfileField> {
-  label: string;
+  labelKey: `profileField.${F}`;
   minWidth: number;
   /** Long values are cut, with the whole value in a tooltip. */
   ellipsis: boolean;
@@ -14,11 +15,15 @@ interface ProfileFieldColumn<F extends ProfileField> {
  * openapi.yaml fails the type-check here until it has its label, and the tables then show it.
  */
 export const PROFILE_FIELDS: { [F in ProfileField]: ProfileFieldColumn<F> } = {
-  username: { label: 'Username', minWidth: 200, ellipsis: true, sortable: true },
-  firstName: { label: 'First name', minWidth: 100, ellipsis: false, sortable: true },
-  lastName: { label: 'Last name', minWidth: 100, ellipsis: false, sortable: true },
-  email: { label: 'Email', minWidth: 180, ellipsis: true, sortable: true },
-  contactNumber: { label: 'Contact number', minWidth: 120, ellipsis: false, sortable: false },
+  username: { labelKey: 'profileField.username', minWidth: 200, ellipsis: true, sortable: true },
+  firstName: { labelKey: 'profileField.firstName', minWidth: 100, ellipsis: false, sortable: true },
+  lastName: { labelKey: 'profileField.lastName', minWidth: 100, ellipsis: false, sortable: true },
+  email: { labelKey: 'profileField.email', minWidth: 180, ellipsis: true, sortable: true },
+  contactNumber: { labelKey: 'profileField.contactNumber', minWidth: 120, ellipsis: false, sortable: false },
 };
 
 export const PROFILE_FIELD_KEYS = Object.keys(PROFILE_FIELDS) as ProfileField[];
+
+export function profileFieldLabel(field: ProfileField): string {
+  return t(PROFILE_FIELDS[field].labelKey);
+}

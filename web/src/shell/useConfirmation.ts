@@ -1,5 +1,6 @@
 import { useDialog } from 'naive-ui';
 import { h, nextTick } from 'vue';
+import { t } from '@/i18n';
 
 interface Confirmation {
   title: string;
@@ -28,7 +29,7 @@ export function useConfirmation() {
     dialog.warning({
       ...confirmation,
       title: () => h('span', { id: titleId }, confirmation.title),
-      negativeText: 'Cancel',
+      negativeText: t('shell.confirm.cancel'),
       onAfterEnter: nameDialog,
       onAfterLeave: () => {
         if (!opener?.isConnected) document.getElementById('main-content')?.focus();

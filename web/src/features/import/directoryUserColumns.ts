@@ -2,7 +2,7 @@ import { type DataTableColumns, NCheckbox, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { DirectoryUser } from '@/api/schemas';
 import { fullName } from '@/shell/format';
-import { PROFILE_FIELDS } from '@/shell/profileFields';
+import { profileFieldLabel } from '@/shell/profileFields';
 
 interface PickState {
   isPicked(user: DirectoryUser): boolean;
@@ -53,12 +53,12 @@ export function directoryUserColumns(picks: PickState): DataTableColumns<Directo
         ]),
     },
     {
-      title: PROFILE_FIELDS.username.label,
+      title: profileFieldLabel('username'),
       key: 'username',
       minWidth: 160,
       render: (user) => user.mapped.username,
     },
-    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 180, render: (user) => user.mapped.email },
+    { title: profileFieldLabel('email'), key: 'email', minWidth: 180, render: (user) => user.mapped.email },
     { title: 'Name', key: 'name', minWidth: 120, render: (user) => fullName(user.mapped) },
     { title: 'Status', key: 'status', minWidth: 200, render: renderStatus },
   ];

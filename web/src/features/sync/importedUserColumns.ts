@@ -2,7 +2,7 @@ import { type DataTableColumns, NCheckbox } from 'naive-ui';
 import { h } from 'vue';
 import type { ImportedUserSort, ProfileField, SortOrder, User } from '@/api/schemas';
 import { formatDateTime } from '@/shell/format';
-import { PROFILE_FIELD_KEYS, PROFILE_FIELDS } from '@/shell/profileFields';
+import { PROFILE_FIELD_KEYS, PROFILE_FIELDS, profileFieldLabel } from '@/shell/profileFields';
 
 interface SelectionState {
   isSelected(user: User): boolean;
@@ -44,9 +44,9 @@ function profileColumn(
   sort: ImportedUserSort,
   order: SortOrder,
 ): DataTableColumns<User>[number] {
-  const { label, minWidth, ellipsis, sortable: byServer } = PROFILE_FIELDS[field];
+  const { minWidth, ellipsis, sortable: byServer } = PROFILE_FIELDS[field];
   return {
-    title: label,
+    title: profileFieldLabel(field),
     minWidth,
     ...(ellipsis ? { ellipsis: { tooltip: true } } : {}),
     ...(byServer ? sortable(field as ImportedUserSort, sort, order) : { key: field }),

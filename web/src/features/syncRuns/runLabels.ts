@@ -1,5 +1,5 @@
 import type { FieldChange, ProfileField, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
-import { PROFILE_FIELD_KEYS, PROFILE_FIELDS } from '@/shell/profileFields';
+import { PROFILE_FIELD_KEYS, profileFieldLabel } from '@/shell/profileFields';
 
 type TagType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
@@ -33,7 +33,7 @@ export const OUTCOME_LABELS: Record<SyncOutcome, string> = {
 };
 
 export const FIELD_LABELS: Record<FieldChange['field'], string> = {
-  ...(Object.fromEntries(PROFILE_FIELD_KEYS.map((field) => [field, PROFILE_FIELDS[field].label])) as Record<
+  ...(Object.fromEntries(PROFILE_FIELD_KEYS.map((field) => [field, profileFieldLabel(field)])) as Record<
     ProfileField,
     string
   >),

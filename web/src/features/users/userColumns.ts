@@ -2,7 +2,7 @@ import { type DataTableColumns, NButton, NSpace, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { User } from '@/api/schemas';
 import { formatDateTime, fullName } from '@/shell/format';
-import { PROFILE_FIELDS } from '@/shell/profileFields';
+import { profileFieldLabel } from '@/shell/profileFields';
 
 interface UserActions {
   edit(user: User): void;
@@ -40,9 +40,9 @@ function renderActions(user: User, actions: UserActions) {
 
 export function userColumns(actions: UserActions): DataTableColumns<User> {
   return [
-    { title: PROFILE_FIELDS.username.label, key: 'username', minWidth: 170, ellipsis: { tooltip: true } },
+    { title: profileFieldLabel('username'), key: 'username', minWidth: 170, ellipsis: { tooltip: true } },
     { title: 'Name', key: 'name', minWidth: 130, render: fullName },
-    { title: PROFILE_FIELDS.email.label, key: 'email', minWidth: 180, ellipsis: { tooltip: true } },
+    { title: profileFieldLabel('email'), key: 'email', minWidth: 180, ellipsis: { tooltip: true } },
     { title: 'Source', key: 'source', width: 96, render: renderSource },
     {
       title: 'Status',

@@ -1,0 +1,117 @@
+// @vitest-environment node
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  type UncataloguedText,
+  uncataloguedInScript,
+  uncataloguedInVue,
+} from '@/test-support/uncataloguedText';
+
+const SOURCE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// Files whose words have not moved into the catalogue yet. The list only shrinks: a file on it that has
+// no such words any more fails the test until it is taken off.
+const NOT_YET_CATALOGUED = new Set<string>([
+  'features/apiKeys/ApiKeysView.vue',
+  'features/apiKeys/NewApiKeyDialog.vue',
+  'features/apiKeys/apiKeysStore.ts',
+  'features/auth/SignInView.vue',
+  'features/auth/authStore.ts',
+  'features/import/ImportResultPanel.vue',
+  'features/import/ImportView.vue',
+  'features/import/directoryUserColumns.ts',
+  'features/settings/AttributeMappingForm.vue',
+  'features/settings/AzureAdConnectionForm.vue',
+  'features/settings/ConnectionTestResult.vue',
+  'features/settings/SyncPolicyForm.vue',
+  'features/settings/SyncScheduleForm.vue',
+  'features/sync/ImportedUsersTable.vue',
+  'features/sync/SelectionBanner.vue',
+  'features/sync/SyncProgressCard.vue',
+  'features/sync/SyncResultDialog.vue',
+  'features/sync/SyncView.vue',
+  'features/sync/importedUserColumns.ts',
+  'features/sync/runSummary.ts',
+  'features/syncRuns/RunCounts.vue',
+  'features/syncRuns/RunDetailView.vue',
+  'features/syncRuns/RunHistoryFilters.vue',
+  'features/syncRuns/RunHistoryView.vue',
+  'features/syncRuns/RunOutcomes.vue',
+  'features/syncRuns/RunStatusTag.vue',
+  'features/syncRuns/SyncRunItemsTable.vue',
+  'features/syncRuns/itemColumns.ts',
+  'features/syncRuns/runLabels.ts',
+  'features/syncRuns/syncRunsStore.ts',
+  'features/users/LocalUserDialog.vue',
+  'features/users/UsersView.vue',
+  'features/users/userColumns.ts',
+]);
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return ['test-support', 'i18n'].includes(entry.name) ? [] : sourceFiles(path);
+    return /\.(vue|ts)$/.test(entry.name) && !/\.(test|d)\.ts$/.test(entry.name) ? [path] : [];
+  });
+}
+
+function uncatalogued(path: string): UncataloguedText[] {
+  const file = relative(SOURCE_ROOT, path);
+  const source = readFileSync(path, 'utf8');
+  return path.endsWith('.vue') ? uncataloguedInVue(source, file) : uncataloguedInScript(source, file);
+}
+
+describe('the catalogue', () => {
+  const found = sourceFiles(SOURCE_ROOT).flatMap(uncatalogued);
+
+  it('holds every word the app shows: no text in templates or scripts outside it', () => {
+    const outside = found
+      .filter((text) => !NOT_YET_CATALOGUED.has(text.file))
+      .map((text) => `${text.file}:${text.line} ${JSON.stringify(text.text)}`);
+    expect(outside).toEqual([]);
+  });
+
+  it('lists as not yet catalogued only files that still have such words', () => {
+    const stillUncatalogued = new Set(found.map((text) => text.file));
+    expect([...NOT_YET_CATALOGUED].filter((file) => !stillUncatalogued.has(file))).toEqual([]);
+  });
+});
+
+describe('the check for words outside the catalogue', () => {
+  it('finds text nodes, read attributes and literals in bound expressions of a template', () => {
+    const component = [
+      '<script setup lang="ts">',
+      "const greeting = 'Welcome back';",
+      '</script>',
+      '<template>',
+      '  <h1>Users</h1>',
+      '  <NInput placeholder="name" :aria-label="$t(\'users.search\')" />',
+      "  <NButton :title=\"busy ? 'Saving…' : $t('users.save')\">{{ $t('users.save') }}</NButton>",
+      '  <span class="list__field" type="primary">{{ count }} ✓</span>',
+      '</template>',
+    ].join('\n');
+    expect(uncataloguedInVue(component, 'Sample.vue')).toEqual([
+      { file: 'Sample.vue', line: 2, text: 'Welcome back' },
+      { file: 'Sample.vue', line: 5, text: 'Users' },
+      { file: 'Sample.vue', line: 6, text: 'name' },
+      { file: 'Sample.vue', line: 7, text: 'Saving…' },
+    ]);
+  });
+
+  it('finds prose in string and template literals of a script, not identifiers or keys', () => {
+    const script = [
+      "import { t } from '@/i18n';",
+      "const tag = { type: 'success', 'aria-label': t('runs.status') };",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the sample is code with a template literal
+      'message.success(`${count} users imported`);',
+      "throw new Error('Could not start');",
+      "const key = 'shell.page.users';",
+    ].join('\n');
+    expect(uncataloguedInScript(script, 'sample.ts')).toEqual([
+      { file: 'sample.ts', line: 3, text: '{} users imported' },
+      { file: 'sample.ts', line: 4, text: 'Could not start' },
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+// The frame around every page: navigation, page titles, lists, pagers, confirmations.
+export const shell = {
+  brand: {
+    mark: 'BR',
+    product: 'Bold Reports',
+    subtitle: 'Azure AD sync',
+    full: 'Bold Reports · Azure AD sync',
+    documentTitle: '{page} · Azure AD sync · Bold Reports',
+  },
+  nav: {
+    main: 'Main',
+    mainMenu: 'Main menu',
+    menu: 'Menu',
+    skipToMain: 'Skip to main content',
+    syncRunning: 'Sync running',
+    syncRunningOpen: 'A synchronization is running: open it',
+    signOut: 'Sign out',
+  },
+  page: {
+    signIn: 'Sign in',
+    home: 'Bold Reports',
+    users: 'Users',
+    azureAdSync: 'Azure AD sync',
+    azureAdSynchronization: 'Azure AD synchronization',
+    import: 'Import from Azure AD',
+    importUsers: 'Import users',
+    history: 'Sync history',
+    run: 'Sync run',
+    settings: 'Settings',
+    apiKeys: 'API keys',
+    notFound: 'Page not found',
+  },
+  notFound: {
+    title: 'There is no such page',
+    description: 'The address may be mistyped or out of date.',
+    goToUsers: 'Go to users',
+  },
+  list: {
+    notUpToDate: 'Not up to date',
+    rowsMayBeStale: 'The row below may no longer be current. | The rows below may no longer be current.',
+    rowsLoadedAtMayBeStale:
+      'The row below was loaded at {at} and may no longer be current. | The rows below were loaded at {at} and may no longer be current.',
+    tryAgain: 'Try again',
+    sortBy: 'Sort by',
+    choose: 'Choose',
+    loading: 'Loading…',
+    sortAscending: '{column}, ascending',
+    sortDescending: '{column}, descending',
+    sortedAscending: 'sorted ascending',
+    sortedDescending: 'sorted descending',
+    notSorted: 'not sorted',
+  },
+  pager: {
+    pageSize: '{size} / page',
+    rowsPerPage: 'Rows per page',
+    previous: 'Previous page',
+    next: 'Next page',
+  },
+  confirm: {
+    cancel: 'Cancel',
+  },
+} as const;

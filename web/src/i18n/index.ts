@@ -1,0 +1,46 @@
+import { dateEnUS, enUS, type NDateLocale, type NLocale } from 'naive-ui';
+import { computed } from 'vue';
+import { createI18n } from 'vue-i18n';
+import { en, type MessageSchema } from './en';
+
+// The catalogue's shape is the English one: a second locale is typed against it and fails the
+// type-check while it lacks a message.
+declare module 'vue-i18n' {
+  export interface DefineLocaleMessage extends MessageSchema {}
+}
+
+export type Locale = 'en';
+
+export const i18n = createI18n<[MessageSchema], Locale, false>({
+  legacy: false,
+  locale: 'en',
+  fallbackLocale: 'en',
+  messages: { en },
+});
+
+/** The catalogue's translation, for scripts; templates use `$t`. */
+export const { t, locale } = i18n.global;
+
+// Naive UI's own words (date pickers, empty tables, pagination) follow the app's locale.
+const naiveLocales: Record<Locale, { ui: NLocale; date: NDateLocale }> = {
+  en: {
+    ui: {
+      ...enUS,
+      // Naive UI puts "Please Input" into every text and number box without a placeholder of its own:
+      // an empty box says more than a placeholder that is not an example of what to type.
+      Input: { ...enUS.Input, placeholder: '' },
+      InputNumber: { ...enUS.InputNumber, placeholder: '' },
+    },
+    date: dateEnUS,
+  },
+};
+
+export const naiveLocale = computed(() => naiveLocales[locale.value as Locale].ui);
+export const naiveDateLocale = computed(() => naiveLocales[locale.value as Locale].date);
+
+type Leaves<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+/** Every message's key ("shell.page.users"): a key the catalogue lacks does not compile. */
+export type MessageKey = Leaves<MessageSchema>;
