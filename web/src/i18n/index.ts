@@ -18,8 +18,7 @@ export const i18n = createI18n<[MessageSchema], Locale, false>({
   messages: { en },
 });
 
-/** The catalogue's translation, for scripts; templates use `$t`. */
-export const { t, locale } = i18n.global;
+export const { locale } = i18n.global;
 
 // Naive UI's own words (date pickers, empty tables, pagination) follow the app's locale.
 const naiveLocales: Record<Locale, { ui: NLocale; date: NDateLocale }> = {
@@ -44,3 +43,15 @@ type Leaves<T, Prefix extends string = ''> = {
 
 /** Every message's key ("shell.page.users"): a key the catalogue lacks does not compile. */
 export type MessageKey = Leaves<MessageSchema>;
+
+type Translate = (key: string, ...rest: unknown[]) => string;
+
+/**
+ * The catalogue's message for scripts (templates use `$t`): `named` fills its placeholders, `plural` picks
+ * its form ("1 user | {count} users"). Keys are checked against the catalogue when compiling.
+ */
+export function t(key: MessageKey, named?: Record<string, unknown>, plural?: number): string;
+export function t(key: MessageKey, plural: number): string;
+export function t(key: MessageKey, ...rest: unknown[]): string {
+  return (i18n.global.t as Translate)(key, ...rest);
+}

@@ -54,7 +54,8 @@ const LETTERS = /\p{L}/u;
  */
 export function looksLikeProse(text: string): boolean {
   const words = text.replace(/\{\}/g, ' ').trim();
-  if (!words || NOT_PROSE.has(text)) return false;
+  // A path or an address (`/api/sync/runs/${id}`) is code, whatever its segments say.
+  if (!words || NOT_PROSE.has(text) || text.startsWith('/')) return false;
   return /\p{L}{2,}[\p{L}\p{P}]*\s+[\p{P}]*\p{L}/u.test(words) || /^\p{Lu}\p{Ll}/u.test(words);
 }
 

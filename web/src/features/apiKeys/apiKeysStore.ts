@@ -4,18 +4,18 @@ import { api, call } from '@/api/client';
 import type { ApiKey, Scope } from '@/api/schemas';
 import { useListLoad } from '@/shell/useListLoad';
 
-/** Every scope and what it allows; a scope added to the contract fails the type-check until described. */
-export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'users:read': 'Read users',
-  'users:write': 'Create, change and delete local users',
-  'directory:read': 'Search the Azure AD tenant',
-  'directory:import': 'Import users from Azure AD',
-  'settings:read': 'Read the connection and the sync policy',
-  'settings:write': 'Change the connection and the sync policy',
-  'sync:read': 'Read synchronization runs',
-  'sync:run': 'Start and confirm synchronizations',
-  'audit:read': 'Read the audit log',
-};
+/** Every scope, in the order offered; a scope added to the contract fails the type-check until listed. */
+export const SCOPES = Object.keys({
+  'users:read': true,
+  'users:write': true,
+  'directory:read': true,
+  'directory:import': true,
+  'settings:read': true,
+  'settings:write': true,
+  'sync:read': true,
+  'sync:run': true,
+  'audit:read': true,
+} satisfies Record<Scope, true>) as Scope[];
 
 /** Keys for other platform components. A new key's secret is held only until the admin dismisses it. */
 export const useApiKeysStore = defineStore('apiKeys', () => {

@@ -4,8 +4,6 @@ import { api, call } from '@/api/client';
 import { ApiError } from '@/api/problem';
 import type { Identity } from '@/api/schemas';
 
-export const SESSION_EXPIRED_MESSAGE = 'Your session has expired, please sign in again';
-
 export const useAuthStore = defineStore('auth', () => {
   const identity = ref<Identity | null>(null);
   /** Whether the session was asked about since the app loaded (the cookie is httpOnly, unreadable here). */

@@ -1,8 +1,9 @@
 import { type DataTableColumns, NCheckbox } from 'naive-ui';
 import { h } from 'vue';
 import type { ImportedUserSort, ProfileField, SortOrder, User } from '@/api/schemas';
-import { formatDateTime } from '@/shell/format';
+import { t } from '@/i18n';
 import { PROFILE_FIELD_KEYS, PROFILE_FIELDS, profileFieldLabel } from '@/shell/profileFields';
+import TimeStamp from '@/shell/TimeStamp.vue';
 
 interface SelectionState {
   isSelected(user: User): boolean;
@@ -19,13 +20,13 @@ function selectionColumn(selection: SelectionState): DataTableColumns<User>[numb
     title: () =>
       h(NCheckbox, {
         ...selection.pageState(),
-        'aria-label': 'Select all users on this page',
+        'aria-label': t('sync.table.selectPage'),
         onUpdateChecked: (checked: boolean) => selection.togglePage(checked),
       }),
     render: (user) =>
       h(NCheckbox, {
         checked: selection.isSelected(user),
-        'aria-label': `Select ${user.username}`,
+        'aria-label': t('sync.table.selectUser', { username: user.username }),
         onUpdateChecked: (checked: boolean) => selection.toggle(user, checked),
       }),
   };
@@ -63,9 +64,9 @@ export function importedUserColumns(
     selectionColumn(selection),
     ...PROFILE_FIELD_KEYS.map((field) => profileColumn(field, sort, order)),
     {
-      title: 'Last synchronized',
+      title: t('sync.table.lastSynchronized'),
       minWidth: 170,
-      render: (user) => formatDateTime(user.lastSyncedAt),
+      render: (user) => h(TimeStamp, { at: user.lastSyncedAt }),
       ...sortable('lastSyncedAt', sort, order),
     },
   ];

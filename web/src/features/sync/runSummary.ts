@@ -1,35 +1,44 @@
 import type { SyncRun } from '@/api/schemas';
+import { t } from '@/i18n';
+import { formatCount } from '@/shell/format';
+
+const users = (count: number) => t('count.users', { count: formatCount(count) }, count);
 
 /** The seed's message box sentence: "2 users modified, 1 deleted and 1 duplicated." */
 export function summarizeRun(run: SyncRun): string {
   const { modified, deleted, duplicated, unchanged, failed } = run.counts;
-  const parts = [`${modified} modified`, `${deleted} deleted`, `${duplicated} duplicated`];
-  if (unchanged) parts.push(`${unchanged} unchanged`);
-  if (failed) parts.push(`${failed} failed`);
-  const counts = `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
-  const users = `${run.selection.count} ${run.selection.count === 1 ? 'user' : 'users'}`;
-  if (run.dryRun) return `Dry run of ${users}, nothing was changed: ${counts}.`;
+  const parts = [
+    t('sync.summary.modified', { count: formatCount(modified) }),
+    t('sync.summary.deleted', { count: formatCount(deleted) }),
+    t('sync.summary.duplicated', { count: formatCount(duplicated) }),
+  ];
+  if (unchanged) parts.push(t('sync.summary.unchanged', { count: formatCount(unchanged) }));
+  if (failed) parts.push(t('sync.summary.failed', { count: formatCount(failed) }));
+  const counts = t('sync.summary.and', { rest: parts.slice(0, -1).join(', '), last: parts.at(-1) ?? '' });
+  const selected = users(run.selection.count);
+  if (run.dryRun) return t('sync.summary.dryRun', { users: selected, counts });
   const main = run.mainFailure;
   const failures = main
-    ? ` Most common failure (${main.count} ${main.count === 1 ? 'user' : 'users'}, ${main.code}): ${main.message}`
+    ? t('sync.summary.mainFailure', { users: users(main.count), code: main.code, message: main.message })
     : '';
-  if (run.status === 'blocked') {
-    return `Of ${users}: ${counts}. No user was deleted yet: the deletions wait for confirmation.${failures}`;
-  }
-  return `Of ${users}: ${counts}.${failures}`;
+  const summary = t(run.status === 'blocked' ? 'sync.summary.blocked' : 'sync.summary.of', {
+    users: selected,
+    counts,
+  });
+  return failures ? `${summary} ${failures}` : summary;
 }
 
 export function resultTitle(run: SyncRun): string {
   switch (run.status) {
     case 'blocked':
-      return 'Synchronization held back its deletions';
+      return t('sync.result.blocked');
     case 'failed':
-      return 'Synchronization failed';
+      return t('sync.result.failed');
     case 'interrupted':
-      return 'Synchronization was interrupted';
+      return t('sync.result.interrupted');
     case 'partial':
-      return 'Synchronization complete, but some users failed';
+      return t('sync.result.partial');
     default:
-      return run.dryRun ? 'Dry run complete' : 'Synchronization complete';
+      return t(run.dryRun ? 'sync.result.dryRun' : 'sync.result.complete');
   }
 }

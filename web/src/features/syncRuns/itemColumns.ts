@@ -1,18 +1,19 @@
 import { type DataTableColumns, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { FieldChange, SyncOutcome, SyncRunItem } from '@/api/schemas';
+import { t } from '@/i18n';
 import { fullName } from '@/shell/format';
-import { FIELD_LABELS } from './runLabels';
+import { fieldLabel } from './runLabels';
 
 // A dry run, or deletions held back by the threshold, report what would happen without doing it.
 function renderNotApplied(item: SyncRunItem) {
   return item.applied
     ? null
-    : h(NTag, { size: 'tiny', bordered: false, type: 'warning' }, () => 'Not applied');
+    : h(NTag, { size: 'tiny', bordered: false, type: 'warning' }, () => t('syncRuns.tag.notApplied'));
 }
 
-const userColumn = {
-  title: 'User (before the run)',
+const userColumn = () => ({
+  title: t('syncRuns.column.user'),
   key: 'user',
   minWidth: 200,
   render: (item: SyncRunItem) =>
@@ -22,27 +23,28 @@ const userColumn = {
       renderNotApplied(item),
       h('div', { class: 'muted' }, item.email),
     ]),
-};
+});
 
 // `isActive` changes carry booleans, the profile fields strings.
-const shownValue = (value: FieldChange['before']) => (value === null ? '(empty)' : String(value));
+const shownValue = (value: FieldChange['before']) =>
+  value === null ? t('syncRuns.item.empty') : String(value);
 
 // A sync deactivates a user only when Azure AD has it disabled, and reactivates one it had deactivated.
-const stateChange = (after: boolean) => (after ? 'Reactivated' : 'Deactivated (disabled in Azure AD)');
+const stateChange = (after: boolean) => t(after ? 'syncRuns.item.reactivated' : 'syncRuns.item.deactivated');
 
 function renderChange(change: FieldChange) {
   if (change.field === 'isActive') return h('li', stateChange(change.after === true));
   return h('li', [
-    h('span', { class: 'muted' }, `${FIELD_LABELS[change.field]}: `),
+    h('span', { class: 'muted' }, `${fieldLabel(change.field)}: `),
     h('del', shownValue(change.before)),
     ' → ',
     h('ins', shownValue(change.after)),
   ]);
 }
 
-const detailColumn: Record<SyncOutcome, DataTableColumns<SyncRunItem>[number] | null> = {
-  duplicated: {
-    title: 'Collides with',
+const detailColumn: Record<SyncOutcome, () => DataTableColumns<SyncRunItem>[number] | null> = {
+  duplicated: () => ({
+    title: t('syncRuns.column.collidesWith'),
     key: 'duplicateOf',
     minWidth: 240,
     render: (item) =>
@@ -50,18 +52,24 @@ const detailColumn: Record<SyncOutcome, DataTableColumns<SyncRunItem>[number] | 
         ? h('div', [
             h('strong', item.duplicateOf.username),
             h('div', { class: 'muted' }, item.duplicateOf.email),
-            h('div', { class: 'muted' }, `Same ${item.duplicateOf.field === 'email' ? 'email' : 'username'}`),
+            h(
+              'div',
+              { class: 'muted' },
+              t(
+                item.duplicateOf.field === 'email' ? 'syncRuns.item.sameEmail' : 'syncRuns.item.sameUsername',
+              ),
+            ),
           ])
         : '—',
-  },
-  modified: {
-    title: 'Changes',
+  }),
+  modified: () => ({
+    title: t('syncRuns.column.changes'),
     key: 'changes',
     minWidth: 280,
     render: (item) => h('ul', { class: 'changes' }, item.changes.map(renderChange)),
-  },
-  deleted: {
-    title: 'Last state',
+  }),
+  deleted: () => ({
+    title: t('syncRuns.column.lastState'),
     key: 'lastState',
     minWidth: 240,
     render: (item) =>
@@ -71,28 +79,28 @@ const detailColumn: Record<SyncOutcome, DataTableColumns<SyncRunItem>[number] | 
             h('div', { class: 'muted' }, item.lastState.contactNumber ?? ''),
           ])
         : '—',
-  },
-  failed: {
-    title: 'Reason',
+  }),
+  failed: () => ({
+    title: t('syncRuns.column.reason'),
     key: 'failure',
     minWidth: 280,
     render: (item) =>
       item.failure
         ? h('div', [h('div', item.failure.message), h('code', { class: 'muted' }, item.failure.code)])
         : '—',
-  },
-  unchanged: null,
+  }),
+  unchanged: () => null,
 };
 
-const changesNotMadeColumn: DataTableColumns<SyncRunItem>[number] = {
-  title: 'Changes Azure AD asked for (not made)',
+const changesNotMadeColumn = (): DataTableColumns<SyncRunItem>[number] => ({
+  title: t('syncRuns.column.changesNotMade'),
   key: 'changesNotMade',
   minWidth: 260,
   render: (item) => h('ul', { class: 'changes' }, item.changes.map(renderChange)),
-};
+});
 
 export function itemColumns(outcome: SyncOutcome): DataTableColumns<SyncRunItem> {
-  const detail = detailColumn[outcome];
-  if (outcome === 'duplicated') return [userColumn, detail!, changesNotMadeColumn];
-  return detail ? [userColumn, detail] : [userColumn];
+  const detail = detailColumn[outcome]();
+  if (outcome === 'duplicated') return [userColumn(), detail!, changesNotMadeColumn()];
+  return detail ? [userColumn(), detail] : [userColumn()];
 }

@@ -1,59 +1,76 @@
-import type { FieldChange, ProfileField, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+import type { FieldChange, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+import { t } from '@/i18n';
+import { formatCount } from '@/shell/format';
 import { PROFILE_FIELD_KEYS, profileFieldLabel } from '@/shell/profileFields';
 
 type TagType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
-export const STATUS_LABELS: Record<SyncRunStatus, { label: string; tag: TagType }> = {
-  queued: { label: 'Queued', tag: 'default' },
-  running: { label: 'Running', tag: 'info' },
-  succeeded: { label: 'Succeeded', tag: 'success' },
+export const STATUS_TAGS: Record<SyncRunStatus, TagType> = {
+  queued: 'default',
+  running: 'info',
+  succeeded: 'success',
   // Some users could not be synchronized: never shown as a success.
-  partial: { label: 'Completed with failures', tag: 'warning' },
-  failed: { label: 'Failed', tag: 'error' },
-  blocked: { label: 'Blocked', tag: 'warning' },
-  interrupted: { label: 'Interrupted', tag: 'error' },
+  partial: 'warning',
+  failed: 'error',
+  blocked: 'warning',
+  interrupted: 'error',
 };
+
+/** A status's tag colour and its words (read when shown, so they follow the locale). */
+export const STATUS_LABELS = Object.fromEntries(
+  (Object.keys(STATUS_TAGS) as SyncRunStatus[]).map((status) => [
+    status,
+    {
+      tag: STATUS_TAGS[status],
+      get label() {
+        return t(`syncRuns.status.${status}`);
+      },
+    },
+  ]),
+) as Record<SyncRunStatus, { readonly label: string; tag: TagType }>;
 
 /** How a run's `error` is titled: for a run that went through its users, it counts the ones that failed. */
 export function errorNotice(run: SyncRun): { title: string; type: 'warning' | 'error' } {
-  if (run.status === 'interrupted') return { title: 'Interrupted', type: 'error' };
-  if (run.status === 'failed') return { title: 'Failed', type: 'error' };
-  return { title: 'Some users could not be synchronized', type: 'warning' };
+  if (run.status === 'interrupted') return { title: t('syncRuns.errorTitle.interrupted'), type: 'error' };
+  if (run.status === 'failed') return { title: t('syncRuns.errorTitle.failed'), type: 'error' };
+  return { title: t('syncRuns.errorTitle.someUsersFailed'), type: 'warning' };
 }
 
 // In the seed's order: modified, deleted, duplicated first; then what the seed does not count.
 export const OUTCOMES: readonly SyncOutcome[] = ['modified', 'deleted', 'duplicated', 'unchanged', 'failed'];
 
-export const OUTCOME_LABELS: Record<SyncOutcome, string> = {
-  modified: 'Modified',
-  deleted: 'Deleted',
-  duplicated: 'Duplicated',
-  unchanged: 'Unchanged',
-  failed: 'Failed',
-};
+export function fieldLabel(field: FieldChange['field']): string {
+  return field === 'isActive' ? t('syncRuns.field.isActive') : profileFieldLabel(field);
+}
 
-export const FIELD_LABELS: Record<FieldChange['field'], string> = {
-  ...(Object.fromEntries(PROFILE_FIELD_KEYS.map((field) => [field, profileFieldLabel(field)])) as Record<
-    ProfileField,
-    string
-  >),
-  isActive: 'Active',
-};
+/** Each field a sync changes, with its words (read when shown, so they follow the locale). */
+export const FIELD_LABELS = Object.defineProperties(
+  {},
+  Object.fromEntries(
+    [...PROFILE_FIELD_KEYS, 'isActive' as const].map((field) => [
+      field,
+      { enumerable: true, get: () => fieldLabel(field) },
+    ]),
+  ),
+) as Readonly<Record<FieldChange['field'], string>>;
 
 export function describeSelection(run: SyncRun): string {
   const { kind, count, search, requested } = run.selection;
-  const users = `${count} user${count === 1 ? '' : 's'}`;
+  const users = t('count.users', { count: formatCount(count) }, count);
   if (kind === 'userIds') {
     // Ids of users that are not (or no longer) imported from this tenant are left out by the service.
-    const leftOut = requested !== null && requested > count ? `, ${requested - count} left out` : '';
-    return `${users} picked${leftOut}`;
+    return requested !== null && requested > count
+      ? t('syncRuns.selection.pickedLeftOut', { users, leftOut: formatCount(requested - count) })
+      : t('syncRuns.selection.picked', { users });
   }
-  return search ? `All matching “${search}” (${users})` : `All imported users (${users})`;
+  return search
+    ? t('syncRuns.selection.allMatching', { search, users })
+    : t('syncRuns.selection.all', { users });
 }
 
 export function describeRequester(run: SyncRun): string {
   const { kind, name } = run.requestedBy;
-  if (kind === 'apiKey') return `API key ${name}`;
-  if (kind === 'schedule') return 'Schedule';
+  if (kind === 'apiKey') return t('syncRuns.requester.apiKey', { name });
+  if (kind === 'schedule') return t('syncRuns.requester.schedule');
   return name;
 }
