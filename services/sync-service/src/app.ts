@@ -9,6 +9,7 @@ import { apiKeyRoutes } from './features/api-keys/routes';
 import { auditRoutes } from './features/audit/routes';
 import { authPlugin } from './features/auth/plugin';
 import { authRoutes } from './features/auth/routes';
+import { directoryGroupRoutes } from './features/directory-import/group-routes';
 import { directoryImportRoutes } from './features/directory-import/routes';
 import { groupRoutes } from './features/groups/routes';
 import { healthRoutes } from './features/health/routes';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(azureAdSettingsRoutes);
   await app.register(syncPolicyRoutes);
   await app.register(directoryImportRoutes);
+  await app.register(directoryGroupRoutes);
   await app.register(syncEnginePlugin);
   await app.register(syncRoutes);
   await app.register(schedulerPlugin);

@@ -15,7 +15,11 @@ describe('testConnection over the real SDK chain', () => {
 
   it('obtains a token and reads a sample user', async () => {
     const result = await clientFor(sim).testConnection();
-    expect(result).toEqual({ ok: true, sampleUser: expect.objectContaining({ id: sim.tenant().userId(0) }) });
+    expect(result).toEqual({
+      ok: true,
+      sampleUser: expect.objectContaining({ id: sim.tenant().userId(0) }),
+      groupAccess: null,
+    });
     expect(sim.stats().tokensIssued).toBe(1);
   });
 

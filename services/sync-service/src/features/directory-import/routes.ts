@@ -11,7 +11,7 @@ import { userView } from '../users/user';
 import { importUsers } from './importer';
 
 /** A directory failure is reported as a 502 naming Azure AD's reason; it never reads as "no such user". */
-function asProblem(error: unknown): never {
+export function asProblem(error: unknown): never {
   if (error instanceof DirectoryError) throw Problem.badGateway(error.failure.code, error.failure.message);
   throw error;
 }

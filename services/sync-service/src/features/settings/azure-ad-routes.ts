@@ -79,13 +79,23 @@ export async function azureAdSettingsRoutes(app: FastifyInstance) {
     if (!result.ok) {
       return { ok: false, code: result.failure.code, message: result.failure.message, sampleUser: null };
     }
+    const sampleUser = result.sampleUser ? mapProfile(result.sampleUser, mapping) : null;
+    // Users can be imported and synchronized; groups cannot until the permission is granted.
+    if (result.groupAccess) {
+      return {
+        ok: false,
+        code: 'missing_group_permission',
+        message: `Users can be read, but groups cannot. ${result.groupAccess.message}`,
+        sampleUser,
+      };
+    }
     return {
       ok: true,
       code: 'ok',
       message: result.sampleUser
-        ? 'Connected: a token was issued and a user was read.'
+        ? 'Connected: a token was issued, a user and the groups were read.'
         : 'Connected: a token was issued; the tenant has no users to read.',
-      sampleUser: result.sampleUser ? mapProfile(result.sampleUser, mapping) : null,
+      sampleUser,
     };
   });
 

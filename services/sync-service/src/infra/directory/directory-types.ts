@@ -1,4 +1,6 @@
 import type { GuardedTransport } from '../outbound/guarded-transport';
+import type { DirectoryGroup } from './directory-group';
+import type { GroupLookup, GroupMembers } from './read-group-members';
 /** Where and as whom to reach a tenant's directory. */
 export interface DirectoryConnection {
   tenantId: string;
@@ -70,7 +72,8 @@ export type UserLookup =
   | { kind: 'failed'; failure: DirectoryFailure };
 
 export type ConnectionTest =
-  | { ok: true; sampleUser: DirectoryUser | null }
+  /** `groupAccess`: why groups cannot be read while users can (GroupMember.Read.All missing), or null. */
+  | { ok: true; sampleUser: DirectoryUser | null; groupAccess: DirectoryFailure | null }
   | { ok: false; failure: DirectoryFailure };
 
 export interface DirectoryStats {
@@ -114,6 +117,15 @@ export interface DirectoryClient {
    * the round that handed out `deltaLink`. Throws DirectoryError; `delta_token_expired` means: start over.
    */
   readUsersDelta(deltaLink: string | null, signal?: AbortSignal): AsyncGenerator<DeltaPage>;
+  /** Groups whose displayName starts with `term`, up to `limit`; throws DirectoryError. */
+  searchGroups(term: string, limit: number): Promise<DirectoryGroup[]>;
+  /** One group by object id; never throws for Graph failures. */
+  readGroup(id: string): Promise<GroupLookup>;
+  /** Every member of a group (transitive unless told otherwise); throws DirectoryError if any page fails. */
+  readGroupMembers(
+    id: string,
+    options?: { transitive?: boolean; signal?: AbortSignal },
+  ): Promise<GroupMembers>;
   stats(): DirectoryStats;
 }
 
@@ -126,6 +138,8 @@ export interface DirectoryLogger {
 export interface DirectoryClientOptions {
   /** Graph properties read of every user besides id, userPrincipalName, displayName and accountEnabled. */
   userProperties?: readonly string[];
+  /** Members per page of a group's member read (Graph's `$top`, at most and by default 999). */
+  memberPageSize?: number;
   /** $batch requests in flight at once (default 4). */
   concurrency?: number;
   /** Retries of a throttled/unavailable request or batch item (default 4). */

@@ -37,3 +37,22 @@ export async function* followPages(
     url = typeof body?.['@odata.nextLink'] === 'string' ? body['@odata.nextLink'] : undefined;
   }
 }
+
+/** The first `wanted` items of a listing, converted; those `convert` rejects (undefined) are skipped. */
+export async function collectUpTo<T>(
+  session: GraphSession,
+  firstUrl: string,
+  wanted: number,
+  convert: (raw: unknown) => T | undefined,
+): Promise<T[]> {
+  const items: T[] = [];
+  if (wanted <= 0) return items;
+  for await (const page of followPages(session, firstUrl)) {
+    for (const raw of page.value) {
+      const item = convert(raw);
+      if (item !== undefined) items.push(item);
+      if (items.length === wanted) return items;
+    }
+  }
+  return items;
+}

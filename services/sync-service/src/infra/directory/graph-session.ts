@@ -44,6 +44,7 @@ export class GraphSession {
   readonly timeoutMs: number;
   readonly logger: DirectoryLogger;
   readonly users: UserReading;
+  readonly memberPageSize: number;
   private readonly diagnostics = new AuthorityDiagnostics();
 
   constructor(connection: DirectoryConnection, options: DirectoryClientOptions = {}) {
@@ -52,6 +53,7 @@ export class GraphSession {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.logger = options.logger ?? NO_LOGGER;
     this.users = userReading(options.userProperties ?? []);
+    this.memberPageSize = Math.min(999, Math.max(1, options.memberPageSize ?? 999));
     const { transport } = options;
     this.tokens = new RenewableCredential(
       (): TokenCredential =>

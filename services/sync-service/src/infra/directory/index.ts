@@ -1,11 +1,15 @@
 import { DirectoryError } from './directory-error';
 import type { DirectoryClient, DirectoryClientOptions, DirectoryConnection } from './directory-types';
 import { GraphSession } from './graph-session';
+import { readGroup, readGroupMembers } from './read-group-members';
 import { readUsersByIds } from './read-users-by-ids';
 import { readUsersDelta } from './read-users-delta';
+import { searchGroups } from './search-groups';
 import { searchUsers } from './search-users';
 import { testConnection } from './test-connection';
 
+export type { DirectoryGroup } from './directory-group';
+export { unstorableGroup } from './directory-group';
 export type {
   ConnectionTest,
   DeltaPage,
@@ -20,6 +24,7 @@ export type {
   UserLookup,
 } from './directory-types';
 export { isAccessFailure, PUBLIC_CLOUD } from './directory-types';
+export type { GroupLookup, GroupMembers, OtherMemberKind } from './read-group-members';
 export { DirectoryError };
 
 /** The directory of one tenant through Microsoft Graph, authenticated with a client secret. */
@@ -33,6 +38,9 @@ export function createGraphDirectoryClient(
     searchUsers: (term, limit) => searchUsers(session, term, limit),
     readUsersByIds: (ids, signal, seed) => readUsersByIds(session, ids, signal, seed),
     readUsersDelta: (deltaLink, signal) => readUsersDelta(session, deltaLink, signal),
+    searchGroups: (term, limit) => searchGroups(session, term, limit),
+    readGroup: (id) => readGroup(session, id),
+    readGroupMembers: (id, options) => readGroupMembers(session, id, options),
     stats: () => ({ ...session.counters }),
   };
 }

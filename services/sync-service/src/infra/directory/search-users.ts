@@ -1,6 +1,6 @@
 import type { DirectoryUser } from './directory-types';
 import { odataString } from './directory-user';
-import { followPages } from './graph-pages';
+import { collectUpTo } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
 const MAX_PAGE_SIZE = 999;
@@ -28,13 +28,5 @@ export async function searchUsers(
     `$top=${Math.min(wanted, MAX_PAGE_SIZE)}`,
   ].join('&');
 
-  const users: DirectoryUser[] = [];
-  for await (const page of followPages(session, `/users?${query}`)) {
-    for (const raw of page.value) {
-      const user = session.users.toUser(raw);
-      if (user) users.push(user);
-      if (users.length === wanted) return users;
-    }
-  }
-  return users;
+  return collectUpTo(session, `/users?${query}`, wanted, session.users.toUser);
 }
