@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import { unstorableGroup } from '../../infra/directory';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
@@ -10,7 +11,7 @@ import { importGroups } from './group-importer';
 import { asProblem } from './routes';
 
 export async function directoryGroupRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: { search?: string; limit: number } }>('/api/directory/groups', async (request) => {
+  serve(app, 'get', '/api/directory/groups', async (request) => {
     const directory = await app.directoryAccess.open();
     const groups = await directory.client
       .searchGroups(request.query.search?.trim() ?? '', request.query.limit)
@@ -54,7 +55,7 @@ export async function directoryGroupRoutes(app: FastifyInstance) {
     };
   });
 
-  app.post<{ Body: { objectIds: string[] } }>('/api/imported-groups', async (request) => {
+  serve(app, 'post', '/api/imported-groups', async (request) => {
     const directory = await app.directoryAccess.open();
     const outcome = await importGroups(app.db, directory, request.body.objectIds).catch(asProblem);
     await recordAudit(app.db, actorOf(identityOf(request)), 'groups.imported', directory.tenantId, {

@@ -1,28 +1,16 @@
 import type { FastifyInstance } from 'fastify';
+import { serve } from '../../infra/contract/serve';
 import type { Queryable } from '../../infra/db/queryable';
 import { Problem } from '../../infra/http/problem';
 import { recordAudit } from '../audit/repository';
 import { actorOf } from '../auth/identity';
 import { identityOf } from '../auth/plugin';
 import { configuredTenant } from '../settings/connection-repository';
-import { existingUserIds, listUsers, type UserListQuery } from '../users/repository';
+import { existingUserIds, listUsers } from '../users/repository';
 import { userView } from '../users/user';
 import { groupView, isGroupNameViolation } from './group';
 import { addMembers, memberIdsOf, removeMember } from './member-repository';
-import {
-  deleteGroup,
-  findGroup,
-  findGroupNamed,
-  type GroupListQuery,
-  insertGroup,
-  listGroups,
-  updateGroup,
-} from './repository';
-
-interface LocalGroupInput {
-  name: string;
-  description?: string | null;
-}
+import { deleteGroup, findGroup, findGroupNamed, insertGroup, listGroups, updateGroup } from './repository';
 
 const nameTaken = (extensions?: Record<string, unknown>) =>
   Problem.conflict('group_name_taken', 'Another group already has this name.', extensions);
@@ -57,21 +45,21 @@ async function localGroup(db: Queryable, id: string) {
 }
 
 export async function groupRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: GroupListQuery }>('/api/groups', async (request) => {
+  serve(app, 'get', '/api/groups', async (request) => {
     const page = await listGroups(app.db, request.query);
     return { items: page.rows.map(groupView), nextCursor: page.nextCursor };
   });
 
-  app.get<{ Querystring: GroupListQuery }>('/api/imported-groups', async (request) => {
+  serve(app, 'get', '/api/imported-groups', async (request) => {
     const page = await listGroups(app.db, { ...request.query, tenantId: configuredTenant(app.db) });
     return { items: page.rows.map(groupView), nextCursor: page.nextCursor };
   });
 
-  app.get<{ Params: { id: string } }>('/api/groups/:id', async (request) =>
+  serve(app, 'get', '/api/groups/{id}', async (request) =>
     groupView(await existingGroup(app.db, request.params.id)),
   );
 
-  app.post<{ Body: LocalGroupInput }>('/api/groups', async (request, reply) => {
+  serve(app, 'post', '/api/groups', async (request, reply) => {
     const { name, description } = request.body;
     const created = await app.db
       .transaction(async (trx) => {
@@ -84,26 +72,23 @@ export async function groupRoutes(app: FastifyInstance) {
     return reply.code(201).send(groupView(created));
   });
 
-  app.patch<{ Params: { id: string }; Body: Partial<LocalGroupInput> }>(
-    '/api/groups/:id',
-    async (request) => {
-      const changed = await app.db
-        .transaction(async (trx) => {
-          const group = await localGroup(trx, request.params.id);
-          if (request.body.name !== undefined) await refuseTakenName(trx, request.body.name, group.id);
-          const updated = await updateGroup(trx, group.id, request.body);
-          await recordAudit(trx, actorOf(identityOf(request)), 'group.updated', group.id, {
-            fields: Object.keys(request.body),
-            ...(request.body.name !== undefined ? { before: group.name, after: request.body.name } : {}),
-          });
-          return updated;
-        })
-        .catch(rethrowNameViolation);
-      return groupView(changed);
-    },
-  );
+  serve(app, 'patch', '/api/groups/{id}', async (request) => {
+    const changed = await app.db
+      .transaction(async (trx) => {
+        const group = await localGroup(trx, request.params.id);
+        if (request.body.name !== undefined) await refuseTakenName(trx, request.body.name, group.id);
+        const updated = await updateGroup(trx, group.id, request.body);
+        await recordAudit(trx, actorOf(identityOf(request)), 'group.updated', group.id, {
+          fields: Object.keys(request.body),
+          ...(request.body.name !== undefined ? { before: group.name, after: request.body.name } : {}),
+        });
+        return updated;
+      })
+      .catch(rethrowNameViolation);
+    return groupView(changed);
+  });
 
-  app.delete<{ Params: { id: string } }>('/api/groups/:id', async (request, reply) => {
+  serve(app, 'delete', '/api/groups/{id}', async (request, reply) => {
     await app.db.transaction(async (trx) => {
       const group = await localGroup(trx, request.params.id);
       await deleteGroup(trx, group.id);
@@ -112,50 +97,41 @@ export async function groupRoutes(app: FastifyInstance) {
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { id: string }; Querystring: UserListQuery }>(
-    '/api/groups/:id/members',
-    async (request) => {
-      const group = await existingGroup(app.db, request.params.id);
-      const page = await listUsers(app.db, request.query, memberIdsOf(app.db, group.id));
-      return { items: page.rows.map(userView), nextCursor: page.nextCursor };
-    },
-  );
+  serve(app, 'get', '/api/groups/{id}/members', async (request) => {
+    const group = await existingGroup(app.db, request.params.id);
+    const page = await listUsers(app.db, request.query, memberIdsOf(app.db, group.id));
+    return { items: page.rows.map(userView), nextCursor: page.nextCursor };
+  });
 
-  app.post<{ Params: { id: string }; Body: { userIds: string[] } }>(
-    '/api/groups/:id/members',
-    async (request) => {
-      const { userIds } = request.body;
-      return app.db.transaction(async (trx) => {
-        const group = await localGroup(trx, request.params.id);
-        const existing = new Set(await existingUserIds(trx, userIds));
-        const unknown = userIds.filter((id) => !existing.has(id));
-        if (unknown.length > 0) {
-          throw new Problem(404, 'not_found', 'Not found', 'Some of these users do not exist.', {
-            errors: unknown.map((id) => ({ path: 'body.userIds', message: `No user ${id}` })),
-          });
-        }
-        const added = await addMembers(trx, group.id, userIds);
-        await recordAudit(trx, actorOf(identityOf(request)), 'group.members_added', group.id, {
-          requested: userIds.length,
-          added: added.length,
+  serve(app, 'post', '/api/groups/{id}/members', async (request) => {
+    const { userIds } = request.body;
+    return app.db.transaction(async (trx) => {
+      const group = await localGroup(trx, request.params.id);
+      const existing = new Set(await existingUserIds(trx, userIds));
+      const unknown = userIds.filter((id) => !existing.has(id));
+      if (unknown.length > 0) {
+        throw new Problem(404, 'not_found', 'Not found', 'Some of these users do not exist.', {
+          errors: unknown.map((id) => ({ path: 'body.userIds', message: `No user ${id}` })),
         });
-        return { added: added.length, alreadyMembers: userIds.length - added.length };
+      }
+      const added = await addMembers(trx, group.id, userIds);
+      await recordAudit(trx, actorOf(identityOf(request)), 'group.members_added', group.id, {
+        requested: userIds.length,
+        added: added.length,
       });
-    },
-  );
+      return { added: added.length, alreadyMembers: userIds.length - added.length };
+    });
+  });
 
-  app.delete<{ Params: { id: string; userId: string } }>(
-    '/api/groups/:id/members/:userId',
-    async (request, reply) => {
-      await app.db.transaction(async (trx) => {
-        const group = await localGroup(trx, request.params.id);
-        if (!(await removeMember(trx, group.id, request.params.userId)))
-          throw Problem.notFound('This member of the group');
-        await recordAudit(trx, actorOf(identityOf(request)), 'group.member_removed', group.id, {
-          userId: request.params.userId,
-        });
+  serve(app, 'delete', '/api/groups/{id}/members/{userId}', async (request, reply) => {
+    await app.db.transaction(async (trx) => {
+      const group = await localGroup(trx, request.params.id);
+      if (!(await removeMember(trx, group.id, request.params.userId)))
+        throw Problem.notFound('This member of the group');
+      await recordAudit(trx, actorOf(identityOf(request)), 'group.member_removed', group.id, {
+        userId: request.params.userId,
       });
-      return reply.code(204).send();
-    },
-  );
+    });
+    return reply.code(204).send();
+  });
 }
