@@ -23,6 +23,8 @@ export const problem: Record<ProblemCode, string> & Record<'unreachable_service'
   username_taken: 'Another user already has this username.',
   email_taken: 'Another user already has this email address.',
   user_is_imported: 'Imported users change only through import and sync.',
+  group_name_taken: 'Another group already has this name.',
+  group_is_imported: 'Imported groups change only through import and sync.',
   azure_ad_not_configured: 'The Azure AD connection is not set up yet: fill it in under Settings.',
   sync_already_running: 'A synchronization is already running.',
   sync_run_not_blocked: 'This synchronization is not waiting for a confirmation.',
