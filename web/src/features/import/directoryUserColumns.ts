@@ -1,6 +1,7 @@
 import { type DataTableColumns, NCheckbox, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { DirectoryUser } from '@/api/schemas';
+import { t } from '@/i18n';
 import { fullName } from '@/shell/format';
 import { profileFieldLabel } from '@/shell/profileFields';
 
@@ -11,21 +12,28 @@ interface PickState {
 
 function renderStatus(user: DirectoryUser) {
   if (user.status === 'imported')
-    return h(NTag, { size: 'small', bordered: false }, () => 'Already imported');
+    return h(NTag, { size: 'small', bordered: false }, () => t('directoryImport.status.imported'));
   if (user.status === 'duplicate') {
     const collision = user.duplicateOf;
     return h('div', { class: 'status-duplicate' }, [
-      h(NTag, { size: 'small', type: 'warning', bordered: false }, () => 'Duplicate'),
+      h(NTag, { size: 'small', type: 'warning', bordered: false }, () =>
+        t('directoryImport.status.duplicate'),
+      ),
       collision
         ? h(
             'div',
             { class: 'muted' },
-            `Same ${collision.field} as ${collision.username} (${collision.email})`,
+            t(`directoryImport.sameAs.${collision.field}`, {
+              username: collision.username,
+              email: collision.email,
+            }),
           )
         : null,
     ]);
   }
-  return h(NTag, { size: 'small', type: 'success', bordered: false }, () => 'Available');
+  return h(NTag, { size: 'small', type: 'success', bordered: false }, () =>
+    t('directoryImport.status.available'),
+  );
 }
 
 export function directoryUserColumns(picks: PickState): DataTableColumns<DirectoryUser> {
@@ -38,12 +46,12 @@ export function directoryUserColumns(picks: PickState): DataTableColumns<Directo
         h(NCheckbox, {
           checked: picks.isPicked(user),
           disabled: user.status === 'imported',
-          'aria-label': `Select ${user.mapped.username}`,
+          'aria-label': t('directoryImport.selectUser', { username: user.mapped.username }),
           onUpdateChecked: (picked: boolean) => picks.toggle(user, picked),
         }),
     },
     {
-      title: 'User',
+      title: t('directoryImport.column.user'),
       key: 'user',
       minWidth: 200,
       render: (user) =>
@@ -59,7 +67,12 @@ export function directoryUserColumns(picks: PickState): DataTableColumns<Directo
       render: (user) => user.mapped.username,
     },
     { title: profileFieldLabel('email'), key: 'email', minWidth: 180, render: (user) => user.mapped.email },
-    { title: 'Name', key: 'name', minWidth: 120, render: (user) => fullName(user.mapped) },
-    { title: 'Status', key: 'status', minWidth: 200, render: renderStatus },
+    {
+      title: t('directoryImport.column.name'),
+      key: 'name',
+      minWidth: 120,
+      render: (user) => fullName(user.mapped),
+    },
+    { title: t('directoryImport.column.status'), key: 'status', minWidth: 200, render: renderStatus },
   ];
 }

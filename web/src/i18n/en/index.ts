@@ -1,6 +1,7 @@
 import { apiKeys } from './apiKeys';
 import { auth } from './auth';
 import { common } from './common';
+import { directoryImport } from './import';
 import { problem } from './problems';
 import { shell } from './shell';
 import { sync } from './sync';
@@ -14,6 +15,7 @@ export const en = {
   apiKeys,
   problem,
   sync,
+  directoryImport,
   syncRuns,
 };
 
