@@ -9,11 +9,10 @@ import {
 } from '../runs/run-repository';
 import { findDeltaLink } from './delta-link-repository';
 import {
-  candidateChunk,
   importedByObjectIds,
   markCandidates,
   markDecided,
-  unjudgedChunk,
+  unconfirmedChunk,
 } from './directory-round-repository';
 import type { Upstream } from './outcomes';
 import { type CommitUsers, readUsersByIdChunks, upstreamOfRead } from './read-by-id';
@@ -63,9 +62,7 @@ export async function readWholeDirectory(
   }
 
   await readUsersByIdChunks(context, commit, (afterUserId, size) =>
-    pass === 'full'
-      ? unjudgedChunk(db, run.id, tenantId, afterUserId, size)
-      : candidateChunk(db, run.id, tenantId, afterUserId, size),
+    unconfirmedChunk(db, { runId: run.id, tenantId, pass }, afterUserId, size),
   );
   return { selected, deltaLink };
 }

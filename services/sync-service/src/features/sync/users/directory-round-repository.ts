@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../infra/db/queryable';
 import { importedUsersAsU, importedUsersByObjectIds } from '../../users/repository';
+import type { DeltaPass } from '../runs/run-repository';
 import { nextChunk, type SelectedUser, toSelectedUser } from './selection';
 
 /** Migration 006: the imported users a run's delta round has met, staged in the database. */
@@ -61,31 +62,24 @@ export async function markCandidates(db: Queryable, runId: string, userIds: stri
   );
 }
 
-/** Incremental pass: the next announced removals, by keyset on the user id. */
-export function candidateChunk(
-  db: Queryable,
-  runId: string,
-  tenantId: string,
-  afterUserId: string | null,
-  size: number,
-): Promise<SelectedUser[]> {
-  const candidates = importedUsersAsU(db, tenantId)
-    .join(`${roundUsers} as round`, 'round.user_id', 'u.id')
-    .where({ 'round.run_id': runId, 'round.state': 'candidate' });
-  return nextChunk(candidates, { id: 'round.user_id', objectId: 'u.object_id' }, afterUserId, size);
-}
-
 /**
- * Full pass: the next imported users of the tenant the enumeration did not judge (absent from it, or
- * announced as removed), by keyset on the user id.
+ * The next users a round left to be confirmed by id, by keyset on the user id. Incremental pass: the users it
+ * announced as removed. Full pass: the imported users of the tenant the enumeration did not judge (absent
+ * from it, or announced as removed).
  */
-export function unjudgedChunk(
+export function unconfirmedChunk(
   db: Queryable,
-  runId: string,
-  tenantId: string,
+  round: { runId: string; tenantId: string; pass: DeltaPass },
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {
+  const { runId, tenantId } = round;
+  if (round.pass === 'incremental') {
+    const candidates = importedUsersAsU(db, tenantId)
+      .join(`${roundUsers} as round`, 'round.user_id', 'u.id')
+      .where({ 'round.run_id': runId, 'round.state': 'candidate' });
+    return nextChunk(candidates, { id: 'round.user_id', objectId: 'u.object_id' }, afterUserId, size);
+  }
   const unjudged = importedUsersAsU(db, tenantId).whereNotExists(
     db(roundUsers)
       .whereRaw(`${roundUsers}.user_id = u.id`)
