@@ -7,7 +7,11 @@ import { shell } from './shell';
 import { sync } from './sync';
 import { syncRuns } from './syncRuns';
 
-/** The English catalogue: every word the app shows. Other locales follow its shape. */
+/**
+ * The English catalogue: every word the app shows. A second locale is a module beside this folder typed
+ * `MessageSchema` (so it fails the type-check while it lacks a message), listed in `../index.ts` with its
+ * Naive UI locale.
+ */
 export const en = {
   ...common,
   shell,
@@ -19,4 +23,7 @@ export const en = {
   syncRuns,
 };
 
-export type MessageSchema = typeof en;
+/** The catalogue's shape: the same keys, any words. */
+type Shape<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
+
+export type MessageSchema = Shape<typeof en>;
