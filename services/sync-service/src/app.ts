@@ -20,6 +20,7 @@ import { schedulerPlugin } from './features/schedule/scheduler';
 import { azureAdSettingsRoutes } from './features/settings/azure-ad-routes';
 import { findConnection } from './features/settings/connection-repository';
 import { syncPolicyRoutes } from './features/settings/sync-policy-routes';
+import { syncGroupRoutes } from './features/sync/groups/routes';
 import { syncEnginePlugin } from './features/sync/runs/engine';
 import { syncRoutes } from './features/sync/runs/routes';
 import { mappableProperties } from './features/users/profile-fields';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(directoryGroupRoutes);
   await app.register(syncEnginePlugin);
   await app.register(syncRoutes);
+  await app.register(syncGroupRoutes);
   await app.register(schedulerPlugin);
   await app.register(scheduleRoutes);
   await app.register(outsideContract('the admin web app: its files and its own routes', webAppPlugin), {

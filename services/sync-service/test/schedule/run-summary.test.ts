@@ -8,6 +8,7 @@ function aScheduledRun(overrides: Partial<SyncRunView>): SyncRunView {
   return {
     id: runId,
     url: `https://host/adsync/api/sync/runs/${runId}`,
+    kind: 'users',
     status: 'succeeded',
     trigger: 'scheduled',
     dryRun: false,
@@ -24,6 +25,7 @@ function aScheduledRun(overrides: Partial<SyncRunView>): SyncRunView {
     requestedBy: { kind: 'schedule', id: null, name: 'schedule' },
     progress: { processed: 40, total: 40 },
     counts: { modified: 3, deleted: 0, duplicated: 0, unchanged: 34, failed: 3 },
+    groupCounts: null,
     blocked: null,
     error: null,
     mainFailure: null,

@@ -24,3 +24,37 @@ export async function removeMember(db: Queryable, groupId: string, userId: strin
   const removed = await db('group_members').where({ group_id: groupId, user_id: userId }).delete();
   return removed > 0;
 }
+
+/** Removes these users from a group (the users stay); returns how many memberships went. */
+export async function removeMembers(db: Queryable, groupId: string, userIds: string[]): Promise<number> {
+  if (userIds.length === 0) return 0;
+  return db('group_members')
+    .where({ group_id: groupId })
+    .whereRaw('user_id = any(?::uuid[])', [userIds])
+    .delete();
+}
+
+/** The members of these groups with what a sync compares and reports of them. */
+export async function membersOfGroups(
+  db: Queryable,
+  groupIds: string[],
+): Promise<
+  Array<{ group_id: string; user_id: string; object_id: string | null; username: string; email: string }>
+> {
+  if (groupIds.length === 0) return [];
+  return db('group_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
+    .orderBy(['m.group_id', 'u.id'])
+    .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
+}
+
+/** How many memberships these groups have. */
+export async function countMemberships(db: Queryable, groupIds: string[]): Promise<number> {
+  if (groupIds.length === 0) return 0;
+  const row = await db('group_members')
+    .whereRaw('group_id = any(?::uuid[])', [groupIds])
+    .count<{ count: number }[]>({ count: '*' })
+    .first();
+  return Number(row?.count ?? 0);
+}

@@ -137,3 +137,36 @@ export async function groupsNamed(db: Queryable, names: string[]): Promise<Map<s
     .select('id', 'name');
   return new Map(rows.map((row) => [row.name.toLowerCase(), { groupId: row.id, name: row.name }]));
 }
+
+/** The imported groups of the tenant a sync selects: by id, or all matching a search of their names. */
+export function importedGroupsSelected(
+  db: Queryable,
+  tenantId: string,
+  selection: { groupIds: string[] } | { search: string },
+): Knex.QueryBuilder {
+  return db('groups')
+    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .modify((builder) => {
+      if ('groupIds' in selection) builder.whereRaw('id = any(?::uuid[])', [selection.groupIds]);
+      else if (selection.search)
+        builder.whereRaw("lower(name) like ? escape '\\'", [containsPattern(selection.search)]);
+    });
+}
+
+/** These groups as stored now, locked for the caller's transaction. */
+export function lockGroups(
+  trx: Knex.Transaction,
+  ids: string[],
+): Promise<Array<{ id: string; name: string; description: string | null }>> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return trx('groups')
+    .whereRaw('id = any(?::uuid[])', [ids])
+    .orderBy('id')
+    .forUpdate()
+    .select('id', 'name', 'description');
+}
+
+export async function markGroupsSynced(db: Queryable, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db('groups').whereRaw('id = any(?::uuid[])', [ids]).update({ last_synced_at: db.fn.now() });
+}

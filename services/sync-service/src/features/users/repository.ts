@@ -211,12 +211,12 @@ export async function importedUsersByObjectIds(
   db: Queryable,
   tenantId: string,
   objectIds: string[],
-): Promise<Array<{ id: string; object_id: string }>> {
+): Promise<Array<{ id: string; object_id: string; username: string; email: string }>> {
   if (objectIds.length === 0) return [];
   return db('users')
     .where({ tenant_id: tenantId, source: 'azure_ad' })
     .whereRaw('object_id = any(?::text[])', [objectIds])
-    .select('id', 'object_id');
+    .select('id', 'object_id', 'username', 'email');
 }
 
 /**

@@ -4,13 +4,15 @@ import type { Queryable } from '../../../infra/db/queryable';
 import { Problem } from '../../../infra/http/problem';
 import { recordAudit } from '../../audit/repository';
 import type { Actor } from '../../auth/identity';
+import { groupsSynchronizer } from '../groups/synchronizer';
 import { loadSyncPolicy } from '../policy';
 import { usersSynchronizer } from '../users/synchronizer';
-import { executeRun } from './executor';
+import { executeRun, type RunExecution } from './executor';
 import {
   findActiveRun,
   insertRun,
   interruptStaleRuns,
+  isGroupSelection,
   oneActiveRunIndex,
   type StoredSelection,
   type SyncRunRow,
@@ -118,22 +120,25 @@ export const syncEnginePlugin = fp(
         const directory = await app.directoryAccess.open();
         const policy = await loadSyncPolicy(app.db);
         const run = await insertOrConflict(request, directory.tenantId);
-        const execution = executeRun(
-          {
-            db: app.db,
-            run,
-            selection: request.selection,
-            directory,
-            policy,
-            chunkSize: app.config.SYNC_CHUNK_SIZE,
-            heartbeatSeconds: app.config.SYNC_HEARTBEAT_SECONDS,
-            databaseWaitSeconds: app.config.SYNC_DATABASE_WAIT_SECONDS,
-            shutdown: closing.signal,
-            // Every line about a run carries its id, so an operator can follow one run through the log.
-            log: app.log.child({ runId: run.id }),
-            onProgress: (row) => progress.report(row),
-          },
-          usersSynchronizer,
+        const runExecution: RunExecution = {
+          db: app.db,
+          run,
+          selection: request.selection,
+          directory,
+          policy,
+          chunkSize: app.config.SYNC_CHUNK_SIZE,
+          heartbeatSeconds: app.config.SYNC_HEARTBEAT_SECONDS,
+          databaseWaitSeconds: app.config.SYNC_DATABASE_WAIT_SECONDS,
+          shutdown: closing.signal,
+          // Every line about a run carries its id, so an operator can follow one run through the log.
+          log: app.log.child({ runId: run.id }),
+          onProgress: (row) => progress.report(row),
+        };
+        // The selection says what the run synchronizes; the run around it is the same.
+        const execution = (
+          isGroupSelection(request.selection)
+            ? executeRun(runExecution, groupsSynchronizer)
+            : executeRun(runExecution, usersSynchronizer)
         ).finally(() => executions.delete(execution));
         executions.add(execution);
         return run;

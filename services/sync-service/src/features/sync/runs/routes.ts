@@ -27,7 +27,9 @@ interface SyncRequestBody {
     | { userIds: string[] }
     | { allMatching: { search?: string } }
     | { wholeDirectory: { fullPass?: boolean } }
-    | { fromRun: RunOrigin };
+    | { fromRun: RunOrigin }
+    | { groupIds: string[] }
+    | { allMatchingGroups: { search?: string } };
   dryRun?: boolean;
   confirmDeletions?: boolean;
 }
@@ -57,6 +59,10 @@ async function storedSelection(
     return { kind: 'wholeDirectory', fullPass: selection.wholeDirectory.fullPass ?? false };
   }
   if ('fromRun' in selection) return rerunSelection(app, selection.fromRun);
+  if ('groupIds' in selection)
+    return { kind: 'groupIds', groupIds: selection.groupIds, requested: selection.groupIds.length };
+  if ('allMatchingGroups' in selection)
+    return { kind: 'allMatchingGroups', search: selection.allMatchingGroups.search?.trim() ?? '' };
   return { kind: 'allMatching', search: selection.allMatching.search?.trim() ?? '' };
 }
 

@@ -15,13 +15,28 @@ export type StoredSelection =
   | { kind: 'userIds'; userIds: string[]; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatching'; search: string }
   /** Every imported user of the tenant, read with Graph's delta query; `fullPass` ignores the stored link. */
-  | { kind: 'wholeDirectory'; fullPass: boolean };
+  | { kind: 'wholeDirectory'; fullPass: boolean }
+  | GroupSelection;
+
+/** Imported groups to synchronize: chosen by id, or all whose name matches a search. */
+export type GroupSelection =
+  | { kind: 'groupIds'; groupIds: string[]; requested: number }
+  | { kind: 'allMatchingGroups'; search: string };
+
+/** What a run of users synchronizes. */
+export type UserSelection = Exclude<StoredSelection, GroupSelection>;
+
+/** Whether a run synchronizes imported groups (its other selections are of users). */
+export const isGroupSelection = (selection: { kind: string }): selection is GroupSelection =>
+  selection.kind === 'groupIds' || selection.kind === 'allMatchingGroups';
 
 /** The selection as runs are read for display: a list of up to 10,000 ids is not fetched on every poll. */
 export type SelectionSummary =
   | { kind: 'userIds'; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatching'; search: string }
-  | { kind: 'wholeDirectory'; fullPass: boolean };
+  | { kind: 'wholeDirectory'; fullPass: boolean }
+  | { kind: 'groupIds'; requested: number }
+  | { kind: 'allMatchingGroups'; search: string };
 
 export type SyncTrigger = 'manual' | 'scheduled';
 
@@ -64,6 +79,9 @@ export interface SyncRunRow {
   duplicated: number;
   unchanged: number;
   failed: number;
+  members_added: number;
+  members_removed: number;
+  users_created: number;
   blocked: DeletionBlock | null;
   error: string | null;
   main_failure: MainFailure | null;
@@ -106,6 +124,9 @@ const runColumns = (db: Queryable) => [
     'duplicated',
     'unchanged',
     'failed',
+    'members_added',
+    'members_removed',
+    'users_created',
     'blocked',
     'error',
     'main_failure',
@@ -116,7 +137,7 @@ const runColumns = (db: Queryable) => [
     'finished_at',
     'heartbeat_at',
   ],
-  db.raw("selection - 'userIds' as selection"),
+  db.raw("selection - 'userIds' - 'groupIds' as selection"),
 ];
 
 export async function insertRun(db: Queryable, run: NewSyncRun): Promise<SyncRunRow> {
@@ -308,8 +329,11 @@ const mainFailureQuery = `(
   select jsonb_build_object('code', tally.code, 'message', tally.message, 'count', tally.count)
   from (
     select failure->>'code' as code, min(failure->>'message') as message, count(*)::integer as count
-    from sync_run_items
-    where sync_run_items.run_id = ?? and outcome = 'failed'
+    from (
+      select run_id, outcome, failure from sync_run_items
+      union all select run_id, outcome, failure from sync_run_group_items
+    ) items
+    where items.run_id = ?? and outcome = 'failed'
     group by failure->>'code'
     order by count(*) desc, failure->>'code'
     limit 1

@@ -1,5 +1,5 @@
 import type { SyncRunItemRow } from './item-repository';
-import type { SyncRunRow } from './run-repository';
+import { isGroupSelection, type SyncRunRow } from './run-repository';
 
 export const runUrl = (id: string) => `/api/sync/runs/${id}`;
 
@@ -8,9 +8,11 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 /** A run as the API shows it (schema SyncRun). */
 export function syncRunView(row: SyncRunRow) {
   const { selection } = row;
+  const groups = isGroupSelection(selection);
   return {
     id: row.id,
     url: runUrl(row.id),
+    kind: groups ? ('groups' as const) : ('users' as const),
     status: row.status,
     trigger: row.trigger,
     dryRun: row.dry_run,
@@ -18,8 +20,9 @@ export function syncRunView(row: SyncRunRow) {
     selection: {
       kind: selection.kind,
       count: row.selected_count,
-      search: selection.kind === 'allMatching' ? selection.search : null,
-      requested: selection.kind === 'userIds' ? selection.requested : null,
+      search:
+        selection.kind === 'allMatching' || selection.kind === 'allMatchingGroups' ? selection.search : null,
+      requested: selection.kind === 'userIds' || selection.kind === 'groupIds' ? selection.requested : null,
       fullPass: selection.kind === 'wholeDirectory' ? selection.fullPass : null,
       fromRun: selection.kind === 'userIds' && selection.fromRun ? selection.fromRun : null,
       pass: row.pass,
@@ -33,6 +36,13 @@ export function syncRunView(row: SyncRunRow) {
       unchanged: row.unchanged,
       failed: row.failed,
     },
+    groupCounts: groups
+      ? {
+          membersAdded: row.members_added,
+          membersRemoved: row.members_removed,
+          usersCreated: row.users_created,
+        }
+      : null,
     blocked: row.blocked,
     error: row.error,
     mainFailure: row.main_failure,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../../infra/db/queryable';
 import { importedUsersByIds, importedUsersMatching } from '../../users/repository';
-import type { StoredSelection } from '../runs/run-repository';
+import type { UserSelection } from '../runs/run-repository';
 
 /**
  * The selected users that a run synchronizes: only imported users of the tenant configured when the run
@@ -11,11 +11,7 @@ import type { StoredSelection } from '../runs/run-repository';
  * many users it actually selected next to how many ids were asked for. A `wholeDirectory` selection is every
  * imported user of the tenant, though a delta pass reads only those the directory reports (see delta-pass.ts).
  */
-export function selectedUsers(
-  db: Queryable,
-  tenantId: string,
-  selection: StoredSelection,
-): Knex.QueryBuilder {
+export function selectedUsers(db: Queryable, tenantId: string, selection: UserSelection): Knex.QueryBuilder {
   if (selection.kind === 'allMatching')
     return importedUsersMatching(db, tenantId, selection.search || undefined);
   if (selection.kind === 'wholeDirectory') return importedUsersMatching(db, tenantId, undefined);
@@ -25,7 +21,7 @@ export function selectedUsers(
 export async function countSelected(
   db: Queryable,
   tenantId: string,
-  selection: StoredSelection,
+  selection: UserSelection,
 ): Promise<number> {
   const row = await selectedUsers(db, tenantId, selection).count<{ count: number }[]>({ count: '*' }).first();
   return Number(row?.count ?? 0);
@@ -65,7 +61,7 @@ export async function nextChunk(
 export function selectedChunk(
   db: Queryable,
   tenantId: string,
-  selection: StoredSelection,
+  selection: UserSelection,
   afterUserId: string | null,
   size: number,
 ): Promise<SelectedUser[]> {

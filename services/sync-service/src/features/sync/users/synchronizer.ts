@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { uniqueViolationField } from '../../users/duplicates';
 import { findKeyHolders, lockImportedUsers, markSynced } from '../../users/repository';
 import { hasUnreadUsers } from '../runs/item-repository';
-import { recordSelectedCount } from '../runs/run-repository';
+import { recordSelectedCount, type UserSelection } from '../runs/run-repository';
 import type { SynchronizerFactory } from '../runs/synchronizer';
 import { applyPlan } from './apply';
 import { saveDeltaLink } from './delta-link-repository';
@@ -30,7 +30,8 @@ import { countSelected, selectedChunk } from './selection';
 export const usersSynchronizer: SynchronizerFactory<UsersChunk, StoredUsers, Decision, UsersPlan> = (
   context,
 ) => {
-  const { db, run, selection, directory, policy, chunkSize } = context.execution;
+  const { db, run, directory, policy, chunkSize } = context.execution;
+  const selection = context.execution.selection as UserSelection;
   const { tenantId } = directory;
   const retry = context.retryOnLostConnection;
   const settings: UsersRunSettings = {

@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import { addMembers, removeMembers } from '../../groups/member-repository';
+import { deleteGroup, markGroupsSynced, updateGroup } from '../../groups/repository';
+import { importedUsersByObjectIds, insertImportedUsers } from '../../users/repository';
+import { addMembershipCounts, insertGroupItems } from './item-repository';
+import type { GroupsPlan } from './plan';
+
+/** A user the plan creates took a key another writer took since: the chunk is judged again. */
+export class MemberKeyTaken extends Error {}
+
+/**
+ * Writes a groups plan in the chunk's transaction: the users created for new members first, then the
+ * memberships, the groups' names and descriptions, the deletions, the items and the run's counters.
+ */
+export async function applyGroupsPlan(
+  trx: Knex.Transaction,
+  runId: string,
+  tenantId: string,
+  plan: GroupsPlan,
+): Promise<void> {
+  const inserted = await insertImportedUsers(trx, tenantId, plan.create);
+  if (inserted.length < plan.create.length) throw new MemberKeyTaken();
+  const unresolved = [
+    ...new Set(plan.additions.flatMap((addition) => (addition.userId ? [] : [addition.objectId ?? '']))),
+  ];
+  const createdIds = new Map(
+    (await importedUsersByObjectIds(trx, tenantId, unresolved)).map((user) => [user.object_id, user.id]),
+  );
+  const additions = new Map<string, string[]>();
+  for (const { groupId, userId, objectId } of plan.additions) {
+    const id = userId ?? createdIds.get(objectId ?? '');
+    if (id) additions.set(groupId, [...(additions.get(groupId) ?? []), id]);
+  }
+  for (const [groupId, userIds] of additions) await addMembers(trx, groupId, userIds);
+  for (const { groupId, userIds } of plan.removals) await removeMembers(trx, groupId, userIds);
+  for (const { groupId, name, description } of plan.updates)
+    await updateGroup(trx, groupId, { name, description });
+  for (const groupId of plan.deletions) await deleteGroup(trx, groupId);
+  await markGroupsSynced(trx, plan.synced);
+  // The items name the users this chunk created by their new ids.
+  const items = plan.items.map((item) => ({
+    ...item,
+    members: {
+      ...item.members,
+      added: item.members.added.map((member) => withCreatedId(member, createdIds, item.applied)),
+      created: item.members.created.map((member) => withCreatedId(member, createdIds, item.applied)),
+    },
+  }));
+  await insertGroupItems(trx, runId, items);
+  await addMembershipCounts(trx, runId, plan.memberships);
+}
+
+function withCreatedId<Member extends { userId: string | null; objectId: string | null }>(
+  member: Member,
+  createdIds: Map<string, string>,
+  applied: boolean,
+): Member {
+  if (member.userId || !applied) return member;
+  return { ...member, userId: createdIds.get(member.objectId ?? '') ?? null };
+}

@@ -1,0 +1,345 @@
+import { defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { defaultMapping, mapProfile, mappableProperties } from '../../src/features/users/profile-fields';
+import { profileColumns } from '../../src/features/users/user';
+import { createGraphDirectoryClient } from '../../src/infra/directory';
+import { startTestApp, type TestApp } from '../support/harness';
+import { storeConnection, testSyncEnv } from '../sync/sync-testbed';
+
+let sim: Simulator;
+let t: TestApp;
+
+beforeAll(async () => {
+  sim = await startSimulator({ tenants: [defaultTenant({ userCount: 120, groupCount: 4, groupSize: 10 })] });
+  // Member pages of 10, so that a group of 50 takes 5 pages.
+  t = await startTestApp(testSyncEnv, {
+    createDirectoryClient: (connection) =>
+      createGraphDirectoryClient(connection, {
+        memberPageSize: 10,
+        maxRetries: 1,
+        timeoutMs: 5_000,
+        userProperties: mappableProperties,
+      }),
+  });
+  await storeConnection(t.app.db, t.app.directoryAccess.secretBox, sim);
+});
+afterAll(async () => {
+  await t.close();
+  await sim.close();
+});
+afterEach(() => sim.clearFaults());
+
+const tenant = () => sim.tenant();
+const objectIdOf = (index: number) => tenant().userId(index);
+let nextUser = 0;
+/** Seeded users not used by another test yet. */
+const freshUsers = (count: number) => Array.from({ length: count }, () => objectIdOf(nextUser++));
+
+/** The user the service would import for a seeded user, stored (once) as imported from the tenant. */
+async function importUser(objectId: string): Promise<string> {
+  const existing = await t.app.db('users').where({ object_id: objectId }).first('id');
+  if (existing) return existing.id;
+  const record = tenant().user(objectId)!.user;
+  const [row] = await t.app
+    .db('users')
+    .insert({
+      ...profileColumns(mapProfile(record, defaultMapping)),
+      source: 'azure_ad',
+      object_id: objectId,
+      tenant_id: tenant().tenantId,
+    })
+    .returning('id');
+  return row.id;
+}
+
+/** A group created in Azure AD with these members, and imported here as it is now. */
+async function importedGroup(displayName: string, members: string[], description: string | null = null) {
+  const upstream = tenant().createGroup({ displayName, ...(description ? { description } : {}) });
+  for (const id of members) tenant().addGroupMember(upstream.id, { id });
+  return { objectId: upstream.id, id: await storeGroup(upstream.id, displayName, members, description) };
+}
+
+async function storeGroup(
+  objectId: string,
+  name: string,
+  members: string[],
+  description: string | null = null,
+) {
+  const [group] = await t.app
+    .db('groups')
+    .insert({ name, description, source: 'azure_ad', object_id: objectId, tenant_id: tenant().tenantId })
+    .returning('id');
+  const userIds = [];
+  for (const member of members) userIds.push(await importUser(member));
+  if (userIds.length > 0)
+    await t.app
+      .db('group_members')
+      .insert(userIds.map((userId) => ({ group_id: group.id, user_id: userId })));
+  return group.id as string;
+}
+
+const membersHere = async (groupId: string) =>
+  (
+    await t.app
+      .db('group_members as m')
+      .join('users as u', 'u.id', 'm.user_id')
+      .where('m.group_id', groupId)
+      .select('u.object_id')
+  )
+    .map((row) => row.object_id as string)
+    .sort();
+
+async function syncGroups(selection: object, options: { dryRun?: boolean } = {}) {
+  const response = await t.http
+    .post('/api/sync')
+    .set('cookie', t.adminCookie)
+    .set('prefer', 'wait=30')
+    .send({ selection, ...options });
+  expect(response.status).toBe(200);
+  return response.body;
+}
+
+async function groupItems(runId: string) {
+  const response = await t.http
+    .get(`/api/sync/runs/${runId}/group-items?limit=100`)
+    .set('cookie', t.adminCookie)
+    .expect(200);
+  return response.body.items;
+}
+
+const ref = (objectId: string) => expect.objectContaining({ objectId });
+
+describe('synchronizing imported groups', () => {
+  it('renames, adds (creating new users, nested members too) and removes members, keeping removed users', async () => {
+    const [kept, leaving, existingNewcomer, brandNew, nestedNew, taken] = freshUsers(6);
+    const group = await importedGroup('Analysts', [kept, leaving], 'Old description');
+    await importUser(existingNewcomer);
+    const holder = await t.http
+      .post('/api/users')
+      .set('cookie', t.adminCookie)
+      .send({
+        username: 'local.holder',
+        email: mapProfile(tenant().user(taken)!.user, defaultMapping).email.toUpperCase(),
+      })
+      .expect(201);
+    tenant().updateGroup(group.objectId, { displayName: 'Analysts EMEA', description: 'New description' });
+    tenant().removeGroupMember(group.objectId, leaving);
+    for (const id of [existingNewcomer, brandNew, taken]) tenant().addGroupMember(group.objectId, { id });
+    const nested = tenant().createGroup({ displayName: 'Analysts Nested' });
+    tenant().addGroupMember(nested.id, { id: nestedNew });
+    tenant().addGroupMember(group.objectId, { id: nested.id });
+    const leavingUserId = await importUser(leaving);
+
+    const run = await syncGroups({ groupIds: [group.id] });
+
+    expect(run).toMatchObject({
+      kind: 'groups',
+      status: 'succeeded',
+      selection: { kind: 'groupIds', count: 1, requested: 1 },
+      counts: { modified: 1, deleted: 0, duplicated: 0, unchanged: 0, failed: 0 },
+      groupCounts: { membersAdded: 3, membersRemoved: 1, usersCreated: 2 },
+    });
+    const [item] = await groupItems(run.id);
+    expect(item).toMatchObject({
+      groupId: group.id,
+      name: 'Analysts',
+      outcome: 'modified',
+      applied: true,
+      changes: [
+        { field: 'name', before: 'Analysts', after: 'Analysts EMEA' },
+        { field: 'description', before: 'Old description', after: 'New description' },
+      ],
+      failure: null,
+      duplicateOf: null,
+    });
+    expect(item.members.removed).toEqual([ref(leaving)]);
+    expect(item.members.added).toEqual(
+      expect.arrayContaining([ref(existingNewcomer), ref(brandNew), ref(nestedNew)]),
+    );
+    expect(item.members.added).toHaveLength(3);
+    expect(item.members.created.map((user: { objectId: string }) => user.objectId).sort()).toEqual(
+      [brandNew, nestedNew].sort(),
+    );
+    for (const created of item.members.created) expect(created.userId).toEqual(expect.any(String));
+    expect(item.members.notAdded).toEqual([
+      {
+        objectId: taken,
+        userPrincipalName: tenant().user(taken)!.user.userPrincipalName,
+        reason: 'Another user (local.holder) already has this email.',
+        duplicateOf: expect.objectContaining({
+          userId: holder.body.id,
+          username: 'local.holder',
+          field: 'email',
+        }),
+      },
+    ]);
+
+    expect(await membersHere(group.id)).toEqual([kept, existingNewcomer, brandNew, nestedNew].sort());
+    const stored = await t.app.db('groups').where({ id: group.id }).first();
+    expect(stored).toMatchObject({ name: 'Analysts EMEA', description: 'New description' });
+    expect(stored.last_synced_at).not.toBeNull();
+    // The removed member stays a user; the member whose email was taken was not created.
+    expect(await t.app.db('users').where({ id: leavingUserId }).first('id')).toBeDefined();
+    expect(await t.app.db('users').where({ object_id: taken }).first('id')).toBeUndefined();
+
+    // Nothing changed since: the next run finds it unchanged.
+    const again = await syncGroups({ groupIds: [group.id] });
+    expect(again.counts).toMatchObject({ unchanged: 1, modified: 0 });
+    expect(again.groupCounts).toEqual({ membersAdded: 0, membersRemoved: 0, usersCreated: 0 });
+  });
+
+  it('deletes a group only on Graph 404; one deleted and restored before the run is kept', async () => {
+    const [a, b] = freshUsers(2);
+    const gone = await importedGroup('Gone Group', [a, b]);
+    const restored = await importedGroup('Restored Group', [a]);
+    tenant().softDeleteGroup(gone.objectId);
+    tenant().softDeleteGroup(restored.objectId);
+    tenant().restoreGroup(restored.objectId);
+
+    const run = await syncGroups({ groupIds: [gone.id, restored.id] });
+
+    expect(run.counts).toMatchObject({ deleted: 1, unchanged: 1, failed: 0 });
+    expect(run.groupCounts.membersRemoved).toBe(2);
+    const items = await groupItems(run.id);
+    const deleted = items.find((item: { groupId: string }) => item.groupId === gone.id);
+    expect(deleted).toMatchObject({ outcome: 'deleted', applied: true });
+    expect(deleted.members.removed).toHaveLength(2);
+    expect(await t.app.db('groups').where({ id: gone.id }).first()).toBeUndefined();
+    expect(await t.app.db('groups').where({ id: restored.id }).first()).toBeDefined();
+    expect(await t.app.db('users').where({ object_id: a }).first()).toBeDefined();
+  });
+
+  it('calls a group renamed to another group’s name duplicated and changes nothing of it', async () => {
+    const [a, b] = freshUsers(2);
+    const other = await importedGroup('Taken Name', []);
+    const group = await importedGroup('Renamed Group', [a]);
+    tenant().updateGroup(group.objectId, { displayName: 'TAKEN name' });
+    tenant().addGroupMember(group.objectId, { id: b });
+
+    const run = await syncGroups({ groupIds: [group.id] });
+
+    expect(run.counts).toMatchObject({ duplicated: 1, modified: 0 });
+    expect(run.status).toBe('succeeded');
+    const [item] = await groupItems(run.id);
+    expect(item).toMatchObject({
+      outcome: 'duplicated',
+      applied: false,
+      duplicateOf: { groupId: other.id, name: 'Taken Name' },
+      changes: [{ field: 'name', before: 'Renamed Group', after: 'TAKEN name' }],
+    });
+    expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({ name: 'Renamed Group' });
+    expect(await membersHere(group.id)).toEqual([a]);
+  });
+
+  it('fails a group whose member read fails on page 3 of 5, removing nobody', async () => {
+    const members = freshUsers(50);
+    const group = await importedGroup('Fifty Members', members);
+    for (const id of members.slice(0, 5)) tenant().removeGroupMember(group.objectId, id);
+    for (const id of members.slice(0, 5)) tenant().addGroupMember(group.objectId, { id }); // back, still 50
+    for (const id of members.slice(45)) tenant().removeGroupMember(group.objectId, id);
+    tenant().updateGroup(group.objectId, { displayName: 'Fifty Renamed' });
+    sim.addFault({
+      route: 'groups.transitiveMembers',
+      kind: 'status',
+      status: 500,
+      match: group.objectId,
+      skip: 2,
+    });
+
+    const run = await syncGroups({ groupIds: [group.id] });
+
+    expect(run.counts).toMatchObject({ failed: 1, modified: 0 });
+    // Pages 1 and 2 answered, then page 3 failed.
+    expect(sim.stats().requests['groups.transitiveMembers']).toBeGreaterThanOrEqual(3);
+    expect(run.groupCounts.membersRemoved).toBe(0);
+    expect(run.mainFailure).toMatchObject({ count: 1 });
+    const [item] = await groupItems(run.id);
+    expect(item.outcome).toBe('failed');
+    expect(item.failure.message).toMatch(/no member was removed/);
+    expect(await membersHere(group.id)).toHaveLength(50);
+    expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({ name: 'Fifty Members' });
+  });
+
+  it('blocks a run that would remove more than the threshold’s share of the memberships, until confirmed', async () => {
+    const members = freshUsers(15);
+    const group = await importedGroup('Mass Removal', members);
+    for (const id of members.slice(3)) tenant().removeGroupMember(group.objectId, id);
+
+    const dry = await syncGroups({ groupIds: [group.id] }, { dryRun: true });
+    expect(dry).toMatchObject({
+      status: 'succeeded',
+      dryRun: true,
+      blocked: { wouldDelete: 12, selected: 15 },
+    });
+    expect(dry.groupCounts.membersRemoved).toBe(12);
+    expect((await groupItems(dry.id))[0]).toMatchObject({ outcome: 'modified', applied: false });
+    expect(await membersHere(group.id)).toHaveLength(15);
+
+    const run = await syncGroups({ groupIds: [group.id] });
+    expect(run).toMatchObject({ status: 'blocked', blocked: { wouldDelete: 12, selected: 15 } });
+    expect((await groupItems(run.id))[0]).toMatchObject({ outcome: 'modified', applied: false });
+    expect(await membersHere(group.id)).toHaveLength(15);
+
+    const confirmed = await t.http
+      .post(`/api/sync/runs/${run.id}/confirm`)
+      .set('cookie', t.adminCookie)
+      .expect(202);
+    const ended = await waitForEnd(confirmed.body.id);
+    expect(ended).toMatchObject({ status: 'succeeded', kind: 'groups', groupCounts: { membersRemoved: 12 } });
+    expect(await membersHere(group.id)).toEqual(members.slice(0, 3).sort());
+  });
+
+  it('reports a dry run without changing anything, and selects all groups matching a search', async () => {
+    const [a, b] = freshUsers(2);
+    const group = await importedGroup('Dry Searchable', [a]);
+    tenant().updateGroup(group.objectId, { displayName: 'Dry Searchable 2' });
+    tenant().addGroupMember(group.objectId, { id: b });
+    tenant().removeGroupMember(group.objectId, a);
+
+    const dry = await syncGroups({ allMatchingGroups: { search: 'dry search' } }, { dryRun: true });
+    expect(dry).toMatchObject({
+      status: 'succeeded',
+      selection: { kind: 'allMatchingGroups', search: 'dry search', count: 1 },
+      counts: { modified: 1 },
+      groupCounts: { membersAdded: 1, membersRemoved: 1, usersCreated: 1 },
+    });
+    const [item] = await groupItems(dry.id);
+    expect(item).toMatchObject({ outcome: 'modified', applied: false });
+    expect(item.members.created).toEqual([expect.objectContaining({ objectId: b, userId: null })]);
+    expect(await membersHere(group.id)).toEqual([a]);
+    expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({
+      name: 'Dry Searchable',
+    });
+    expect(await t.app.db('users').where({ object_id: b }).first()).toBeUndefined();
+  });
+
+  it('refuses a run of groups while another run (of users) is running', async () => {
+    const [running] = await t.app
+      .db('sync_runs')
+      .insert({
+        status: 'running',
+        selection: JSON.stringify({ kind: 'userIds', userIds: [], requested: 0 }),
+        requested_by: JSON.stringify({ kind: 'administrator', id: null, name: 'admin' }),
+        started_at: t.app.db.fn.now(),
+      })
+      .returning('id');
+    try {
+      const group = await importedGroup('Waiting Group', []);
+      const refused = await t.http
+        .post('/api/sync')
+        .set('cookie', t.adminCookie)
+        .send({ selection: { groupIds: [group.id] } })
+        .expect(409);
+      expect(refused.body).toMatchObject({ code: 'sync_already_running', runningRunId: running.id });
+    } finally {
+      await t.app.db('sync_runs').where({ id: running.id }).update({ status: 'interrupted' });
+    }
+  });
+});
+
+async function waitForEnd(runId: string) {
+  for (;;) {
+    const { body } = await t.http.get(`/api/sync/runs/${runId}`).set('cookie', t.adminCookie).expect(200);
+    if (!['queued', 'running'].includes(body.status)) return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
