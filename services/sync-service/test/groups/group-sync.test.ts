@@ -252,6 +252,7 @@ describe('synchronizing imported groups', () => {
     expect(sim.stats().requests['groups.transitiveMembers']).toBeGreaterThanOrEqual(3);
     expect(run.groupCounts.membersRemoved).toBe(0);
     expect(run.mainFailure).toMatchObject({ count: 1 });
+    expect(run.error).toMatch(/^1 of 1 group could not be synchronized/);
     const [item] = await groupItems(run.id);
     expect(item.outcome).toBe('failed');
     expect(item.failure.message).toMatch(/no member was removed/);
@@ -310,6 +311,21 @@ describe('synchronizing imported groups', () => {
       name: 'Dry Searchable',
     });
     expect(await t.app.db('users').where({ object_id: b }).first()).toBeUndefined();
+  });
+
+  it('ends a run failed, changing nothing, when Azure AD refuses the group permission', async () => {
+    const [a] = freshUsers(1);
+    const group = await importedGroup('No Consent', [a]);
+    tenant().removeGroupMember(group.objectId, a);
+    tenant().configure({ groupsConsented: false });
+    try {
+      const run = await syncGroups({ groupIds: [group.id] });
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/GroupMember\.Read\.All/);
+      expect(await membersHere(group.id)).toEqual([a]);
+    } finally {
+      tenant().configure({ groupsConsented: true });
+    }
   });
 
   it('refuses a run of groups while another run (of users) is running', async () => {

@@ -18,15 +18,16 @@ export interface RunEnd {
  * processed (the directory as good as did not answer). The error names the count and the main reason either
  * way. A run whose deletions were held back stays `blocked`: it waits for an administrator first.
  */
-export function endOfRun(heldBack: boolean, tally: FailureTally): RunEnd {
-  const error = tally.failed > 0 ? failureSentence(tally) : undefined;
+export function endOfRun(heldBack: boolean, tally: FailureTally, objects = 'users'): RunEnd {
+  const error = tally.failed > 0 ? failureSentence(tally, objects) : undefined;
   if (heldBack) return { status: 'blocked', error };
   if (tally.failed === 0) return { status: 'succeeded' };
   return { status: tally.failed * 2 > tally.processed ? 'failed' : 'partial', error };
 }
 
-function failureSentence({ processed, failed, mainFailure }: FailureTally): string {
-  const users = (count: number) => `${count} user${count === 1 ? '' : 's'}`;
+/** `objects` as the synchronizer names them (`users`, `groups`). */
+function failureSentence({ processed, failed, mainFailure }: FailureTally, objects: string): string {
+  const users = (count: number) => `${count} ${count === 1 ? objects.replace(/s$/, '') : objects}`;
   const main = mainFailure
     ? ` Most often (${users(mainFailure.count)}, ${mainFailure.code}): ${mainFailure.message}`
     : '';

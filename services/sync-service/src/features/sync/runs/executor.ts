@@ -76,7 +76,7 @@ export async function executeRun<Chunk, Stored, Decision, Plan extends ChunkPlan
     await commitEach(() => synchronizer.nextDeferred());
 
     await synchronizer.settled();
-    const end = endOfRun(holdBack, await tallyFailures(db, run.id));
+    const end = endOfRun(holdBack, await tallyFailures(db, run.id), synchronizer.objects);
     const ended = await outlastConnectionLoss(
       () =>
         db.transaction(async (trx) => {
