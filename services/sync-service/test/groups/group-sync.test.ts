@@ -260,6 +260,25 @@ describe('synchronizing imported groups', () => {
     expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({ name: 'Fifty Members' });
   });
 
+  it('fails a group whose member read stays throttled, removing nobody', async () => {
+    const [a, b] = freshUsers(2);
+    const group = await importedGroup('Throttled Group', [a, b]);
+    tenant().removeGroupMember(group.objectId, b);
+    sim.addFault({
+      route: 'groups.transitiveMembers',
+      kind: 'throttle',
+      retryAfterSeconds: 0.2,
+      match: group.objectId,
+    });
+
+    const run = await syncGroups({ groupIds: [group.id] });
+
+    expect(run.counts).toMatchObject({ failed: 1, modified: 0 });
+    const [item] = await groupItems(run.id);
+    expect(item).toMatchObject({ outcome: 'failed', applied: false, failure: { code: 'throttled' } });
+    expect(await membersHere(group.id)).toEqual([a, b].sort());
+  });
+
   it('blocks a run that would remove more than the threshold’s share of the memberships, until confirmed', async () => {
     const members = freshUsers(15);
     const group = await importedGroup('Mass Removal', members);
