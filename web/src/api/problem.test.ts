@@ -49,6 +49,42 @@ describe('problem details', () => {
     ).toEqual({ email: 'first' });
   });
 
+  it('gives a form field its own words instead of a schema message, and a code without paths its field', () => {
+    const plain = (field: string) => (field === 'tenantId' ? 'A tenant ID is a GUID or a domain.' : null);
+    const refused = (code: 'validation_failed' | 'host_not_allowed', message: string) => ({
+      type: 'about:blank',
+      status: 400,
+      code,
+      title: 'Invalid',
+      errors: [
+        { path: '/tenantId', message },
+        { path: '/clientId', message },
+      ],
+    });
+    expect(fieldErrors(refused('validation_failed', 'must match pattern "^[A-Za-z]+$"'), { plain })).toEqual({
+      tenantId: 'A tenant ID is a GUID or a domain.',
+      clientId: 'This value is not accepted.',
+    });
+    // The service's own sentences stay.
+    expect(fieldErrors(refused('host_not_allowed', 'evil.example is not allowed'), { plain })).toEqual({
+      tenantId: 'evil.example is not allowed',
+      clientId: 'evil.example is not allowed',
+    });
+    const cronRefusal = {
+      type: 'about:blank',
+      status: 400,
+      code: 'invalid_cron' as const,
+      title: 'Bad request',
+      detail: 'The cron expression is not valid: CronPattern: invalid configuration format',
+    };
+    expect(fieldErrors(cronRefusal, { fieldOfCode: { invalid_cron: 'cron' } })).toEqual({
+      cron: cronRefusal.detail,
+    });
+    expect(
+      fieldErrors(cronRefusal, { fieldOfCode: { invalid_cron: 'cron' }, plain: () => 'Write five fields.' }),
+    ).toEqual({ cron: 'Write five fields.' });
+  });
+
   it('never shows a raw body that is not a problem (a proxy HTML page, an empty answer)', () => {
     const problem = toProblem(502, '<html>Bad gateway</html>');
     expect(problem.code).toBe('service_unavailable');

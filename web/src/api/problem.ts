@@ -77,19 +77,43 @@ export function readableProblem(problem: Problem): string {
   return [...sentences, ...fields].join(' ');
 }
 
-/** Messages by form field, for showing validation errors beside their inputs. */
-export function fieldErrors(problem: Problem): Record<string, string> {
+/** How a form reads a refusal: which field a code without field paths is about, and the field's plain words. */
+export interface FieldReading {
+  /** The field a problem code is about when the problem names no field (`invalid_cron` → `cron`). */
+  fieldOfCode?: Partial<Record<ProblemCode, string>>;
+  /**
+   * The field's own sentence, used instead of a schema's words ("must match pattern ...") and of the codes
+   * in `fieldOfCode`; a field it has no sentence for reads "This value is not accepted." Without it, the
+   * schema's words are kept.
+   */
+  plain?: (field: string) => string | null | undefined;
+}
+
+/**
+ * Messages by form field, for showing a refusal beside its inputs. A refusal the service words itself (a
+ * host not allowed, a secret needed again) keeps its words; a schema's refusal gets the field's own.
+ */
+export function fieldErrors(problem: Problem, reading: FieldReading = {}): Record<string, string> {
   const byField: Record<string, string> = {};
+  const plain = problem.code === 'validation_failed' ? reading.plain : undefined;
   for (const fieldError of problem.errors ?? []) {
     const field = fieldName(fieldError.path);
-    if (field && !byField[field]) byField[field] = fieldError.message;
+    if (!field || byField[field]) continue;
+    byField[field] = plain ? (plain(field) ?? t('shell.form.notAccepted')) : fieldError.message;
+  }
+  const codeField = reading.fieldOfCode?.[problem.code];
+  if (codeField && !byField[codeField]) {
+    byField[codeField] = reading.plain?.(codeField) ?? problem.detail ?? problem.title;
   }
   return byField;
 }
 
-// Paths come as JSON pointers ("/body/email") or dotted ("body.email"); the form knows fields by name.
+// Paths come as JSON pointers ("/body/email") or dotted ("body.email"); the form knows fields by name. An
+// item of a list ("/notifyEmails/2") is its list's field.
 function fieldName(path: string): string {
-  const segments = path.split(/[/.]/).filter((segment) => segment && segment !== 'body');
+  const segments = path
+    .split(/[/.]/)
+    .filter((segment) => segment && segment !== 'body' && !/^\d+$/.test(segment));
   return segments.at(-1) ?? '';
 }
 

@@ -3,6 +3,7 @@ import { auth } from './auth';
 import { common } from './common';
 import { directoryImport } from './import';
 import { problem } from './problems';
+import { settings } from './settings';
 import { shell } from './shell';
 import { sync } from './sync';
 import { syncRuns } from './syncRuns';
@@ -18,6 +19,7 @@ export const en = {
   auth,
   apiKeys,
   problem,
+  settings,
   sync,
   directoryImport,
   syncRuns,

@@ -59,4 +59,8 @@ export const shell = {
   confirm: {
     cancel: 'Cancel',
   },
+  form: {
+    notSaved: 'Not saved: correct the fields marked below.',
+    notAccepted: 'This value is not accepted.',
+  },
 } as const;
