@@ -52,6 +52,22 @@ export class TenantSim {
     expect(response.status(), await response.text()).toBe(204);
   }
 
+  async createGroup(displayName: string, description: string): Promise<{ id: string }> {
+    const response = await this.api.post(`/_sim/tenants/${this.tenantId}/groups`, {
+      data: { displayName, description },
+    });
+    expect(response.status(), await response.text()).toBe(201);
+    return response.json();
+  }
+
+  /** Adds a user or group by id, or a new device, service principal or contact. */
+  async addGroupMember(groupId: string, member: { id: string } | { type: 'device'; displayName: string }) {
+    const response = await this.api.post(`/_sim/tenants/${this.tenantId}/groups/${groupId}/members`, {
+      data: member,
+    });
+    expect(response.status(), await response.text()).toBe(201);
+  }
+
   /** Delays every Graph answer, to watch a run while it is going. */
   async setLatency(ms: number) {
     const response = await this.api.put('/_sim/latency', { data: { ms } });

@@ -45,6 +45,18 @@ export const router = createRouter({
           meta: { titleKey: 'shell.page.import' },
         },
         {
+          path: 'groups',
+          name: 'groups',
+          component: () => import('@/features/groups/GroupsView.vue'),
+          meta: { titleKey: 'shell.page.groups' },
+        },
+        {
+          path: 'groups/import',
+          name: 'group-import',
+          component: () => import('@/features/groups/GroupImportView.vue'),
+          meta: { titleKey: 'shell.page.importGroups' },
+        },
+        {
           path: 'history',
           name: 'history',
           component: () => import('@/features/syncRuns/RunHistoryView.vue'),

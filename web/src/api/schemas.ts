@@ -40,3 +40,9 @@ export type FieldChange = Schemas['FieldChange'];
 export type ImportedUserQuery = NonNullable<paths['/api/imported-users']['get']['parameters']['query']>;
 export type ImportedUserSort = NonNullable<ImportedUserQuery['sort']>;
 export type SortOrder = NonNullable<ImportedUserQuery['order']>;
+
+export type Group = Schemas['Group'];
+export type DirectoryGroup = Schemas['DirectoryGroup'];
+export type GroupImportResult = Schemas['GroupImportResult'];
+export type GroupImportResultItem = GroupImportResult['results'][number];
+export type LocalGroupInput = Schemas['LocalGroupInput'];

@@ -33,3 +33,15 @@ export function useCursorTrail() {
 
   return { pageIndex, nextCursor, cursor, restart, forward, back };
 }
+
+/** The first, next and previous page of a list that `load` reads at the trail's cursor. */
+export function cursorPages(trail: ReturnType<typeof useCursorTrail>, load: () => Promise<void>) {
+  return {
+    firstPage(): Promise<void> {
+      trail.restart();
+      return load();
+    },
+    nextPage: (): Promise<void> => (trail.forward() ? load() : Promise.resolve()),
+    previousPage: (): Promise<void> => (trail.back() ? load() : Promise.resolve()),
+  };
+}

@@ -1,6 +1,7 @@
 import {
   CloudDownloadOutline,
   KeyOutline,
+  PeopleCircleOutline,
   PeopleOutline,
   SettingsOutline,
   SyncOutline,
@@ -15,6 +16,7 @@ type DestinationLabel =
   | 'shell.page.users'
   | 'shell.page.azureAdSync'
   | 'shell.page.importUsers'
+  | 'shell.page.groups'
   | 'shell.page.history'
   | 'shell.page.settings'
   | 'shell.page.apiKeys';
@@ -29,6 +31,7 @@ const destinations: Destination[] = [
   { routeName: 'users', labelKey: 'shell.page.users', icon: PeopleOutline },
   { routeName: 'azure-ad-sync', labelKey: 'shell.page.azureAdSync', icon: SyncOutline },
   { routeName: 'import', labelKey: 'shell.page.importUsers', icon: CloudDownloadOutline },
+  { routeName: 'groups', labelKey: 'shell.page.groups', icon: PeopleCircleOutline },
   { routeName: 'history', labelKey: 'shell.page.history', icon: TimeOutline },
   { routeName: 'settings', labelKey: 'shell.page.settings', icon: SettingsOutline },
   { routeName: 'api-keys', labelKey: 'shell.page.apiKeys', icon: KeyOutline },
@@ -45,5 +48,6 @@ export const menuOptions: MenuOption[] = destinations.map((destination) => ({
 /** Which menu entry a route belongs to (a run's page belongs to the history). */
 export function menuKeyFor(routeName: string | undefined): string | undefined {
   if (routeName === 'run') return 'history';
+  if (routeName === 'group-import') return 'groups';
   return destinations.some((destination) => destination.routeName === routeName) ? routeName : undefined;
 }

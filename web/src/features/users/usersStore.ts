@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, call } from '@/api/client';
 import type { LocalUserInput, LocalUserPatch, User, UserSource } from '@/api/schemas';
-import { useCursorTrail } from '@/shell/cursorTrail';
+import { cursorPages, useCursorTrail } from '@/shell/cursorTrail';
 import { useListLoad } from '@/shell/useListLoad';
 
 /** Every user of the reporting server, local and imported; only local ones are edited here. */
@@ -33,18 +33,7 @@ export const useUsersStore = defineStore('users', () => {
     trail.nextCursor.value = page.nextCursor;
   }
 
-  function firstPage(): Promise<void> {
-    trail.restart();
-    return load();
-  }
-
-  function nextPage(): Promise<void> {
-    return trail.forward() ? load() : Promise.resolve();
-  }
-
-  function previousPage(): Promise<void> {
-    return trail.back() ? load() : Promise.resolve();
-  }
+  const { firstPage, nextPage, previousPage } = cursorPages(trail, load);
 
   function setFilter(filter: { search?: string; source?: UserSource | null }): Promise<void> {
     if (filter.search !== undefined) search.value = filter.search.trim();

@@ -1,6 +1,7 @@
 import { apiKeys } from './apiKeys';
 import { auth } from './auth';
 import { common } from './common';
+import { groups } from './groups';
 import { directoryImport } from './import';
 import { problem } from './problems';
 import { settings } from './settings';
@@ -18,6 +19,7 @@ export const en = {
   shell,
   auth,
   apiKeys,
+  groups,
   problem,
   settings,
   sync,

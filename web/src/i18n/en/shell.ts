@@ -24,6 +24,8 @@ export const shell = {
     azureAdSynchronization: 'Azure AD synchronization',
     import: 'Import from Azure AD',
     importUsers: 'Import users',
+    groups: 'Groups',
+    importGroups: 'Import groups',
     history: 'Sync history',
     run: 'Sync run',
     settings: 'Settings',
