@@ -75,7 +75,7 @@ for (const width of [1280, 390]) {
       await expect(cron).not.toHaveAttribute('aria-invalid', 'true');
       await expect(preview.getByRole('heading', { name: 'Next runs (UTC time)' })).toBeVisible();
       await expect(preview.getByRole('listitem')).toHaveCount(5);
-      await expect(preview.getByRole('listitem').first()).toContainText('06:30');
+      await expect(preview.getByRole('listitem').first()).toContainText('6:30 AM');
       await expect(preview.getByRole('listitem').first()).toContainText(/Mon|Tue|Wed|Thu|Fri/);
 
       // The zone picker is searched by typing.
@@ -83,7 +83,7 @@ for (const width of [1280, 390]) {
       await page.keyboard.type('Tokyo');
       await page.getByText('Asia/Tokyo', { exact: true }).click();
       await expect(preview.getByRole('heading', { name: 'Next runs (Asia/Tokyo time)' })).toBeVisible();
-      await expect(preview.getByRole('listitem').first()).toContainText('06:30');
+      await expect(preview.getByRole('listitem').first()).toContainText('6:30 AM');
       await expect(preview.getByRole('listitem').first()).toContainText(/GMT\+9|JST/);
       await expectAccessible(page, 'settings with a cron preview');
     });

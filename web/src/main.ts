@@ -1,5 +1,5 @@
 import { createPinia } from 'pinia';
-import { createApp } from 'vue';
+import { createApp, watchEffect } from 'vue';
 import { whenSessionLost } from '@/api/client';
 import App from './App.vue';
 import { useAuthStore } from './features/auth/authStore';
@@ -11,6 +11,11 @@ const app = createApp(App);
 app.use(createPinia());
 app.use(router);
 app.use(i18n);
+
+// The page's language is the catalogue's, for screen readers' pronunciation and the browser's hyphenation.
+watchEffect(() => {
+  document.documentElement.lang = i18n.global.locale.value;
+});
 
 whenSessionLost(() => {
   const auth = useAuthStore();

@@ -55,16 +55,20 @@ const DETAILED: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
   'invalid_value',
 ]);
 
+/** The catalogue's sentence for a problem code, or null when the catalogue has none. */
+export function problemSentence(code: string, status?: number): string | null {
+  const key = `problem.${code}`;
+  if (!i18n.global.te(key) || (code === 'unexpected_response' && status === undefined)) return null;
+  return t(key as 'problem.unexpected_response', { status });
+}
+
 /**
  * One readable paragraph: the catalogue's sentence for the problem's code (the server's title and detail
  * for a code the catalogue lacks), the detail where it adds something, then each invalid field.
  */
 export function readableProblem(problem: Problem): string {
-  const key = `problem.${problem.code}`;
-  const known = i18n.global.te(key);
-  const parts = known
-    ? [t(key as 'problem.unexpected_response', { status: problem.status })]
-    : [problem.title, problem.detail];
+  const known = problemSentence(problem.code, problem.status);
+  const parts = known ? [known] : [problem.title, problem.detail];
   if (known && problem.detail && DETAILED.has(problem.code)) parts.push(problem.detail);
   const sentences = parts
     .filter((part): part is string => Boolean(part))

@@ -10,6 +10,12 @@ describe('timestamps', () => {
     expect(formatDateTime(instant, { timeZone: 'Asia/Kolkata' })).toBe('Nov 30, 2026, 7:35 PM GMT+5:30');
   });
 
+  it('names the weekday when asked, in the same form', () => {
+    expect(formatDateTime(instant, { timeZone: 'Asia/Tokyo', weekday: true })).toBe(
+      'Mon, Nov 30, 2026, 11:05 PM GMT+9',
+    );
+  });
+
   it('gives the same instant in UTC for the hover title', () => {
     expect(formatUtc(instant)).toBe('Nov 30, 2026, 2:05 PM UTC');
   });

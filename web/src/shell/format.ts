@@ -15,19 +15,30 @@ const TIMESTAMP: Intl.DateTimeFormatOptions = {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-function timestampFormat(timeZone: string | undefined): Intl.DateTimeFormat {
-  const cacheKey = `${locale.value}|${timeZone ?? ''}`;
+function timestampFormat({ timeZone, weekday }: TimestampOptions): Intl.DateTimeFormat {
+  const cacheKey = `${locale.value}|${timeZone ?? ''}|${weekday ? 'weekday' : ''}`;
   let format = formats.get(cacheKey);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale.value, { ...TIMESTAMP, timeZone });
+    format = new Intl.DateTimeFormat(locale.value, {
+      ...TIMESTAMP,
+      timeZone,
+      ...(weekday ? { weekday: 'short' as const } : {}),
+    });
     formats.set(cacheKey, format);
   }
   return format;
 }
 
+interface TimestampOptions {
+  /** The zone to show the instant in; the browser's unless given. */
+  timeZone?: string;
+  /** "Mon, Nov 30, 2026, …": for instants to be read by weekday (a cron expression's next runs). */
+  weekday?: boolean;
+}
+
 /** "Nov 30, 2026, 3:04 AM GMT+1": in the browser's time zone, named. */
-export function formatDateTime(iso: string | null | undefined, options: { timeZone?: string } = {}): string {
-  return iso ? timestampFormat(options.timeZone).format(new Date(iso)) : '—';
+export function formatDateTime(iso: string | null | undefined, options: TimestampOptions = {}): string {
+  return iso ? timestampFormat(options).format(new Date(iso)) : '—';
 }
 
 /** The same instant in UTC, for a timestamp's title (hover) or a detail view. */

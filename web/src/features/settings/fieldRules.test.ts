@@ -13,7 +13,7 @@ import {
   timezoneRule,
   webhookUrlRule,
 } from './fieldRules';
-import { formatInZone, timeZoneOptions } from './timeZones';
+import { timeZoneOptions } from './timeZones';
 
 describe('settings field rules', () => {
   it('take a tenant as a GUID or a domain, and say what one looks like otherwise', () => {
@@ -57,7 +57,6 @@ describe('settings field rules', () => {
     expect(berlin[0]).toBe('2026-03-29T01:00:00.000Z');
     expect(berlin[2]).toBe('2026-03-31T00:00:00.000Z');
     expect(nextCronRuns('0 2 * * *', '', 1, after)[0].toISOString()).toBe('2026-03-29T02:00:00.000Z');
-    expect(formatInZone(new Date('2026-03-31T00:00:00Z'), 'Europe/Berlin')).toMatch(/02:00/);
   });
 
   it('take a time zone only from the IANA list; empty means UTC', () => {

@@ -1,5 +1,3 @@
-import { isTimeZone } from './fieldRules';
-
 /**
  * The IANA time zones the browser knows, for a searchable picker. UTC first (it is the default, and some
  * browsers leave it out of the list); a stored zone the browser does not list stays choosable, and its rule
@@ -9,18 +7,4 @@ export function timeZoneOptions(stored: string): Array<{ label: string; value: s
   const zones = Intl.supportedValuesOf('timeZone').filter((zone) => zone !== 'UTC');
   const extra = stored && stored !== 'UTC' && !zones.includes(stored) ? [stored] : [];
   return ['UTC', ...extra, ...zones].map((zone) => ({ label: zone.replaceAll('_', ' '), value: zone }));
-}
-
-/** "Tue, 1 Dec 2026, 02:00 CET": an instant as read in `timezone`, the zone named. */
-export function formatInZone(instant: Date, timezone: string): string {
-  return new Intl.DateTimeFormat(undefined, {
-    timeZone: isTimeZone(timezone) ? timezone : 'UTC',
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(instant);
 }

@@ -1,7 +1,7 @@
 import type { FieldChange, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
 import { t } from '@/i18n';
 import { formatCount } from '@/shell/format';
-import { PROFILE_FIELD_KEYS, profileFieldLabel } from '@/shell/profileFields';
+import { profileFieldLabel } from '@/shell/profileFields';
 
 type TagType = 'default' | 'info' | 'success' | 'warning' | 'error';
 
@@ -16,19 +16,6 @@ export const STATUS_TAGS: Record<SyncRunStatus, TagType> = {
   interrupted: 'error',
 };
 
-/** A status's tag colour and its words (read when shown, so they follow the locale). */
-export const STATUS_LABELS = Object.fromEntries(
-  (Object.keys(STATUS_TAGS) as SyncRunStatus[]).map((status) => [
-    status,
-    {
-      tag: STATUS_TAGS[status],
-      get label() {
-        return t(`syncRuns.status.${status}`);
-      },
-    },
-  ]),
-) as Record<SyncRunStatus, { readonly label: string; tag: TagType }>;
-
 /** How a run's `error` is titled: for a run that went through its users, it counts the ones that failed. */
 export function errorNotice(run: SyncRun): { title: string; type: 'warning' | 'error' } {
   if (run.status === 'interrupted') return { title: t('syncRuns.errorTitle.interrupted'), type: 'error' };
@@ -42,17 +29,6 @@ export const OUTCOMES: readonly SyncOutcome[] = ['modified', 'deleted', 'duplica
 export function fieldLabel(field: FieldChange['field']): string {
   return field === 'isActive' ? t('syncRuns.field.isActive') : profileFieldLabel(field);
 }
-
-/** Each field a sync changes, with its words (read when shown, so they follow the locale). */
-export const FIELD_LABELS = Object.defineProperties(
-  {},
-  Object.fromEntries(
-    [...PROFILE_FIELD_KEYS, 'isActive' as const].map((field) => [
-      field,
-      { enumerable: true, get: () => fieldLabel(field) },
-    ]),
-  ),
-) as Readonly<Record<FieldChange['field'], string>>;
 
 export function describeSelection(run: SyncRun): string {
   const { kind, count, search, requested } = run.selection;
