@@ -9,7 +9,7 @@ let sim: Simulator;
 let t: TestApp;
 
 beforeAll(async () => {
-  sim = await startSimulator({ tenants: [defaultTenant({ userCount: 120, groupCount: 4, groupSize: 10 })] });
+  sim = await startSimulator({ tenants: [defaultTenant({ userCount: 800, groupCount: 4, groupSize: 10 })] });
   // Member pages of 10, so that a group of 50 takes 5 pages.
   t = await startTestApp(testSyncEnv, {
     createDirectoryClient: (connection) =>
@@ -185,6 +185,18 @@ describe('synchronizing imported groups', () => {
     const again = await syncGroups({ groupIds: [group.id] });
     expect(again.counts).toMatchObject({ unchanged: 1, modified: 0 });
     expect(again.groupCounts).toEqual({ membersAdded: 0, membersRemoved: 0, usersCreated: 0 });
+  });
+
+  it('adds hundreds of new members to a group in one run, creating their users', async () => {
+    const members = freshUsers(600);
+    const upstream = tenant().createGroup({ displayName: 'Six Hundred' });
+    for (const id of members) tenant().addGroupMember(upstream.id, { id });
+    const groupId = await storeGroup(upstream.id, 'Six Hundred', []);
+
+    const run = await syncGroups({ groupIds: [groupId] });
+
+    expect(run).toMatchObject({ status: 'succeeded', groupCounts: { membersAdded: 600, usersCreated: 600 } });
+    expect(await membersHere(groupId)).toEqual([...members].sort());
   });
 
   it('deletes a group only on Graph 404; one deleted and restored before the run is kept', async () => {

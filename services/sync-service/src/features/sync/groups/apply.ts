@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
+import { chunksOf } from '../../../infra/directory/bounded-pool';
 import { addMembers, removeMembers } from '../../groups/member-repository';
 import { deleteGroup, markGroupsSynced, updateGroup } from '../../groups/repository';
 import { importedUsersByObjectIds, insertImportedUsers } from '../../users/repository';
 import { addMembershipCounts, insertGroupItems } from './item-repository';
 import type { GroupsPlan } from './plan';
+
+/** Rows per insert statement: a group may gain thousands of members, a statement holds 65,535 values. */
+const rowsPerInsert = 500;
 
 /** A user the plan creates took a key another writer took since: the chunk is judged again. */
 export class MemberKeyTaken extends Error {}
@@ -18,8 +22,10 @@ export async function applyGroupsPlan(
   tenantId: string,
   plan: GroupsPlan,
 ): Promise<void> {
-  const inserted = await insertImportedUsers(trx, tenantId, plan.create);
-  if (inserted.length < plan.create.length) throw new MemberKeyTaken();
+  for (const users of chunksOf(plan.create, rowsPerInsert)) {
+    const inserted = await insertImportedUsers(trx, tenantId, users);
+    if (inserted.length < users.length) throw new MemberKeyTaken();
+  }
   const unresolved = [
     ...new Set(plan.additions.flatMap((addition) => (addition.userId ? [] : [addition.objectId ?? '']))),
   ];
@@ -29,9 +35,13 @@ export async function applyGroupsPlan(
   const additions = new Map<string, string[]>();
   for (const { groupId, userId, objectId } of plan.additions) {
     const id = userId ?? createdIds.get(objectId ?? '');
-    if (id) additions.set(groupId, [...(additions.get(groupId) ?? []), id]);
+    if (!id) continue;
+    const ids = additions.get(groupId);
+    if (ids) ids.push(id);
+    else additions.set(groupId, [id]);
   }
-  for (const [groupId, userIds] of additions) await addMembers(trx, groupId, userIds);
+  for (const [groupId, userIds] of additions)
+    for (const slice of chunksOf(userIds, rowsPerInsert)) await addMembers(trx, groupId, slice);
   for (const { groupId, userIds } of plan.removals) await removeMembers(trx, groupId, userIds);
   for (const { groupId, name, description } of plan.updates)
     await updateGroup(trx, groupId, { name, description });

@@ -1,6 +1,6 @@
 import type { GroupDuplicateOf } from '../../groups/group';
 import { isGroupNameViolation } from '../../groups/group';
-import { countMemberships, membersOfGroups } from '../../groups/member-repository';
+import { membersOfGroups } from '../../groups/member-repository';
 import { groupsNamed, importedGroupsSelected, lockGroups } from '../../groups/repository';
 import type { DuplicateOf } from '../../users/duplicates';
 import { findCollisions, importedUsersByObjectIds } from '../../users/repository';
@@ -64,10 +64,10 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
         const upstream = await readGroupsUpstream(context, groups, policy.accountState);
         context.stopIfAsked();
         const ids = groups.map((group) => group.id);
-        const stored = await retry(() => membersOfGroups(db, ids));
-        memberships += await retry(() => countMemberships(db, ids));
+        const stored = membersByGroup(await retry(() => membersOfGroups(db, ids)));
         for (const { id, upstream: answer } of upstream) {
-          const members = stored.filter((row) => row.group_id === id).map(memberRef);
+          const members = stored.get(id) ?? [];
+          memberships += members.length;
           if (answer.kind === 'notFound') removals += members.length;
           if (answer.kind === 'found') removals += membersToRemove(members, answer.members).length;
         }
@@ -80,9 +80,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
     async load(trx, chunk) {
       const ids = chunk.groups.map((group) => group.id);
       const rows = await lockGroups(trx, ids);
-      const members = new Map<string, MemberRef[]>();
-      for (const row of await membersOfGroups(trx, ids))
-        members.set(row.group_id, [...(members.get(row.group_id) ?? []), memberRef(row)]);
+      const members = membersByGroup(await membersOfGroups(trx, ids));
       const upstreamMembers = chunk.groups.flatMap(({ upstream }) =>
         upstream.kind === 'found' ? upstream.members : [],
       );
@@ -152,3 +150,13 @@ const memberRef = (row: {
   username: row.username,
   email: row.email,
 });
+
+function membersByGroup(rows: Parameters<typeof memberRef>[0][] & Array<{ group_id: string }>) {
+  const members = new Map<string, MemberRef[]>();
+  for (const row of rows) {
+    const list = members.get(row.group_id);
+    if (list) list.push(memberRef(row));
+    else members.set(row.group_id, [memberRef(row)]);
+  }
+  return members;
+}
