@@ -28,6 +28,9 @@ export interface Actor {
   name: string;
 }
 
-export function actorOf(identity: Identity): Actor {
+/** Who may start a sync run: anyone but the system itself, which only records (SyncRun.requestedBy). */
+export type RunRequester = Actor & { kind: Exclude<Actor['kind'], 'system'> };
+
+export function actorOf(identity: Identity): RunRequester {
   return { kind: identity.kind, id: identity.id, name: identity.name };
 }

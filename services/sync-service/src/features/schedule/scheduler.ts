@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Problem } from '../../infra/http/problem';
-import type { Actor } from '../auth/identity';
+import type { RunRequester } from '../auth/identity';
 import { notifyRunEnded } from '../notifications/run-notifier';
 import { interruptAbandonedRuns, type SyncRequest } from '../sync/runs/engine';
 import { syncRunView } from '../sync/runs/run-view';
@@ -17,7 +17,7 @@ import {
   type ScheduleRow,
 } from './schedule-repository';
 
-const scheduleActor: Actor = { kind: 'schedule', id: null, name: 'schedule' };
+const scheduleActor: RunRequester = { kind: 'schedule', id: null, name: 'schedule' };
 
 /** What the schedule runs: the whole directory, incrementally (only what changed since the last pass). */
 const scheduledSync: SyncRequest = {

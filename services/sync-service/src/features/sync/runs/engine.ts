@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { Queryable } from '../../../infra/db/queryable';
 import { Problem } from '../../../infra/http/problem';
 import { recordAudit } from '../../audit/repository';
-import type { Actor } from '../../auth/identity';
+import type { RunRequester } from '../../auth/identity';
 import { groupsSynchronizer } from '../groups/synchronizer';
 import { loadSyncPolicy } from '../policy';
 import { usersSynchronizer } from '../users/synchronizer';
@@ -24,7 +24,7 @@ export interface SyncRequest {
   selection: StoredSelection;
   dryRun: boolean;
   confirmDeletions: boolean;
-  requestedBy: Actor;
+  requestedBy: RunRequester;
   /** `scheduled` for runs the schedule starts; default `manual`. */
   trigger?: SyncTrigger;
   /** The blocked run this one confirms. */

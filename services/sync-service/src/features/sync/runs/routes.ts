@@ -1,11 +1,12 @@
+import type { components } from '@adsync/shared';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { serve } from '../../../infra/contract/serve';
 import { isConnectionLost, readAgainOnce } from '../../../infra/db/connection-loss';
 import { Problem } from '../../../infra/http/problem';
 import { actorOf } from '../../auth/identity';
 import { identityOf } from '../../auth/plugin';
 import { syncRunEvents } from './events';
-import { type ItemQuery, listItems, userIdsWithOutcomes } from './item-repository';
-import type { SyncOutcome } from './outcomes';
+import { listItems, userIdsWithOutcomes } from './item-repository';
 import { runItemsCsv } from './run-items-csv';
 import {
   findActiveRun,
@@ -22,35 +23,11 @@ import {
 import { runUrl, syncRunItemView, syncRunView } from './run-view';
 import { followRun } from './run-watch';
 
-interface SyncRequestBody {
-  selection:
-    | { userIds: string[] }
-    | { allMatching: { search?: string } }
-    | { wholeDirectory: { fullPass?: boolean } }
-    | { fromRun: RunOrigin }
-    | { groupIds: string[] }
-    | { allMatchingGroups: { search?: string } };
-  dryRun?: boolean;
-  confirmDeletions?: boolean;
-}
-
-interface RunHistoryQuery {
-  limit: number;
-  cursor?: string;
-  status?: SyncRunRow['status'][];
-  trigger?: SyncRunRow['trigger'][];
-  from?: string;
-  to?: string;
-  requestedBy?: string;
-}
-
-type ItemListQuery = Omit<ItemQuery, 'outcomes'> & { outcome?: SyncOutcome[] };
-
 const maxWaitSeconds = 60;
 
 async function storedSelection(
   app: FastifyInstance,
-  selection: SyncRequestBody['selection'],
+  selection: components['schemas']['SyncRequest']['selection'],
 ): Promise<StoredSelection> {
   if ('userIds' in selection) {
     return { kind: 'userIds', userIds: selection.userIds, requested: selection.userIds.length };
@@ -97,12 +74,12 @@ function accepted(reply: FastifyReply, run: SyncRunRow) {
 }
 
 export async function syncRoutes(app: FastifyInstance) {
-  app.get('/api/sync', async () => {
+  serve(app, 'get', '/api/sync', async () => {
     const [running, last] = await Promise.all([findActiveRun(app.db), findLastFinishedRun(app.db)]);
     return { running: running ? syncRunView(running) : null, last: last ? syncRunView(last) : null };
   });
 
-  app.post<{ Body: SyncRequestBody; Headers: { prefer?: string } }>('/api/sync', async (request, reply) => {
+  serve(app, 'post', '/api/sync', async (request, reply) => {
     const run = await app.syncEngine.start({
       selection: await storedSelection(app, request.body.selection),
       dryRun: request.body.dryRun ?? false,
@@ -122,50 +99,46 @@ export async function syncRoutes(app: FastifyInstance) {
       unlessConnectionLost,
     );
     reply.header('preference-applied', `wait=${waitSeconds}`);
-    if (ended) return reply.code(200).header('location', runUrl(run.id)).send(syncRunView(ended));
+    // The status last: Fastify's types narrow what `send` takes by `code`, and `header` forgets it.
+    if (ended) return reply.header('location', runUrl(run.id)).code(200).send(syncRunView(ended));
     const latest = await readAgainOnce(() => findRun(app.db, run.id)).catch(unlessConnectionLost);
     return accepted(reply, latest ?? run);
   });
 
-  app.get<{ Querystring: RunHistoryQuery }>('/api/sync/runs', async (request) => {
+  serve(app, 'get', '/api/sync/runs', async (request) => {
     const { limit, cursor, status, trigger, from, to, requestedBy } = request.query;
     const filter: RunHistoryFilter = { statuses: status, triggers: trigger, from, to, requestedBy };
     const page = await listRuns(app.db, limit, cursor, filter);
     return { items: page.rows.map(syncRunView), nextCursor: page.nextCursor };
   });
 
-  app.get<{ Params: { id: string } }>('/api/sync/runs/:id', async (request) => {
+  serve(app, 'get', '/api/sync/runs/{id}', async (request) => {
     return syncRunView(await runOr404(app, request.params.id));
   });
 
-  app.get<{ Params: { id: string }; Querystring: ItemListQuery }>(
-    '/api/sync/runs/:id/items',
-    async (request) => {
-      await runOr404(app, request.params.id);
-      const { outcome, search, limit, cursor } = request.query;
-      const page = await listItems(app.db, request.params.id, { outcomes: outcome, search, limit, cursor });
-      return { items: page.rows.map(syncRunItemView), nextCursor: page.nextCursor };
-    },
-  );
+  serve(app, 'get', '/api/sync/runs/{id}/items', async (request) => {
+    await runOr404(app, request.params.id);
+    const { outcome, search, limit, cursor } = request.query;
+    const page = await listItems(app.db, request.params.id, { outcomes: outcome, search, limit, cursor });
+    return { items: page.rows.map(syncRunItemView), nextCursor: page.nextCursor };
+  });
 
-  app.get<{ Params: { id: string }; Querystring: Omit<ItemListQuery, 'limit' | 'cursor'> }>(
-    '/api/sync/runs/:id/items.csv',
-    async (request, reply) => {
-      const run = await runOr404(app, request.params.id);
-      const { outcome, search } = request.query;
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="sync-run-${run.id}-items.csv"`)
-        .send(runItemsCsv(app.db, run.id, { outcomes: outcome, search }));
-    },
-  );
+  serve(app, 'get', '/api/sync/runs/{id}/items.csv', async (request, reply) => {
+    const run = await runOr404(app, request.params.id);
+    const { outcome, search } = request.query;
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="sync-run-${run.id}-items.csv"`)
+      .code(200)
+      .send(runItemsCsv(app.db, run.id, { outcomes: outcome, search }));
+  });
 
-  app.get<{ Params: { id: string } }>('/api/sync/runs/:id/events', async (request, reply) => {
+  serve(app, 'get', '/api/sync/runs/{id}/events', async (request, reply) => {
     await runOr404(app, request.params.id);
     return syncRunEvents(app, request, reply, request.params.id);
   });
 
-  app.post<{ Params: { id: string } }>('/api/sync/runs/:id/confirm', async (request, reply) => {
+  serve(app, 'post', '/api/sync/runs/{id}/confirm', async (request, reply) => {
     const blocked = await runOr404(app, request.params.id);
     if (blocked.status !== 'blocked') {
       throw Problem.conflict(

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../../infra/http/cursor';
-import type { Actor } from '../../auth/identity';
+import type { RunRequester } from '../../auth/identity';
 import type { DeletionBlock } from '../policy';
 import type { OutcomeCounts, SyncOutcome } from './outcomes';
 
@@ -71,7 +71,7 @@ export interface SyncRunRow {
   confirm_deletions: boolean;
   selection: SelectionSummary;
   selected_count: number;
-  requested_by: Actor;
+  requested_by: RunRequester;
   processed: number;
   total: number;
   modified: number;
@@ -97,7 +97,7 @@ export interface NewSyncRun {
   selection: StoredSelection;
   dryRun: boolean;
   confirmDeletions: boolean;
-  requestedBy: Actor;
+  requestedBy: RunRequester;
   tenantId: string;
   trigger: SyncTrigger;
   confirmedRunId?: string;
