@@ -98,6 +98,24 @@ describe('importing users', () => {
     expect(hit).toMatchObject({ status: 'available', userPrincipalName: someone.userPrincipalName });
   });
 
+  it('lists up to `limit` users and says when more match, so the search can be narrowed', async () => {
+    const firstFive = await admin(t.http.get('/api/directory/users?limit=5')).expect(200);
+    expect(firstFive.body.items).toHaveLength(5);
+    expect(firstFive.body.moreMatches).toBe(true);
+
+    const everyone = await admin(t.http.get('/api/directory/users?limit=1000')).expect(200);
+    const tenantSize = everyone.body.items.length;
+    expect(tenantSize).toBeGreaterThanOrEqual(50);
+    expect(everyone.body.moreMatches).toBe(false);
+
+    const exactlyAll = await admin(t.http.get(`/api/directory/users?limit=${tenantSize}`)).expect(200);
+    expect(exactlyAll.body.items).toHaveLength(tenantSize);
+    expect(exactlyAll.body.moreMatches).toBe(false);
+
+    const tooMany = await admin(t.http.get('/api/directory/users?limit=1001')).expect(400);
+    expect(tooMany.body.code).toBe('validation_failed');
+  });
+
   it('imports, refuses duplicates by email and by username, and reports missing users', async () => {
     const directoryUsers = [0, 1, 2, 3, 4].map((index) => sim.tenant().user(index)!.user);
     const [byEmail, byUsername] = directoryUsers;

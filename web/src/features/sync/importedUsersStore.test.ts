@@ -50,7 +50,7 @@ describe('useImportedUsersStore', () => {
     const store = useImportedUsersStore();
     await store.setSearch('  doe ');
     await store.setSort('email', 'desc');
-    await store.nextPage();
+    await store.list.nextPage();
     const last = server.requests.at(-1)!;
     expect(Object.fromEntries(last.query)).toEqual({
       search: 'doe',
@@ -59,17 +59,17 @@ describe('useImportedUsersStore', () => {
       limit: '50',
       cursor: 'c2',
     });
-    expect(store.firstRowNumber).toBe(51);
+    expect(store.list.firstRowNumber).toBe(51);
   });
 
   it('keeps picks from other pages and sends them as ids', async () => {
     const store = useImportedUsersStore();
-    await store.firstPage();
+    await store.list.firstPage();
     store.toggleUser('a', true);
-    await store.nextPage();
+    await store.list.nextPage();
     store.setPageSelection(['c', 'd']);
     expect(store.isPageFullySelected).toBe(true);
-    await store.previousPage();
+    await store.list.previousPage();
     expect(store.isSelected('a')).toBe(true);
     expect(store.isSelected('b')).toBe(false);
     expect(store.selection).toEqual({ userIds: ['a', 'c', 'd'] });
@@ -92,7 +92,7 @@ describe('useImportedUsersStore', () => {
 
   it('turns "all matching" into explicit picks when one row is unticked', async () => {
     const store = useImportedUsersStore();
-    await store.firstPage();
+    await store.list.firstPage();
     store.selectAllMatching();
     store.toggleUser('a', false);
     expect(store.selection).toEqual({ userIds: ['b'] });

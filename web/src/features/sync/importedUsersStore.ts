@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { api, call } from '@/api/client';
-import type { ImportedUserPage, ImportedUserSort, SortOrder, SyncSelection } from '@/api/schemas';
-import { useListLoad } from '@/shell/useListLoad';
+import type { ImportedUserPage, ImportedUserSort, SortOrder, SyncSelection, User } from '@/api/schemas';
+import { usePagedList } from '@/shell/usePagedList';
 
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 
@@ -16,21 +16,31 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
   const sort = ref<ImportedUserSort>('username');
   const order = ref<SortOrder>('asc');
   const limit = ref<number>(50);
-  const cursor = ref<string | undefined>(undefined);
-  /** 0-based position of the page shown, to tell "51–100 of N"; cursors carry no offset. */
-  const pageIndex = ref(0);
-  const page = ref<ImportedUserPage | null>(null);
-  const { loading, failure, loadedAt, track } = useListLoad();
+  const list = usePagedList<User, ImportedUserPage>(
+    (cursor) =>
+      call(
+        api.GET('/api/imported-users', {
+          params: {
+            query: {
+              search: search.value || undefined,
+              sort: sort.value,
+              order: order.value,
+              limit: limit.value,
+              cursor,
+            },
+          },
+        }),
+      ),
+    () => limit.value,
+  );
 
   const selectedIds = ref<string[]>([]);
   const allMatching = ref<{ search: string } | null>(null);
 
-  const users = computed(() => page.value?.items ?? []);
-  const total = computed(() => page.value?.total ?? 0);
-  const totalIsExact = computed(() => page.value?.totalIsExact ?? true);
-  const tenantId = computed(() => page.value?.tenantId ?? null);
-  const firstRowNumber = computed(() => (users.value.length ? pageIndex.value * limit.value + 1 : 0));
-  const lastRowNumber = computed(() => pageIndex.value * limit.value + users.value.length);
+  const users = computed(() => list.rows);
+  const total = computed(() => list.page?.total ?? 0);
+  const totalIsExact = computed(() => list.page?.totalIsExact ?? true);
+  const tenantId = computed(() => list.page?.tenantId ?? null);
 
   const selectedCount = computed(() => (allMatching.value ? total.value : selectedIds.value.length));
   const hasSelection = computed(() => selectedCount.value > 0);
@@ -44,60 +54,22 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
     return null;
   });
 
-  async function load(): Promise<void> {
-    page.value = await track(() =>
-      call(
-        api.GET('/api/imported-users', {
-          params: {
-            query: {
-              search: search.value || undefined,
-              sort: sort.value,
-              order: order.value,
-              limit: limit.value,
-              cursor: cursor.value,
-            },
-          },
-        }),
-      ),
-    );
-  }
-
-  function firstPage(): Promise<void> {
-    cursor.value = undefined;
-    pageIndex.value = 0;
-    return load();
-  }
-
-  function nextPage(): Promise<void> {
-    if (!page.value?.nextCursor) return Promise.resolve();
-    cursor.value = page.value.nextCursor;
-    pageIndex.value += 1;
-    return load();
-  }
-
-  function previousPage(): Promise<void> {
-    if (!page.value?.prevCursor) return Promise.resolve();
-    cursor.value = page.value.prevCursor;
-    pageIndex.value = Math.max(0, pageIndex.value - 1);
-    return load();
-  }
-
   function setSearch(term: string): Promise<void> {
     search.value = term.trim();
     // "All matching" meant the old search; single picks stay, they are still the same users.
     allMatching.value = null;
-    return firstPage();
+    return list.firstPage();
   }
 
   function setSort(field: ImportedUserSort, direction: SortOrder): Promise<void> {
     sort.value = field;
     order.value = direction;
-    return firstPage();
+    return list.firstPage();
   }
 
   function setLimit(size: number): Promise<void> {
     limit.value = size;
-    return firstPage();
+    return list.firstPage();
   }
 
   /** The table reports which rows of the shown page are checked; picks on other pages stay. */
@@ -133,31 +105,21 @@ export const useImportedUsersStore = defineStore('importedUsers', () => {
   }
 
   return {
+    list,
     search,
     sort,
     order,
     limit,
-    pageIndex,
-    page,
-    loading,
-    failure,
-    loadedAt,
     users,
     total,
     totalIsExact,
     tenantId,
-    firstRowNumber,
-    lastRowNumber,
     selectedIds,
     allMatching,
     selectedCount,
     hasSelection,
     isPageFullySelected,
     selection,
-    load,
-    firstPage,
-    nextPage,
-    previousPage,
     setSearch,
     setSort,
     setLimit,

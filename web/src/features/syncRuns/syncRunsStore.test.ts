@@ -18,8 +18,8 @@ describe('useSyncRunsStore', () => {
   it('asks for the history with its filters and starts again from the newest run when they change', async () => {
     server.on('GET', '/api/sync/runs', { status: 200, body: { items: [aRun()], nextCursor: 'next' } });
     const syncRuns = useSyncRunsStore();
-    await syncRuns.firstPage();
-    await syncRuns.nextPage();
+    await syncRuns.history.firstPage();
+    await syncRuns.history.nextPage();
     expect(server.requests[1].query.get('cursor')).toBe('next');
 
     await syncRuns.filterHistory({
@@ -36,7 +36,7 @@ describe('useSyncRunsStore', () => {
     expect(filtered.has('to')).toBe(false);
     expect(filtered.get('requestedBy')).toBe('admin');
     expect(filtered.has('cursor')).toBe(false);
-    expect(syncRuns.pageIndex).toBe(0);
+    expect(syncRuns.history.pageIndex).toBe(0);
   });
 
   it('lists items by outcomes and search, leaving an empty search out', async () => {

@@ -2,8 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, call } from '@/api/client';
 import type { SyncOutcome, SyncRun, SyncRunItemPage, SyncRunStatus } from '@/api/schemas';
-import { useCursorTrail } from '@/shell/cursorTrail';
-import { useListLoad } from '@/shell/useListLoad';
+import { usePagedList } from '@/shell/usePagedList';
 
 const RUNS_PER_PAGE = 20;
 
@@ -50,45 +49,29 @@ export function itemsCsvUrl(runId: string, filter: ItemFilter = {}): string {
 
 /** Past runs, newest first, and the items of any one run. */
 export const useSyncRunsStore = defineStore('syncRuns', () => {
-  const runs = ref<SyncRun[]>([]);
-  const { loading, failure, loadedAt, track } = useListLoad();
-  const trail = useCursorTrail();
   const historyFilter = ref<RunHistoryFilter>(noHistoryFilter());
-
-  async function loadRuns(): Promise<void> {
-    const { statuses, triggers, from, to, requestedBy } = historyFilter.value;
-    const who = requestedBy.trim();
-    const query = {
-      limit: RUNS_PER_PAGE,
-      cursor: trail.cursor.value,
-      ...(statuses.length ? { status: statuses } : {}),
-      ...(triggers.length ? { trigger: triggers } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
-      ...(who ? { requestedBy: who } : {}),
-    };
-    const page = await track(() => call(api.GET('/api/sync/runs', { params: { query } })));
-    runs.value = page.items;
-    trail.nextCursor.value = page.nextCursor;
-  }
-
-  function firstPage(): Promise<void> {
-    trail.restart();
-    return loadRuns();
-  }
+  const history = usePagedList<SyncRun>(
+    (cursor) => {
+      const { statuses, triggers, from, to, requestedBy } = historyFilter.value;
+      const who = requestedBy.trim();
+      const query = {
+        limit: RUNS_PER_PAGE,
+        cursor,
+        ...(statuses.length ? { status: statuses } : {}),
+        ...(triggers.length ? { trigger: triggers } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(who ? { requestedBy: who } : {}),
+      };
+      return call(api.GET('/api/sync/runs', { params: { query } }));
+    },
+    () => RUNS_PER_PAGE,
+  );
 
   /** A new filter starts again from the newest run: a cursor belongs to the filter it was given with. */
   function filterHistory(filter: RunHistoryFilter): Promise<void> {
     historyFilter.value = filter;
-    return firstPage();
-  }
-
-  function nextPage(): Promise<void> {
-    return trail.forward() ? loadRuns() : Promise.resolve();
-  }
-
-  function previousPage(): Promise<void> {
-    return trail.back() ? loadRuns() : Promise.resolve();
+    return history.firstPage();
   }
 
   function fetchRun(id: string): Promise<SyncRun> {
@@ -123,18 +106,9 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
   }
 
   return {
-    runs,
-    loading,
-    failure,
-    loadedAt,
-    pageIndex: trail.pageIndex,
-    nextCursor: trail.nextCursor,
+    history,
     historyFilter,
-    loadRuns,
-    firstPage,
     filterHistory,
-    nextPage,
-    previousPage,
     fetchRun,
     fetchItems,
     rerunFailedAndDuplicated,

@@ -19,9 +19,12 @@ export function asProblem(error: unknown): never {
 export async function directoryImportRoutes(app: FastifyInstance) {
   serve(app, 'get', '/api/directory/users', async (request) => {
     const directory = await app.directoryAccess.open();
-    const users = await directory.client
-      .searchUsers(request.query.search?.trim() ?? '', request.query.limit)
+    const { limit } = request.query;
+    // One user more than asked tells whether more match, without counting the whole tenant.
+    const found = await directory.client
+      .searchUsers(request.query.search?.trim() ?? '', limit + 1)
       .catch(asProblem);
+    const users = found.slice(0, limit);
     const profiles = users.map((user) => mapProfile(user, directory.mapping));
     const imported = await importedUsersByObjectIds(
       app.db,
@@ -44,6 +47,7 @@ export async function directoryImportRoutes(app: FastifyInstance) {
           importedUserId,
         };
       }),
+      moreMatches: found.length > limit,
     };
   });
 
