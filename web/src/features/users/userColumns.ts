@@ -1,12 +1,17 @@
 import { type DataTableColumns, NButton, NSpace, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { User } from '@/api/schemas';
+import { t } from '@/i18n';
 import { formatDateTime, fullName } from '@/shell/format';
 import { profileFieldLabel } from '@/shell/profileFields';
 
 interface UserActions {
   edit(user: User): void;
   remove(user: User): void;
+  /** Starts a run for this one imported user. */
+  synchronize(user: User): void;
+  /** Whether a run is going or starting: one run at a time. */
+  syncBusy(): boolean;
 }
 
 function renderSource(user: User) {
@@ -15,9 +20,19 @@ function renderSource(user: User) {
     : h(NTag, { size: 'small', bordered: false }, () => 'Local');
 }
 
-// Imported users change only through synchronization, so they get no edit or delete buttons.
+// Imported users change only through synchronization: no edit or delete, but a run for that user alone.
 function renderActions(user: User, actions: UserActions) {
-  if (user.source !== 'local') return h('span', { class: 'muted' }, 'Synchronized from Azure AD');
+  if (user.source !== 'local')
+    return h(
+      NButton,
+      {
+        size: 'small',
+        'aria-label': t('sync.userRow.synchronizeUser', { username: user.username }),
+        disabled: actions.syncBusy(),
+        onClick: () => actions.synchronize(user),
+      },
+      () => t('sync.userRow.synchronize'),
+    );
   return h(NSpace, { size: 'small', wrap: false }, () => [
     h(
       NButton,

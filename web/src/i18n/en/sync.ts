@@ -63,6 +63,13 @@ export const sync = {
     alreadyRunningTitle: 'A synchronization is already running',
     alreadyRunning:
       'Started by {requester} at {at} for {selection}. Its progress is shown here; start yours when it ends.',
+    alreadyRunningForUser:
+      'Started by {requester} at {at} for {selection}. Its progress is shown here; synchronize {username} once it ends.',
+  },
+  /** A row's action on the Users page: a run for that one imported user. */
+  userRow: {
+    synchronize: 'Synchronize',
+    synchronizeUser: 'Synchronize {username}',
   },
   table: {
     label: 'Imported Azure AD users',
