@@ -2,8 +2,9 @@ import { type DataTableColumns, NButton, NSpace, NTag } from 'naive-ui';
 import { h } from 'vue';
 import type { User } from '@/api/schemas';
 import { t } from '@/i18n';
-import { formatDateTime, fullName } from '@/shell/format';
+import { fullName } from '@/shell/format';
 import { profileFieldLabel } from '@/shell/profileFields';
+import TimeStamp from '@/shell/TimeStamp.vue';
 
 interface UserActions {
   edit(user: User): void;
@@ -16,8 +17,8 @@ interface UserActions {
 
 function renderSource(user: User) {
   return user.source === 'azure_ad'
-    ? h(NTag, { size: 'small', type: 'info', bordered: false }, () => 'Azure AD')
-    : h(NTag, { size: 'small', bordered: false }, () => 'Local');
+    ? h(NTag, { size: 'small', type: 'info', bordered: false }, () => t('users.source.azure_ad'))
+    : h(NTag, { size: 'small', bordered: false }, () => t('users.source.local'));
 }
 
 // Imported users change only through synchronization: no edit or delete, but a run for that user alone.
@@ -36,8 +37,12 @@ function renderActions(user: User, actions: UserActions) {
   return h(NSpace, { size: 'small', wrap: false }, () => [
     h(
       NButton,
-      { size: 'small', 'aria-label': `Edit ${user.username}`, onClick: () => actions.edit(user) },
-      () => 'Edit',
+      {
+        size: 'small',
+        'aria-label': t('users.editFor', { username: user.username }),
+        onClick: () => actions.edit(user),
+      },
+      () => t('users.edit'),
     ),
     h(
       NButton,
@@ -45,10 +50,10 @@ function renderActions(user: User, actions: UserActions) {
         size: 'small',
         type: 'error',
         ghost: true,
-        'aria-label': `Delete ${user.username}`,
+        'aria-label': t('users.delete.actionFor', { username: user.username }),
         onClick: () => actions.remove(user),
       },
-      () => 'Delete',
+      () => t('users.delete.action'),
     ),
   ]);
 }
@@ -56,24 +61,29 @@ function renderActions(user: User, actions: UserActions) {
 export function userColumns(actions: UserActions): DataTableColumns<User> {
   return [
     { title: profileFieldLabel('username'), key: 'username', minWidth: 170, ellipsis: { tooltip: true } },
-    { title: 'Name', key: 'name', minWidth: 130, render: fullName },
+    { title: t('users.column.name'), key: 'name', minWidth: 130, render: fullName },
     { title: profileFieldLabel('email'), key: 'email', minWidth: 180, ellipsis: { tooltip: true } },
-    { title: 'Source', key: 'source', width: 96, render: renderSource },
+    { title: t('users.column.source'), key: 'source', width: 96, render: renderSource },
     {
-      title: 'Status',
+      title: t('users.column.status'),
       key: 'isActive',
       width: 90,
       render: (user) =>
         h(NTag, { size: 'small', type: user.isActive ? 'success' : 'default', bordered: false }, () =>
-          user.isActive ? 'Active' : 'Inactive',
+          t(user.isActive ? 'users.status.active' : 'users.status.inactive'),
         ),
     },
     {
-      title: 'Last synchronized',
+      title: t('users.column.lastSynchronized'),
       key: 'lastSyncedAt',
       minWidth: 140,
-      render: (user) => formatDateTime(user.lastSyncedAt),
+      render: (user) => h(TimeStamp, { at: user.lastSyncedAt }),
     },
-    { title: 'Actions', key: 'actions', width: 150, render: (user) => renderActions(user, actions) },
+    {
+      title: t('users.column.actions'),
+      key: 'actions',
+      width: 150,
+      render: (user) => renderActions(user, actions),
+    },
   ];
 }

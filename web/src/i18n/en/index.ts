@@ -8,6 +8,7 @@ import { settings } from './settings';
 import { shell } from './shell';
 import { sync } from './sync';
 import { syncRuns } from './syncRuns';
+import { users } from './users';
 
 /**
  * The English catalogue: every word the app shows. A second locale is a module beside this folder typed
@@ -25,6 +26,7 @@ export const en = {
   sync,
   directoryImport,
   syncRuns,
+  users,
 };
 
 /** The catalogue's shape: the same keys, any words. */

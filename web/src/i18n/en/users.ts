@@ -1,0 +1,47 @@
+// The users of Bold Reports: local ones, and those imported from Azure AD.
+export const users = {
+  source: {
+    all: 'All sources',
+    local: 'Local',
+    azure_ad: 'Azure AD',
+    label: 'Source',
+  },
+  delete: {
+    title: 'Delete {username}?',
+    content: 'The user is removed from Bold Reports. This cannot be undone.',
+    action: 'Delete',
+    actionFor: 'Delete {username}',
+    done: '{username} deleted',
+  },
+  edit: 'Edit',
+  editFor: 'Edit {username}',
+  search: 'Search users',
+  searchPlaceholder: 'Search by username, name or email',
+  toSync: 'Azure AD synchronization',
+  newLocalUser: 'New local user',
+  label: 'Users',
+  empty: 'No user matches.',
+  pages: 'Users pages',
+  range: '{first}–{last}',
+  column: {
+    name: 'Name',
+    source: 'Source',
+    status: 'Status',
+    lastSynchronized: 'Last synchronized',
+    actions: 'Actions',
+  },
+  status: {
+    active: 'Active',
+    inactive: 'Inactive',
+  },
+  dialog: {
+    editTitle: 'Edit {username}',
+    newTitle: 'New local user',
+    active: 'Active',
+    cancel: 'Cancel',
+    save: 'Save',
+    create: 'Create user',
+    saved: '{username} saved',
+    created: '{username} created',
+  },
+} as const;
