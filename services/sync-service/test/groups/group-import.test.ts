@@ -133,6 +133,39 @@ describe('importing Azure AD groups', () => {
     expect(listed.body.items.map((group: { name: string }) => group.name)).toEqual(['Engineering']);
   });
 
+  it('imports only direct members under groupMembers direct, and keeps the setting for older clients', async () => {
+    const outer = sim.tenant().createGroup({ displayName: 'Direct Outer' });
+    const inner = sim.tenant().createGroup({ displayName: 'Direct Inner' });
+    const [own, nestedOnly] = [sim.tenant().userId(70), sim.tenant().userId(71)];
+    sim.tenant().addGroupMember(outer.id, { id: own });
+    sim.tenant().addGroupMember(outer.id, { id: inner.id });
+    sim.tenant().addGroupMember(inner.id, { id: nestedOnly });
+    const policy = await admin(t.http.get('/api/settings/sync')).expect(200);
+    await admin(t.http.put('/api/settings/sync'))
+      .send({ ...policy.body, groupMembers: 'direct' })
+      .expect(200);
+    try {
+      // A client that does not know the setting saves the policy without it: it stays direct.
+      const { groupMembers: _unknown, ...older } = policy.body;
+      const saved = await admin(t.http.put('/api/settings/sync')).send(older).expect(200);
+      expect(saved.body.groupMembers).toBe('direct');
+      sim.resetStats();
+
+      const response = await importGroups([outer.id]).expect(200);
+
+      const [result] = response.body.results;
+      expect(result).toMatchObject({ outcome: 'imported', group: { name: 'Direct Outer', memberCount: 1 } });
+      expect(result.members.ignored.group).toBe(1);
+      const page = await admin(t.http.get(`/api/groups/${result.group.id}/members?limit=500`)).expect(200);
+      expect(page.body.items.map((user: { objectId: string }) => user.objectId)).toEqual([own]);
+      expect(await t.app.db('users').where({ object_id: nestedOnly }).first('id')).toBeUndefined();
+      expect(sim.stats().requests['groups.members']).toBe(1);
+      expect(sim.stats().requests['groups.transitiveMembers']).toBeUndefined();
+    } finally {
+      await admin(t.http.put('/api/settings/sync')).send(policy.body).expect(200);
+    }
+  });
+
   it('counts members that are not users and never imports them', async () => {
     const itOperations = sim.tenant().groupId(3);
     const response = await importGroups([itOperations]).expect(200);

@@ -187,6 +187,47 @@ describe('synchronizing imported groups', () => {
     expect(again.groupCounts).toEqual({ membersAdded: 0, membersRemoved: 0, usersCreated: 0 });
   });
 
+  it('under groupMembers direct, removes a member reachable only through nesting once a complete direct read lacks it', async () => {
+    const [own, viaNested, nestedNew] = freshUsers(3);
+    const group = await importedGroup('Direct Only', [own]);
+    const nested = tenant().createGroup({ displayName: 'Direct Only Nested' });
+    for (const id of [viaNested, nestedNew]) tenant().addGroupMember(nested.id, { id });
+    tenant().addGroupMember(group.objectId, { id: nested.id });
+    // Imported while transitive: the nested group's member is a member here.
+    await t.app.db('group_members').insert({ group_id: group.id, user_id: await importUser(viaNested) });
+    const policy = await t.http.get('/api/settings/sync').set('cookie', t.adminCookie).expect(200);
+    const setPolicy = (body: object) =>
+      t.http.put('/api/settings/sync').set('cookie', t.adminCookie).send(body).expect(200);
+    await setPolicy({ ...policy.body, groupMembers: 'direct' });
+    try {
+      // The direct-member read fails: nobody is removed, though the member is not a direct one.
+      sim.addFault({ route: 'groups.members', kind: 'status', status: 500, match: group.objectId });
+      const failed = await syncGroups({ groupIds: [group.id] });
+      expect(failed.counts).toMatchObject({ failed: 1, modified: 0 });
+      expect(failed.groupCounts).toEqual({ membersAdded: 0, membersRemoved: 0, usersCreated: 0 });
+      expect(await membersHere(group.id)).toEqual([own, viaNested].sort());
+      sim.clearFaults();
+      sim.resetStats();
+
+      const run = await syncGroups({ groupIds: [group.id] });
+
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        counts: { modified: 1, failed: 0 },
+        groupCounts: { membersAdded: 0, membersRemoved: 1, usersCreated: 0 },
+      });
+      const [item] = await groupItems(run.id);
+      expect(item.members.removed).toEqual([ref(viaNested)]);
+      expect(item.members.added).toEqual([]);
+      expect(await membersHere(group.id)).toEqual([own]);
+      expect(await t.app.db('users').where({ object_id: nestedNew }).first('id')).toBeUndefined();
+      expect(sim.stats().requests['groups.members']).toBe(1);
+      expect(sim.stats().requests['groups.transitiveMembers']).toBeUndefined();
+    } finally {
+      await setPolicy(policy.body);
+    }
+  });
+
   it('adds hundreds of new members to a group in one run, creating their users', async () => {
     const members = freshUsers(600);
     const upstream = tenant().createGroup({ displayName: 'Six Hundred' });

@@ -206,6 +206,7 @@ describe('the sync policy', () => {
       retainRuns: 200,
       upstreamDeletion: 'delete',
       accountState: 'sync',
+      groupMembers: 'transitive',
     });
     const invalid = await bed.t.http
       .put('/api/settings/sync')

@@ -58,22 +58,22 @@ const chunkSize = 500;
 
 /**
  * Imports Azure AD groups by object id, one after the other. A group is read, refused as `duplicate` when its
- * name (case-insensitively) is another group's, and otherwise its members are read in full before anything
- * is written: a member read that fails on any page makes the group `failed` with nothing of it stored. Then,
+ * name (case-insensitively) is another group's, and otherwise its members (transitive or direct, per the sync
+ * policy's `groupMembers`) are read in full before anything is written: a member read that fails on any page makes the group `failed` with nothing of it stored. Then,
  * in one transaction, the group is created, members not yet imported are imported as users under the user
  * duplicate rule, and every member that is a user of the reporting server joins the group.
  */
 export async function importGroups(db: Knex, directory: ActiveDirectory, objectIds: string[]) {
-  const { accountState } = await loadSyncPolicy(db);
+  const policy = await loadSyncPolicy(db);
   const results: GroupImportResultItem[] = [];
-  for (const objectId of objectIds) results.push(await importGroup(db, directory, accountState, objectId));
+  for (const objectId of objectIds) results.push(await importGroup(db, directory, policy, objectId));
   return { results, counts: countOutcomes(results) };
 }
 
 async function importGroup(
   db: Knex,
   directory: ActiveDirectory,
-  accountState: SyncPolicy['accountState'],
+  { accountState, groupMembers }: Pick<SyncPolicy, 'accountState' | 'groupMembers'>,
   objectId: string,
 ): Promise<GroupImportResultItem> {
   const lookup = await directory.client.readGroup(objectId);
@@ -90,7 +90,9 @@ async function importGroup(
 
   let members: GroupMembers;
   try {
-    members = await directory.client.readGroupMembers(objectId);
+    members = await directory.client.readGroupMembers(objectId, {
+      transitive: groupMembers === 'transitive',
+    });
   } catch (error) {
     if (error instanceof DirectoryError) return failed(objectId, error.failure);
     throw error;

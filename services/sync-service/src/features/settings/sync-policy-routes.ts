@@ -12,9 +12,10 @@ export async function syncPolicyRoutes(app: FastifyInstance) {
   serve(app, 'put', '/api/settings/sync', async (request) => {
     return app.db.transaction(async (trx) => {
       const before = await loadSyncPolicy(trx);
-      // A client older than accountState must not turn it on for an installation that kept it off.
+      // A client older than accountState or groupMembers must not change what the installation keeps.
       const body: Partial<SyncPolicy> = request.body;
-      const saved = await saveSyncPolicy(trx, { accountState: before.accountState, ...body });
+      const { accountState, groupMembers } = before;
+      const saved = await saveSyncPolicy(trx, { accountState, groupMembers, ...body });
       await recordAudit(trx, actorOf(identityOf(request)), 'settings.sync_policy.updated', 'sync-policy', {
         before,
         after: saved,

@@ -14,7 +14,16 @@ export interface SyncPolicy {
    * this setting keeps `ignore` (migration 016).
    */
   accountState: AccountState;
+  /**
+   * Who a group's members are, for the group import and the group sync alike. `transitive` (the default):
+   * members of nested groups are members too (`/transitiveMembers`). `direct`: only the group's own members
+   * (`/members`); a user reachable only through a nested group is not a member.
+   */
+  groupMembers: GroupMembership;
 }
+
+/** Sync policy `groupMembers`: whether members of nested groups count as members of the group. */
+export type GroupMembership = 'transitive' | 'direct';
 
 /** Okta's import safeguard is 20 %; the minimum count keeps small selections from tripping it on a few users. */
 export const defaultSyncPolicy: SyncPolicy = {
@@ -24,6 +33,7 @@ export const defaultSyncPolicy: SyncPolicy = {
   retainRuns: 200,
   upstreamDeletion: 'delete',
   accountState: 'sync',
+  groupMembers: 'transitive',
 };
 
 // Stryker disable all: storage, covered by the sync tests on both databases, not by unit tests.

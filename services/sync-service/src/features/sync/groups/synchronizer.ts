@@ -61,7 +61,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
         );
         if (groups.length === 0) break;
         after = groups[groups.length - 1].id;
-        const upstream = await readGroupsUpstream(context, groups, policy.accountState);
+        const upstream = await readGroupsUpstream(context, groups, policy);
         context.stopIfAsked();
         const ids = groups.map((group) => group.id);
         const stored = membersByGroup(await retry(() => membersOfGroups(db, ids)));
