@@ -276,6 +276,7 @@ describe('the default sync policy', () => {
       retainRuns: 200,
       upstreamDeletion: 'delete',
       accountState: 'sync',
+      groupMembers: 'transitive',
     });
   });
 });
