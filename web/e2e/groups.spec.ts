@@ -47,6 +47,7 @@ test('an Azure AD group is imported with its members', async () => {
   );
   await expect(page.getByRole('row', { name: new RegExp(groupName) })).toContainText('Already imported');
   await expectAccessible(page, 'group import with its result');
+  await page.screenshot({ path: 'e2e/screenshots/group-import-result.png', fullPage: true });
 });
 
 test('the groups page lists it and pages its members', async () => {
@@ -61,6 +62,7 @@ test('the groups page lists it and pages its members', async () => {
     await expect(page.getByText(`${tag}.${nickname}@`).first()).toBeVisible();
   }
   await expectAccessible(page, 'groups with members');
+  await page.screenshot({ path: 'e2e/screenshots/group-members.png', fullPage: true });
 });
 
 test('a local group is created and deleted', async () => {

@@ -36,6 +36,7 @@ for (const width of [1280, 390]) {
       await authority.fill('http://login.microsoftonline.com');
       await expect(page.getByText('The authority host is an https:// address')).toBeVisible();
       await expectAccessible(page, 'settings with field errors');
+      await page.screenshot({ path: `e2e/screenshots/settings-field-errors-${width}.png`, fullPage: true });
 
       // A save is not even sent: the focus goes to the first field to correct.
       await page.getByRole('button', { name: 'Save connection' }).click();
@@ -86,6 +87,7 @@ for (const width of [1280, 390]) {
       await expect(preview.getByRole('listitem').first()).toContainText('6:30 AM');
       await expect(preview.getByRole('listitem').first()).toContainText(/GMT\+9|JST/);
       await expectAccessible(page, 'settings with a cron preview');
+      await page.screenshot({ path: `e2e/screenshots/settings-cron-preview-${width}.png`, fullPage: true });
     });
   });
 }

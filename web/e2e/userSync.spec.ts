@@ -49,6 +49,7 @@ for (const width of [1280, 390]) {
         'Of 1 user: 1 modified, 0 deleted and 0 duplicated.',
       );
       await expectAccessible(page, 'users with a sync result');
+      await page.screenshot({ path: `e2e/screenshots/user-sync-result-${width}.png`, fullPage: true });
       await resultDialog().getByRole('button', { name: 'Close', exact: true }).click();
       await expect(resultDialog()).toHaveCount(0);
       // The list shows the user as the run left it.
