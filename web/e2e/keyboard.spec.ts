@@ -148,6 +148,9 @@ for (const width of [1280, 390]) {
       await page.keyboard.press('Enter');
       const confirmation = page.getByRole('dialog', { name: `Revoke “${tag} ${width}”?` });
       await expect(confirmation).toBeVisible();
+      // Tab only once the confirmation has taken focus: it does so when its entrance ends, which a loaded
+      // machine delays past the first Tab, and the focus it takes would move Enter away from its target.
+      await expect(confirmation.locator(':focus')).toHaveCount(1);
       await tabTo(confirmation.getByRole('button', { name: 'Revoke', exact: true }));
       await page.keyboard.press('Enter');
       await expect(confirmation).toHaveCount(0);
