@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { serve } from '../../infra/contract/serve';
 import type { NotificationChannel } from '../notifications/run-notifier';
 import { loadSchedule } from '../schedule/schedule-repository';
 import { activeStatuses, type SyncRunStatus } from '../sync/runs/run-repository';
@@ -196,7 +197,7 @@ export const metricsPlugin = fp(
     app.decorate('countNotificationFailure', (channel: NotificationChannel) =>
       notificationFailures.inc({ channel }),
     );
-    app.get('/metrics', async (_request, reply) => {
+    serve(app, 'get', '/metrics', async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     });
