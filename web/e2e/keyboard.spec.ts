@@ -18,6 +18,29 @@ async function tabTo(target: ReturnType<Page['getByRole']>, limit = 60) {
   await expect(target).toBeFocused();
 }
 
+/**
+ * Waits until a dialog's entrance has ended. Naive UI moves focus into the dialog (to its close button)
+ * when it does; on a loaded machine that can come after the test has tabbed to a button, and Enter then
+ * closes the dialog instead of pressing that button.
+ */
+async function entranceEnded(dialog: ReturnType<Page['getByRole']>) {
+  await dialog.evaluate((element) =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => {
+          const target = (animation.effect as KeyframeEffect | null)?.target;
+          const finite = animation.effect?.getTiming().iterations !== Number.POSITIVE_INFINITY;
+          return (
+            finite && target instanceof Element && (target.contains(element) || element.contains(target))
+          );
+        })
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+  await dialog.page().evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
+}
+
 async function focusRingOf(target: ReturnType<Page['getByRole']>) {
   return target.evaluate((element) => {
     const style = getComputedStyle(element);
@@ -148,8 +171,7 @@ for (const width of [1280, 390]) {
       await page.keyboard.press('Enter');
       const confirmation = page.getByRole('dialog', { name: `Revoke “${tag} ${width}”?` });
       await expect(confirmation).toBeVisible();
-      // Tab only once the confirmation has taken focus: it does so when its entrance ends, which a loaded
-      // machine delays past the first Tab, and the focus it takes would move Enter away from its target.
+      await entranceEnded(confirmation);
       await expect(confirmation.locator(':focus')).toHaveCount(1);
       await tabTo(confirmation.getByRole('button', { name: 'Revoke', exact: true }));
       await page.keyboard.press('Enter');
