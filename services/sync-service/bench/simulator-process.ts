@@ -33,7 +33,8 @@ export interface SimProcess extends SimEndpoint {
   child: ChildProcess;
 }
 
-export function startSimulatorProcess(userCount: number): Promise<SimProcess> {
+/** `simulatorArgs`: more `tenant-sim start` options, e.g. a large group tenant's `--groups 5000 --group-memberships 1000000`. */
+export function startSimulatorProcess(userCount: number, simulatorArgs: string[] = []): Promise<SimProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -47,6 +48,7 @@ export function startSimulatorProcess(userCount: number): Promise<SimProcess> {
       String(userCount),
       '--throttle',
       '10000000',
+      ...simulatorArgs,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

@@ -20,6 +20,10 @@ Options for start (environment variable in brackets):
   --users <n>                   [SIM_USERS]           seeded users, 10..1000000, default 1000
   --groups <n>                  [SIM_GROUPS]          seeded groups, 0..100000, default 36
   --group-size <n>              [SIM_GROUP_SIZE]      users in each seeded group but All Staff, default 20
+  --group-memberships <n>       [SIM_GROUP_MEMBERSHIPS] user memberships over all seeded groups (overrides
+                                                      --group-size; sizes vary around the average)
+  --large-group-size <n>        [SIM_LARGE_GROUP_SIZE] users in All Staff, default every user
+  --nested-groups <n>           [SIM_NESTED_GROUPS]   seeded groups holding another seeded group, default 1
   --tenant-id <guid>            [SIM_TENANT_ID]       default ${DEMO_TENANT.tenantId}
   --client-id <guid>            [SIM_CLIENT_ID]       default ${DEMO_TENANT.clientId}
   --client-secret <secret>      [SIM_CLIENT_SECRET]   default ${DEMO_TENANT.clientSecret}
@@ -56,6 +60,9 @@ async function main(argv: string[]): Promise<void> {
       users: { type: 'string' },
       groups: { type: 'string' },
       'group-size': { type: 'string' },
+      'group-memberships': { type: 'string' },
+      'large-group-size': { type: 'string' },
+      'nested-groups': { type: 'string' },
       'tenant-id': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -87,11 +94,24 @@ async function main(argv: string[]): Promise<void> {
   }
   const groupSize = numberOf(values['group-size'] ?? env.SIM_GROUP_SIZE, 'group-size') ?? 20;
   if (!Number.isInteger(groupSize) || groupSize < 0) throw new Error('group-size must be a whole number');
+  const wholeNumber = (value: string | undefined, name: string): number | undefined => {
+    const parsed = numberOf(value, name);
+    if (parsed !== undefined && (!Number.isInteger(parsed) || parsed < 0)) {
+      throw new Error(`${name} must be a whole number`);
+    }
+    return parsed;
+  };
   const tenant = defaultTenant({
     ...DEMO_TENANT,
     userCount,
     groupCount,
     groupSize,
+    groupMemberships: wholeNumber(
+      values['group-memberships'] ?? env.SIM_GROUP_MEMBERSHIPS,
+      'group-memberships',
+    ),
+    largeGroupSize: wholeNumber(values['large-group-size'] ?? env.SIM_LARGE_GROUP_SIZE, 'large-group-size'),
+    nestedGroups: wholeNumber(values['nested-groups'] ?? env.SIM_NESTED_GROUPS, 'nested-groups'),
     domain: values.domain ?? env.SIM_DOMAIN ?? 'contoso.example',
     consented: !(values['no-consent'] ?? env.SIM_NO_CONSENT === '1'),
     groupsConsented: !(values['no-group-consent'] ?? env.SIM_NO_GROUP_CONSENT === '1'),

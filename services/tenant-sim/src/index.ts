@@ -13,5 +13,6 @@ export {
   defaultTenant,
   type Simulator,
   type SimulatorOptions,
+  seededTenant,
   startSimulator,
 } from './simulator';

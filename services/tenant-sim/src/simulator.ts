@@ -8,6 +8,7 @@ import type { SimContext } from './control/sim-context';
 import { SimTenant, type TenantOptions, TokenRegistry } from './control/sim-tenant';
 import { type SimulatorControl, simulatorControl } from './control/simulator-control';
 import { StatsRecorder } from './control/stats';
+import { TenantControl } from './control/tenant-control';
 import { registerEntraRoutes } from './entra/entra-routes';
 import { registerAdminRoutes } from './http/admin-routes';
 import { registerGraphRoutes } from './http/graph-routes';
@@ -50,6 +51,14 @@ export function defaultTenant(overrides: Partial<TenantOptions> = {}): TenantOpt
     userCount: 100,
     ...overrides,
   };
+}
+
+/**
+ * The seeded directory of a tenant, without a server: what a simulator started with the same options (same
+ * tenant id or seed) serves before any change. Benchmarks seed a service's store from it.
+ */
+export function seededTenant(options: TenantOptions): TenantControl {
+  return new TenantControl(new SimTenant(options), new TokenRegistry());
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

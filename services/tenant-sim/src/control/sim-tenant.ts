@@ -18,6 +18,16 @@ export interface TenantOptions {
   groupCount?: number;
   /** Users in each seeded group but "All Staff" (default 20). */
   groupSize?: number;
+  /**
+   * A large group tenant: user memberships over all seeded groups, e.g. 1,000,000 over 5,000 groups;
+   * "All Staff" holds `largeGroupSize` of them, the others are spread with sizes varying around the average.
+   * Overrides `groupSize`. Costs no memory, like every seeded membership.
+   */
+  groupMemberships?: number;
+  /** Users in "All Staff", the one huge group (default every seeded user). */
+  largeGroupSize?: number;
+  /** Seeded groups holding another seeded group, spread over the groups (default 1: #1 holds #2). */
+  nestedGroups?: number;
   /** Seed of the generated people (default: derived from tenantId). */
   seed?: number;
   /** Whether the app has admin consent for User.Read.All (default true); without it Graph answers 403. */
@@ -88,7 +98,12 @@ export class SimTenant {
       this.domain,
       options.userCount,
     );
-    this.groups = new GroupDirectory(this.directory, options.groupCount ?? 0, options.groupSize ?? 20);
+    this.groups = new GroupDirectory(this.directory, options.groupCount ?? 0, {
+      groupSize: options.groupSize,
+      memberships: options.groupMemberships,
+      largeGroupSize: options.largeGroupSize,
+      nestedGroups: options.nestedGroups,
+    });
     this.bucket = new ResourceUnitBucket(options.throttleLimit ?? limitForTenantSize(options.userCount));
     this.clientSecret = options.clientSecret;
     this.consented = options.consented ?? true;

@@ -8,6 +8,7 @@ import type {
   OtherMemberType,
 } from './group-record';
 import {
+  type GroupSeeding,
   groupIdSeed,
   layoutLength,
   otherIdSeed,
@@ -86,7 +87,7 @@ export class GroupDirectory {
   constructor(
     private readonly users: TenantDirectory,
     readonly seededCount: number,
-    private readonly groupSize: number,
+    private readonly seeding: GroupSeeding = {},
   ) {
     this.groups = new SeededStore(
       'group',
@@ -388,7 +389,7 @@ export class GroupDirectory {
       index,
       this.seededCount,
       this.users.seededCount,
-      this.groupSize,
+      this.seeding,
     );
     return this.layouts[index];
   }

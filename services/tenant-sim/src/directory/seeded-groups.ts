@@ -81,10 +81,28 @@ export function seededGroup(seed: number, index: number): GroupRecord {
 }
 
 /**
+ * How seeded groups are filled. By default #0 "All Staff" holds every seeded user, #1 holds #2 (nested)
+ * and every other group `groupSize` users. A large group tenant sets `memberships` (user memberships over
+ * all seeded groups, #0's included): #0 holds `largeGroupSize` users and the rest is spread over the other
+ * groups with sizes from 0.2x to 1.8x their average, in pairs that add up, so the total is exact (unless a
+ * group would hold more users than the tenant has). `nestedGroups` pairs, spread over the groups, each hold
+ * the next group (#1 holds #2 first).
+ */
+export interface GroupSeeding {
+  /** Users in each seeded group but #0 when `memberships` is not given (default 20). */
+  groupSize?: number;
+  /** User memberships over all seeded groups; overrides `groupSize`. */
+  memberships?: number;
+  /** Users in #0 "All Staff" (default every seeded user). */
+  largeGroupSize?: number;
+  /** Seeded groups that hold another seeded group (default 1: #1 holds #2). */
+  nestedGroups?: number;
+}
+
+/**
  * Who seeded group #index holds, as ranges rather than lists, so 1,000,000 memberships cost no memory:
  * `userCount` users from seeded user #userStart on (wrapping), then seeded groups, then seeded non-user
- * objects. #0 "All Staff" holds every seeded user (the large group); #1 holds #2 (the nested group);
- * #3 holds a device, a service principal and an org contact; the others `groupSize` users each.
+ * objects. #3 holds a device, a service principal and an org contact.
  */
 export interface SeededLayout {
   userStart: number;
@@ -98,15 +116,43 @@ export function seededGroupLayout(
   index: number,
   groupCount: number,
   users: number,
-  groupSize: number,
+  seeding: GroupSeeding = {},
 ): SeededLayout {
-  if (index === 0) return { userStart: 0, userCount: users, groups: [], others: [] };
+  const largeGroupSize = Math.min(seeding.largeGroupSize ?? users, users);
+  if (index === 0) return { userStart: 0, userCount: largeGroupSize, groups: [], others: [] };
   return {
     userStart: users === 0 ? 0 : hashOf(seed, index, 21) % users,
-    userCount: Math.min(groupSize, users),
-    groups: index === 1 && groupCount > 2 ? [2] : [],
+    userCount: Math.min(seededGroupSize(seed, index, groupCount, largeGroupSize, seeding), users),
+    groups: nestsNext(index, groupCount, seeding.nestedGroups ?? 1) ? [index + 1] : [],
     others: index === 3 ? SEEDED_OTHER_MEMBERS.map((_, other) => other) : [],
   };
+}
+
+/** Users of group #index > 0: `groupSize`, or its share of `memberships` (see `GroupSeeding`). */
+function seededGroupSize(
+  seed: number,
+  index: number,
+  groupCount: number,
+  largeGroupSize: number,
+  seeding: GroupSeeding,
+): number {
+  if (seeding.memberships === undefined) return seeding.groupSize ?? 20;
+  const rest = Math.max(0, seeding.memberships - largeGroupSize);
+  const spreadOver = groupCount - 1;
+  const average = Math.floor(rest / spreadOver);
+  const share = average + (index - 1 < rest % spreadOver ? 1 : 0);
+  const slot = index - 1;
+  const partnered = slot % 2 === 1 || slot + 1 < spreadOver;
+  if (!partnered) return share;
+  const swing = hashOf(seed, Math.floor(slot / 2), 23) % (Math.floor(average * 0.8) + 1);
+  return slot % 2 === 0 ? share + swing : share - swing;
+}
+
+/** Whether group #index holds #index+1: `nestedGroups` of them, evenly apart, the first being #1. */
+function nestsNext(index: number, groupCount: number, nestedGroups: number): boolean {
+  if (nestedGroups <= 0 || index + 1 >= groupCount) return false;
+  const step = Math.max(2, Math.floor((groupCount - 2) / nestedGroups));
+  return (index - 1) % step === 0 && (index - 1) / step < nestedGroups;
 }
 
 export function layoutLength(layout: SeededLayout): number {
