@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import type { SyncTestbed } from './sync-testbed';
 
 /** HTTP helpers for whole-directory (delta) runs, shared by the delta-*.test.ts files. */
@@ -44,4 +45,26 @@ export function deltaClient(bed: () => SyncTestbed) {
       return row?.delta_link ?? null;
     },
   };
+}
+
+/**
+ * Starts a whole-directory run whose second delta page is throttled once (Retry-After 1 s), and returns once
+ * the first page has been served: changes made now land between the round's first and second page.
+ */
+export async function startRoundPausedAfterFirstPage(bed: SyncTestbed): Promise<string> {
+  bed.sim.addFault({
+    route: 'users.delta',
+    kind: 'throttle',
+    retryAfterSeconds: 1,
+    match: 'skiptoken',
+    times: 1,
+  });
+  const faultsBefore = bed.sim.stats().faultsInjected;
+  const accepted = await bed.t.http
+    .post('/api/sync')
+    .set('cookie', bed.t.adminCookie)
+    .send({ selection: { wholeDirectory: {} } })
+    .expect(202);
+  await eventually(() => (bed.sim.stats().faultsInjected > faultsBefore ? true : undefined));
+  return accepted.body.id;
 }

@@ -1,5 +1,4 @@
-import { eventually } from '../support/eventually';
-import { deltaClient } from './delta-client';
+import { deltaClient, startRoundPausedAfterFirstPage } from './delta-client';
 import { runUntilEnd, type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
 /**
@@ -20,35 +19,13 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 afterEach(() => bed.sim.clearFaults());
 
-/**
- * Starts a whole-directory run whose second delta page is throttled once (Retry-After 1 s), and returns once
- * the first page has been served: changes made now land between the round's first and second page.
- */
-async function startRoundPausedAfterFirstPage(): Promise<string> {
-  bed.sim.addFault({
-    route: 'users.delta',
-    kind: 'throttle',
-    retryAfterSeconds: 1,
-    match: 'skiptoken',
-    times: 1,
-  });
-  const faultsBefore = bed.sim.stats().faultsInjected;
-  const accepted = await bed.t.http
-    .post('/api/sync')
-    .set('cookie', bed.t.adminCookie)
-    .send({ selection: { wholeDirectory: {} } })
-    .expect(202);
-  await eventually(() => (bed.sim.stats().faultsInjected > faultsBefore ? true : undefined));
-  return accepted.body.id;
-}
-
 describe('a delta round in which Graph replays users', () => {
   it('applies the newer state a replay carries, and deletes a user removed after it was judged', async () => {
     const tenant = bed.sim.tenant();
     tenant.configure({ maxDeltaPageSize: 5 });
     for (let index = 0; index < 12; index += 1)
       tenant.updateUser(upstreamId(index), { surname: `First ${index}` });
-    const runId = await startRoundPausedAfterFirstPage();
+    const runId = await startRoundPausedAfterFirstPage(bed);
     tenant.updateUser(upstreamId(0), { surname: 'Second' });
     tenant.softDeleteUser(upstreamId(1));
     // Served again as it was (as Graph does when a property the service does not read changed): no news.
@@ -97,7 +74,7 @@ describe('a delta round in which Graph replays users', () => {
     tenant.updateUser(upstreamId(3), { mail: heldBy4 });
     tenant.updateUser(upstreamId(10), { mail: heldBy11 });
     for (const index of [5, 6, 7, 8, 9]) tenant.updateUser(upstreamId(index), { surname: `Third ${index}` });
-    const runId = await startRoundPausedAfterFirstPage();
+    const runId = await startRoundPausedAfterFirstPage(bed);
     tenant.updateUser(upstreamId(3), { surname: 'Replayed' });
     tenant.updateUser(upstreamId(10), { mail: 'ten.unique@contoso.example' });
 
