@@ -68,6 +68,23 @@ export class TenantSim {
     expect(response.status(), await response.text()).toBe(201);
   }
 
+  async changeGroup(id: string, changes: { displayName?: string; description?: string | null }) {
+    const response = await this.api.patch(`/_sim/tenants/${this.tenantId}/groups/${id}`, { data: changes });
+    expect(response.ok(), await response.text()).toBe(true);
+  }
+
+  async removeGroupMember(groupId: string, memberId: string) {
+    const response = await this.api.delete(
+      `/_sim/tenants/${this.tenantId}/groups/${groupId}/members/${memberId}`,
+    );
+    expect(response.status(), await response.text()).toBe(204);
+  }
+
+  async deleteGroup(id: string) {
+    const response = await this.api.delete(`/_sim/tenants/${this.tenantId}/groups/${id}`);
+    expect(response.status(), await response.text()).toBe(204);
+  }
+
   /** Delays every Graph answer, to watch a run while it is going. */
   async setLatency(ms: number) {
     const response = await this.api.put('/_sim/latency', { data: { ms } });

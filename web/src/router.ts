@@ -57,6 +57,12 @@ export const router = createRouter({
           meta: { titleKey: 'shell.page.importGroups' },
         },
         {
+          path: 'groups/azure-ad-sync',
+          name: 'group-sync',
+          component: () => import('@/features/groups/GroupSyncView.vue'),
+          meta: { titleKey: 'shell.page.groupSync' },
+        },
+        {
           path: 'history',
           name: 'history',
           component: () => import('@/features/syncRuns/RunHistoryView.vue'),

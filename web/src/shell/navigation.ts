@@ -48,6 +48,6 @@ export const menuOptions: MenuOption[] = destinations.map((destination) => ({
 /** Which menu entry a route belongs to (a run's page belongs to the history). */
 export function menuKeyFor(routeName: string | undefined): string | undefined {
   if (routeName === 'run') return 'history';
-  if (routeName === 'group-import') return 'groups';
+  if (routeName === 'group-import' || routeName === 'group-sync') return 'groups';
   return destinations.some((destination) => destination.routeName === routeName) ? routeName : undefined;
 }

@@ -38,7 +38,8 @@ function renderActions(group: Group, actions: GroupActions) {
   ]);
 }
 
-export function groupColumns(actions: GroupActions): DataTableColumns<Group> {
+/** A group's name and description, as every list of groups shows them. */
+export function groupNameColumns(): DataTableColumns<Group> {
   return [
     { title: t('groups.column.name'), key: 'name', minWidth: 170, ellipsis: { tooltip: true } },
     {
@@ -48,6 +49,12 @@ export function groupColumns(actions: GroupActions): DataTableColumns<Group> {
       ellipsis: { tooltip: true },
       render: (group) => group.description ?? '',
     },
+  ];
+}
+
+export function groupColumns(actions: GroupActions): DataTableColumns<Group> {
+  return [
+    ...groupNameColumns(),
     {
       title: t('groups.column.source'),
       key: 'source',

@@ -1,36 +1,12 @@
-import { type DataTableColumns, NCheckbox } from 'naive-ui';
+import type { DataTableColumns } from 'naive-ui';
 import { h } from 'vue';
 import type { ImportedUserSort, ProfileField, SortOrder, User } from '@/api/schemas';
 import { t } from '@/i18n';
 import { PROFILE_FIELD_KEYS, PROFILE_FIELDS, profileFieldLabel } from '@/shell/profileFields';
+import { selectionColumn } from '@/shell/selectionColumn';
 import TimeStamp from '@/shell/TimeStamp.vue';
 
-interface SelectionState {
-  isSelected(user: User): boolean;
-  toggle(user: User, selected: boolean): void;
-  pageState: () => { checked: boolean; indeterminate: boolean };
-  togglePage(selected: boolean): void;
-}
-
-// Naive UI's own selection column has unlabelled checkboxes; these name the user they select.
-function selectionColumn(selection: SelectionState): DataTableColumns<User>[number] {
-  return {
-    key: 'selected',
-    width: 48,
-    title: () =>
-      h(NCheckbox, {
-        ...selection.pageState(),
-        'aria-label': t('sync.table.selectPage'),
-        onUpdateChecked: (checked: boolean) => selection.togglePage(checked),
-      }),
-    render: (user) =>
-      h(NCheckbox, {
-        checked: selection.isSelected(user),
-        'aria-label': t('sync.table.selectUser', { username: user.username }),
-        onUpdateChecked: (checked: boolean) => selection.toggle(user, checked),
-      }),
-  };
-}
+type SelectionState = Parameters<typeof selectionColumn<User>>[0];
 
 // The server sorts (remote table); the column only shows which way.
 function sortable(key: ImportedUserSort, sort: ImportedUserSort, order: SortOrder) {
@@ -61,7 +37,10 @@ export function importedUserColumns(
   order: SortOrder,
 ): DataTableColumns<User> {
   return [
-    selectionColumn(selection),
+    selectionColumn(selection, {
+      page: t('sync.table.selectPage'),
+      row: (user) => t('sync.table.selectUser', { username: user.username }),
+    }),
     ...PROFILE_FIELD_KEYS.map((field) => profileColumn(field, sort, order)),
     {
       title: t('sync.table.lastSynchronized'),

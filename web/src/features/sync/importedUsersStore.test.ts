@@ -65,7 +65,7 @@ describe('useImportedUsersStore', () => {
   it('keeps picks from other pages and sends them as ids', async () => {
     const store = useImportedUsersStore();
     await store.list.firstPage();
-    store.toggleUser('a', true);
+    store.toggle('a', true);
     await store.list.nextPage();
     store.setPageSelection(['c', 'd']);
     expect(store.isPageFullySelected).toBe(true);
@@ -94,7 +94,7 @@ describe('useImportedUsersStore', () => {
     const store = useImportedUsersStore();
     await store.list.firstPage();
     store.selectAllMatching();
-    store.toggleUser('a', false);
+    store.toggle('a', false);
     expect(store.selection).toEqual({ userIds: ['b'] });
   });
 });

@@ -49,4 +49,49 @@ describe('summarizeRun', () => {
       'Of 5 users: 3 modified, 0 deleted, 0 duplicated and 2 failed. Most common failure (2 users, no_answer): Azure AD gave no answer for this user.',
     );
   });
+
+  describe('of a run of groups', () => {
+    const groupSelection = {
+      kind: 'groupIds' as const,
+      count: 4,
+      search: null,
+      requested: 4,
+      fullPass: null,
+      fromRun: null,
+      pass: null,
+    };
+
+    it('counts groups and says what happened to their members', () => {
+      const run = aRun({
+        kind: 'groups',
+        status: 'succeeded',
+        selection: groupSelection,
+        counts: { modified: 2, deleted: 1, duplicated: 0, unchanged: 1, failed: 0 },
+        groupCounts: { membersAdded: 2, membersRemoved: 1, usersCreated: 1 },
+      });
+      expect(summarizeRun(run)).toBe(
+        'Of 4 groups: 2 modified, 1 deleted, 0 duplicated and 1 unchanged. 2 members added, 1 member removed, 1 user created.',
+      );
+    });
+
+    it('says a blocked run removed no member yet, and names failed groups as groups', () => {
+      const blocked = aRun({
+        kind: 'groups',
+        status: 'blocked',
+        selection: groupSelection,
+        groupCounts: { membersAdded: 0, membersRemoved: 0, usersCreated: 0 },
+      });
+      expect(summarizeRun(blocked)).toMatch(/No member was removed yet/);
+      const partial = aRun({
+        kind: 'groups',
+        status: 'partial',
+        selection: groupSelection,
+        counts: { modified: 3, deleted: 0, duplicated: 0, unchanged: 0, failed: 1 },
+        mainFailure: { code: 'no_answer', message: 'Azure AD gave no answer.', count: 1 },
+        groupCounts: { membersAdded: 0, membersRemoved: 0, usersCreated: 0 },
+      });
+      expect(resultTitle(partial)).toBe('Synchronization complete, but some groups failed');
+      expect(summarizeRun(partial)).toMatch(/Most common failure \(1 group, no_answer\)/);
+    });
+  });
 });

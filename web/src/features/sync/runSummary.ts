@@ -1,10 +1,34 @@
 import type { SyncRun } from '@/api/schemas';
+import { countRunObjects, isGroupRun } from '@/features/syncRuns/runLabels';
 import { t } from '@/i18n';
 import { formatCount } from '@/shell/format';
 
-const users = (count: number) => t('count.users', { count: formatCount(count) }, count);
+const SUMMARY_WORDS = {
+  users: { dryRun: 'sync.summary.dryRun', of: 'sync.summary.of', blocked: 'sync.summary.blocked' },
+  groups: {
+    dryRun: 'groupSync.summary.dryRun',
+    of: 'groupSync.summary.of',
+    blocked: 'groupSync.summary.blocked',
+  },
+} as const;
 
-/** The seed's message box sentence: "2 users modified, 1 deleted and 1 duplicated." */
+/** A run of groups' member changes: "2 members added, 1 member removed, 1 user created." */
+function summarizeMembers(run: SyncRun): string {
+  if (!run.groupCounts) return '';
+  const { membersAdded, membersRemoved, usersCreated } = run.groupCounts;
+  const counted = (key: 'membersAdded' | 'membersRemoved' | 'usersCreated', count: number) =>
+    t(`groupSync.summary.${key}`, { count: formatCount(count) }, count);
+  return t('groupSync.summary.members', {
+    added: counted('membersAdded', membersAdded),
+    removed: counted('membersRemoved', membersRemoved),
+    created: counted('usersCreated', usersCreated),
+  });
+}
+
+/**
+ * The seed's message box sentence: "Of 4 users: 2 modified, 1 deleted and 1 duplicated."; for a run of groups
+ * also its member changes.
+ */
 export function summarizeRun(run: SyncRun): string {
   const { modified, deleted, duplicated, unchanged, failed } = run.counts;
   const parts = [
@@ -15,29 +39,33 @@ export function summarizeRun(run: SyncRun): string {
   if (unchanged) parts.push(t('sync.summary.unchanged', { count: formatCount(unchanged) }));
   if (failed) parts.push(t('sync.summary.failed', { count: formatCount(failed) }));
   const counts = t('sync.summary.and', { rest: parts.slice(0, -1).join(', '), last: parts.at(-1) ?? '' });
-  const selected = users(run.selection.count);
-  if (run.dryRun) return t('sync.summary.dryRun', { users: selected, counts });
+  const selected = countRunObjects(run, run.selection.count);
+  const words = SUMMARY_WORDS[isGroupRun(run) ? 'groups' : 'users'];
+  const members = summarizeMembers(run);
+  const named = { users: selected, groups: selected, counts };
+  if (run.dryRun) return [t(words.dryRun, named), members].filter(Boolean).join(' ');
   const main = run.mainFailure;
   const failures = main
-    ? t('sync.summary.mainFailure', { users: users(main.count), code: main.code, message: main.message })
+    ? t('sync.summary.mainFailure', {
+        users: countRunObjects(run, main.count),
+        code: main.code,
+        message: main.message,
+      })
     : '';
-  const summary = t(run.status === 'blocked' ? 'sync.summary.blocked' : 'sync.summary.of', {
-    users: selected,
-    counts,
-  });
-  return failures ? `${summary} ${failures}` : summary;
+  const summary = t(run.status === 'blocked' ? words.blocked : words.of, named);
+  return [summary, members, failures].filter(Boolean).join(' ');
 }
 
 export function resultTitle(run: SyncRun): string {
   switch (run.status) {
     case 'blocked':
-      return t('sync.result.blocked');
+      return t(isGroupRun(run) ? 'groupSync.blocked.resultTitle' : 'sync.result.blocked');
     case 'failed':
       return t('sync.result.failed');
     case 'interrupted':
       return t('sync.result.interrupted');
     case 'partial':
-      return t('sync.result.partial');
+      return t(isGroupRun(run) ? 'groupSync.partial' : 'sync.result.partial');
     default:
       return t(run.dryRun ? 'sync.result.dryRun' : 'sync.result.complete');
   }

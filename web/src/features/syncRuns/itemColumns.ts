@@ -6,7 +6,7 @@ import { fullName } from '@/shell/format';
 import { fieldLabel } from './runLabels';
 
 // A dry run, or deletions held back by the threshold, report what would happen without doing it.
-function renderNotApplied(item: SyncRunItem) {
+export function renderNotApplied(item: { applied: boolean }) {
   return item.applied
     ? null
     : h(NTag, { size: 'tiny', bordered: false, type: 'warning' }, () => t('syncRuns.tag.notApplied'));

@@ -20,7 +20,10 @@ export const STATUS_TAGS: Record<SyncRunStatus, TagType> = {
 export function errorNotice(run: SyncRun): { title: string; type: 'warning' | 'error' } {
   if (run.status === 'interrupted') return { title: t('syncRuns.errorTitle.interrupted'), type: 'error' };
   if (run.status === 'failed') return { title: t('syncRuns.errorTitle.failed'), type: 'error' };
-  return { title: t('syncRuns.errorTitle.someUsersFailed'), type: 'warning' };
+  return {
+    title: t(isGroupRun(run) ? 'groupSync.someGroupsFailed' : 'syncRuns.errorTitle.someUsersFailed'),
+    type: 'warning',
+  };
 }
 
 // In the seed's order: modified, deleted, duplicated first; then what the seed does not count.
@@ -30,18 +33,43 @@ export function fieldLabel(field: FieldChange['field']): string {
   return field === 'isActive' ? t('syncRuns.field.isActive') : profileFieldLabel(field);
 }
 
+/** Whether a run synchronized imported groups (runs from before groups have no kind: users). */
+export function isGroupRun(run: Pick<SyncRun, 'kind'>): boolean {
+  return run.kind === 'groups';
+}
+
+/** "3 users" or "3 groups": what a run's counts count. */
+export function countRunObjects(run: Pick<SyncRun, 'kind'>, count: number): string {
+  return t(isGroupRun(run) ? 'count.groups' : 'count.users', { count: formatCount(count) }, count);
+}
+
+const SELECTION_WORDS = {
+  users: {
+    picked: 'syncRuns.selection.picked',
+    pickedLeftOut: 'syncRuns.selection.pickedLeftOut',
+    allMatching: 'syncRuns.selection.allMatching',
+    all: 'syncRuns.selection.all',
+  },
+  groups: {
+    picked: 'groupSync.selection.picked',
+    pickedLeftOut: 'groupSync.selection.pickedLeftOut',
+    allMatching: 'groupSync.selection.allMatching',
+    all: 'groupSync.selection.all',
+  },
+} as const;
+
 export function describeSelection(run: SyncRun): string {
   const { kind, count, search, requested } = run.selection;
-  const users = t('count.users', { count: formatCount(count) }, count);
-  if (kind === 'userIds') {
-    // Ids of users that are not (or no longer) imported from this tenant are left out by the service.
+  const objects = countRunObjects(run, count);
+  const words = SELECTION_WORDS[isGroupRun(run) ? 'groups' : 'users'];
+  const named = { users: objects, groups: objects };
+  if (kind === 'userIds' || kind === 'groupIds') {
+    // Ids that are not (or no longer) imported from this tenant are left out by the service.
     return requested !== null && requested > count
-      ? t('syncRuns.selection.pickedLeftOut', { users, leftOut: formatCount(requested - count) })
-      : t('syncRuns.selection.picked', { users });
+      ? t(words.pickedLeftOut, { ...named, leftOut: formatCount(requested - count) })
+      : t(words.picked, named);
   }
-  return search
-    ? t('syncRuns.selection.allMatching', { search, users })
-    : t('syncRuns.selection.all', { users });
+  return search ? t(words.allMatching, { ...named, search }) : t(words.all, named);
 }
 
 export function describeRequester(run: SyncRun): string {

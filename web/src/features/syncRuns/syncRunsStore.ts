@@ -1,7 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { api, call } from '@/api/client';
-import type { SyncOutcome, SyncRun, SyncRunItemPage, SyncRunStatus } from '@/api/schemas';
+import type {
+  SyncOutcome,
+  SyncRun,
+  SyncRunGroupItemPage,
+  SyncRunItemPage,
+  SyncRunStatus,
+} from '@/api/schemas';
 import { usePagedList } from '@/shell/usePagedList';
 
 const RUNS_PER_PAGE = 20;
@@ -92,6 +98,21 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
     );
   }
 
+  /** A run of groups' group items with the given outcome. */
+  function fetchGroupItems(
+    runId: string,
+    options: { outcome: SyncOutcome; cursor?: string; limit?: number },
+  ): Promise<SyncRunGroupItemPage> {
+    return call(
+      api.GET('/api/sync/runs/{id}/group-items', {
+        params: {
+          path: { id: runId },
+          query: { outcome: [options.outcome], cursor: options.cursor, limit: options.limit ?? 50 },
+        },
+      }),
+    );
+  }
+
   /** Starts a run of the users this run failed or found duplicated. */
   function rerunFailedAndDuplicated(runId: string): Promise<SyncRun> {
     return call(
@@ -111,6 +132,7 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
     filterHistory,
     fetchRun,
     fetchItems,
+    fetchGroupItems,
     rerunFailedAndDuplicated,
   };
 });

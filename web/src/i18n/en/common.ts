@@ -2,6 +2,7 @@
 export const common = {
   count: {
     users: '{count} user | {count} users',
+    groups: '{count} group | {count} groups',
     moreThanUsers: 'more than {count} user | more than {count} users',
   },
   duration: {

@@ -6,6 +6,7 @@ export const groups = {
   empty: 'No group matches.',
   newGroup: 'New local group',
   importGroups: 'Import Azure AD groups',
+  synchronize: 'Synchronize',
   column: {
     name: 'Name',
     description: 'Description',

@@ -1,6 +1,7 @@
 import { apiKeys } from './apiKeys';
 import { auth } from './auth';
 import { common } from './common';
+import { groupSync } from './groupSync';
 import { groups } from './groups';
 import { directoryImport } from './import';
 import { problem } from './problems';
@@ -21,6 +22,7 @@ export const en = {
   auth,
   apiKeys,
   groups,
+  groupSync,
   problem,
   settings,
   sync,

@@ -26,6 +26,7 @@ export const shell = {
     importUsers: 'Import users',
     groups: 'Groups',
     importGroups: 'Import groups',
+    groupSync: 'Synchronize groups',
     history: 'Sync history',
     run: 'Sync run',
     settings: 'Settings',

@@ -1,0 +1,151 @@
+import { expect, type Page, test } from '@playwright/test';
+import { expectAccessible } from './axe';
+import { signIn } from './session';
+import { type DirectoryPerson, TenantSim } from './tenantSim';
+
+// Synchronizing imported groups, as an administrator does it: two groups imported; in Azure AD one is
+// renamed, loses a member and gains two people new to the server (one directly, one through a nested
+// group), the other is deleted; the run from the groups page is held back by the threshold, confirmed,
+// and its result read in the dialog and in the history.
+
+test.describe.configure({ mode: 'serial' });
+
+const SCREENSHOTS = 'e2e/screenshots';
+const tag = `gsy${Date.now().toString(36)}`;
+const viewers = { name: `${tag} Report Viewers`, renamed: `${tag} Report Readers`, id: '' };
+const archive = { name: `${tag} Archive`, id: '' };
+const people: Record<'ada' | 'grace' | 'alan' | 'edsger' | 'linus', DirectoryPerson> = {} as never;
+let sim: TenantSim;
+let page: Page;
+
+function resultDialog() {
+  return page.getByRole('dialog');
+}
+
+test.beforeAll(async ({ browser }) => {
+  sim = await TenantSim.connect();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+  await signIn(page);
+  for (const nickname of ['ada', 'grace', 'alan', 'edsger', 'linus'] as const) {
+    people[nickname] = await sim.createPerson(`${tag}.${nickname}`, nickname, 'Member');
+  }
+  viewers.id = (await sim.createGroup(viewers.name, 'Reads the reports')).id;
+  for (const person of [people.ada, people.grace, people.alan]) {
+    await sim.addGroupMember(viewers.id, { id: person.id });
+  }
+  archive.id = (await sim.createGroup(archive.name, 'Old reports')).id;
+  await sim.addGroupMember(archive.id, { id: people.alan.id });
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await sim?.dispose();
+});
+
+test('two Azure AD groups are imported with their members', async () => {
+  const imported = await page.request.post('/api/imported-groups', {
+    data: { objectIds: [viewers.id, archive.id] },
+  });
+  expect(imported.status(), await imported.text()).toBe(200);
+  const { results } = await imported.json();
+  expect(results.map((result: { outcome: string }) => result.outcome)).toEqual(['imported', 'imported']);
+});
+
+test('the groups page leads to the group synchronization, which lists the imported groups', async () => {
+  await page.goto('/groups');
+  await page.getByRole('link', { name: 'Synchronize' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Synchronize groups' })).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search imported groups' }).fill(tag);
+  const table = page.getByRole('table', { name: 'Imported Azure AD groups' });
+  await expect(table.getByRole('row', { name: new RegExp(viewers.name) })).toContainText('3');
+  await expect(table.getByRole('row', { name: new RegExp(archive.name) })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: new RegExp(`^Select ${tag}`) })).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Synchronize', exact: true })).toBeDisabled();
+  await expectAccessible(page, 'group synchronization');
+});
+
+test('removals beyond the threshold hold the run back until confirmed; the result itemises each group', async () => {
+  // The policy holds back any removal, so this run stops before removing a member.
+  const policy = await (await page.request.get('/api/settings/sync')).json();
+  const saved = await page.request.put('/api/settings/sync', {
+    data: { ...policy, deletionThresholdPercent: 0, deletionThresholdMinCount: 0 },
+  });
+  expect(saved.status(), await saved.text()).toBe(200);
+
+  await sim.changeGroup(viewers.id, { displayName: viewers.renamed });
+  await sim.removeGroupMember(viewers.id, people.grace.id);
+  await sim.addGroupMember(viewers.id, { id: people.edsger.id });
+  const nested = await sim.createGroup(`${tag} Contractors`, 'Nested in the viewers');
+  await sim.addGroupMember(nested.id, { id: people.linus.id });
+  await sim.addGroupMember(viewers.id, { id: nested.id });
+  await sim.deleteGroup(archive.id);
+
+  await page.getByRole('checkbox', { name: 'Select all groups on this page' }).click();
+  await expect(page.getByText('2 selected')).toBeVisible();
+  await page.getByRole('button', { name: 'Synchronize', exact: true }).click();
+
+  await expect(resultDialog().getByText('Synchronization held back its member removals')).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(resultDialog()).toContainText('would remove 2 of the 4 memberships of the selected groups');
+  await expect(resultDialog().getByTestId('group-items-deleted')).toContainText(archive.name);
+  await expect(resultDialog().getByTestId('group-items-deleted')).toContainText('Not applied');
+  await expectAccessible(page, 'blocked group run');
+  await page.screenshot({ path: `${SCREENSHOTS}/group-sync-blocked.png`, fullPage: true });
+  await resultDialog().getByRole('button', { name: 'Confirm removals' }).click();
+
+  await expect(resultDialog().getByText('Synchronization complete')).toBeVisible({ timeout: 60_000 });
+  await expect(resultDialog().getByTestId('sync-summary')).toContainText(
+    'Of 2 groups: 1 modified, 1 deleted',
+  );
+  await expect(resultDialog().getByTestId('count-modified')).toContainText('1');
+  await expect(resultDialog().getByTestId('count-deleted')).toContainText('1');
+  await expect(resultDialog().getByTestId('group-count-membersAdded')).toContainText('2');
+  await expect(resultDialog().getByTestId('group-count-usersCreated')).toContainText('2');
+
+  // The deleted group opens first, with the members it had; then the renamed one with its member changes.
+  await expect(resultDialog().getByTestId('group-items-deleted')).toContainText(
+    people.alan.userPrincipalName,
+  );
+  await resultDialog().getByTestId('count-modified').click();
+  const modified = resultDialog().getByTestId('group-items-modified');
+  await expect(modified).toContainText(`Name: ${viewers.name} → ${viewers.renamed}`);
+  await expect(modified).toContainText(`Members removed: ${people.grace.userPrincipalName}`);
+  await expect(modified).toContainText(people.edsger.userPrincipalName);
+  await expect(modified).toContainText(people.linus.userPrincipalName);
+  await expect(modified).toContainText('Users created');
+  await expectAccessible(page, 'group run result');
+  await page.screenshot({ path: `${SCREENSHOTS}/group-sync-result.png`, fullPage: true });
+
+  await resultDialog().getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(resultDialog()).toHaveCount(0);
+  // The list follows the run: the deleted group is gone, the other is renamed.
+  await expect(page.getByRole('row', { name: new RegExp(viewers.renamed) })).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(archive.name) })).toHaveCount(0);
+});
+
+test("the run's page in the history lists its groups with their member changes", async () => {
+  await page.goto('/history');
+  await page.getByRole('table', { name: 'Synchronization runs' }).getByRole('link').first().click();
+  await expect(page.getByRole('heading', { name: 'Groups', exact: true })).toBeVisible();
+  await expect(page.getByText('Of 2 groups: 1 modified, 1 deleted')).toBeVisible();
+  await page.getByTestId('count-modified').click();
+  await expect(page.getByTestId('group-items-modified')).toContainText(
+    `Members removed: ${people.grace.userPrincipalName}`,
+  );
+  await expectAccessible(page, 'group run in the history');
+});
+
+test('at 390 px the group synchronization is a list of cards with its toolbar in reach', async () => {
+  await page.setViewportSize({ width: 390, height: 860 });
+  await page.goto('/groups/azure-ad-sync');
+  await page.getByRole('searchbox', { name: 'Search imported groups' }).fill(tag);
+  const cards = page.getByRole('list', { name: 'Imported Azure AD groups' }).getByRole('listitem');
+  await expect(cards.first()).toContainText(viewers.renamed);
+  await expect(cards.first()).toBeInViewport({ ratio: 1 });
+  await expect(page.getByRole('button', { name: 'Synchronize', exact: true })).toBeInViewport();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page, 'group synchronization at 390 px');
+  await page.screenshot({ path: `${SCREENSHOTS}/group-sync-390.png`, fullPage: true });
+});
