@@ -1,11 +1,15 @@
 /**
- * npm run bench:list — drives GET /api/imported-users over 100,000 imported users with autocannon and
- * prints requests/s and latency percentiles, on the embedded database and on the PostgreSQL server.
- *   --users N      imported users to seed (default 100000)
- *   --seconds S    duration of each scenario (default 10)
- *   --only embedded|postgresql
+ * npm run bench:list — drives the listings (GET /api/imported-users, GET /api/users) with autocannon over
+ * 100,000 imported users of the configured tenant, 100,000 users of a previously configured tenant still
+ * in the database and 1,000 local users, and prints requests/s, latency percentiles and the load average
+ * beside each scenario. The database is a fresh one on the PostgreSQL server of DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres), dropped at the end; `--databases embedded` runs on PGlite.
+ *   --users N        imported users of each tenant (default 100000)
+ *   --seconds S      duration of each scenario (default 10)
+ *   --databases L    postgresql, embedded or both, comma-separated (default postgresql)
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
@@ -14,6 +18,7 @@ import { loadConfig } from '../src/config';
 import { bootstrapAdministrator } from '../src/features/auth/bootstrap';
 import { loadContract } from '../src/infra/contract/contract';
 import { SecretBox } from '../src/infra/crypto/secret-box';
+import { encodeCursor } from '../src/infra/http/cursor';
 import { openTestDatabase } from '../test/support/databases';
 import { configureTenant } from '../test/support/fixtures';
 
@@ -21,86 +26,175 @@ const { values } = parseArgs({
   options: {
     users: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '10' },
-    only: { type: 'string' },
+    databases: { type: 'string', default: 'postgresql' },
   },
 });
 const userCount = Number(values.users);
 const seconds = Number(values.seconds);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const tenantId = 'bench-tenant';
+/** The tenant configured before: its users stay in the database and must never be listed. */
+const formerTenantId = 'bench-former-tenant';
+const localUserCount = 1_000;
 
-/** Seeds realistic people in one statement per 20,000 rows. */
-async function seed(db: Knex) {
-  const first = [
-    'Adele',
-    'Alex',
-    'Diego',
-    'Grady',
-    'Henrietta',
-    'Isaiah',
-    'Johanna',
-    'Lee',
-    'Lidia',
-    'Lynne',
-    'Megan',
-    'Miriam',
-    'Nestor',
-    'Patti',
-    'Pradeep',
-    'Irvin',
-  ];
-  const last = [
-    'Vance',
-    'Wilber',
-    'Siciliani',
-    'Archie',
-    'Mueller',
-    'Langer',
-    'Lorenz',
-    'Gu',
-    'Holloway',
-    'Robbins',
-    'Bowen',
-    'Graham',
-    'Wilke',
-    'Fernandez',
-    'Gupta',
-    'Sayers',
-    'Zhou',
-    'Okafor',
-    'Nakamura',
-    'Svensson',
-  ];
-  for (let start = 1; start <= userCount; start += 20_000) {
-    const end = Math.min(start + 19_999, userCount);
+const firstNames = [
+  'Adele',
+  'Alex',
+  'Diego',
+  'Grady',
+  'Henrietta',
+  'Isaiah',
+  'Johanna',
+  'Lee',
+  'Lidia',
+  'Lynne',
+  'Megan',
+  'Miriam',
+  'Nestor',
+  'Patti',
+  'Pradeep',
+  'Irvin',
+];
+const lastNames = [
+  'Vance',
+  'Wilber',
+  'Siciliani',
+  'Archie',
+  'Mueller',
+  'Langer',
+  'Lorenz',
+  'Gu',
+  'Holloway',
+  'Robbins',
+  'Bowen',
+  'Graham',
+  'Wilke',
+  'Fernandez',
+  'Gupta',
+  'Sayers',
+  'Zhou',
+  'Okafor',
+  'Nakamura',
+  'Svensson',
+];
+
+/**
+ * Seeds people with the same names in both tenants (only the mail domain differs), so that every search
+ * matches as many of the former tenant's users as of the configured one's; one statement per 20,000 rows.
+ */
+async function seedUsers(db: Knex, count: number, domain: string, tenant: string | null) {
+  for (let start = 1; start <= count; start += 20_000) {
+    const end = Math.min(start + 19_999, count);
     await db.raw(
       `insert into users (username, first_name, last_name, email, contact_number, source, object_id, tenant_id)
-       select lower(f || '.' || l || '.' || i) || '@contoso.com', f, l || ' ' || i, lower(f || '.' || l || '.' || i) || '@contoso.com',
-              '+1 555 ' || lpad(i::text, 7, '0'), 'azure_ad', gen_random_uuid()::text, ?
+       select lower(f || '.' || l || '.' || i) || ?, f, l || ' ' || i, lower(f || '.' || l || '.' || i) || ?,
+              '+1 555 ' || lpad(i::text, 7, '0'), ?, case when ?::text is null then null else gen_random_uuid()::text end, ?
        from generate_series(?::int, ?::int) as i,
             lateral (select (?::text[])[1 + i % ?] as f, (?::text[])[1 + (i / 7) % ?] as l) as names`,
-      [tenantId, start, end, first, first.length, last, last.length],
+      [
+        `@${domain}`,
+        `@${domain}`,
+        tenant ? 'azure_ad' : 'local',
+        tenant,
+        tenant,
+        start,
+        end,
+        firstNames,
+        firstNames.length,
+        lastNames,
+        lastNames.length,
+      ],
     );
   }
-  // Import stamps them all at once; spread the stamps so that sorting by them means something.
-  await db.raw("update user_sync_stamps set synced_at = now() - random() * interval '30 days'");
-  await db.raw('analyze users');
-  await db.raw('analyze user_sync_stamps');
 }
 
-async function measure(label: string, url: string, cookie: string) {
+async function seed(db: Knex) {
+  await seedUsers(db, userCount, 'contoso.com', tenantId);
+  await seedUsers(db, userCount, 'fabrikam.com', formerTenantId);
+  await seedUsers(db, localUserCount, 'local.example', null);
+  // Import stamps them all at once; spread the stamps so that sorting by them means something.
+  await db.raw("update user_sync_stamps set synced_at = now() - random() * interval '30 days'");
+  await db.raw('vacuum analyze users');
+  await db.raw('vacuum analyze user_sync_stamps');
+}
+
+/** A cursor of the listing after the configured tenant's user in the middle of the order. */
+async function middleCursor(db: Knex, sort: 'username' | 'lastSyncedAt', order: 'asc' | 'desc') {
+  const row: { key: string; id: string } =
+    sort === 'username'
+      ? await db('users')
+          .where({ tenant_id: tenantId, source: 'azure_ad' })
+          .select(db.raw('lower(username) as key'), 'id')
+          .orderByRaw(`lower(username) ${order}, id ${order}`)
+          .offset(Math.floor(userCount / 2))
+          .first()
+      : await db('users')
+          .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
+          .where({ tenant_id: tenantId, source: 'azure_ad' })
+          .select(db.raw('synced_at::text as key'), 'id')
+          .orderByRaw(`synced_at ${order}, id ${order}`)
+          .offset(Math.floor(userCount / 2))
+          .first();
+  return encodeCursor(['next', sort, row.key, row.id]);
+}
+
+interface Scenario {
+  label: string;
+  path: string;
+}
+
+async function scenarios(db: Knex): Promise<Scenario[]> {
+  const imported = '/api/imported-users?limit=50';
+  return [
+    { label: 'first page', path: imported },
+    {
+      label: 'deep page (cursor at 50%)',
+      path: `${imported}&cursor=${await middleCursor(db, 'username', 'asc')}`,
+    },
+    { label: 'selective search "nakamura 12"', path: `${imported}&search=nakamura%2012` },
+    { label: 'selective search "okafor"', path: `${imported}&search=okafor` },
+    { label: 'selective search "lidia.gu.4"', path: `${imported}&search=lidia.gu.4` },
+    { label: 'broad 2-character search "an"', path: `${imported}&search=an` },
+    { label: 'sorted by last name', path: `${imported}&sort=lastName` },
+    { label: 'sorted by last sync, descending', path: `${imported}&sort=lastSyncedAt&order=desc` },
+    { label: 'sorted by last sync, ascending', path: `${imported}&sort=lastSyncedAt&order=asc` },
+    {
+      label: 'last sync desc, deep page (cursor)',
+      path: `${imported}&sort=lastSyncedAt&order=desc&cursor=${await middleCursor(db, 'lastSyncedAt', 'desc')}`,
+    },
+    { label: '"okafor" sorted by last sync', path: `${imported}&search=okafor&sort=lastSyncedAt&order=desc` },
+    { label: 'all users, first page', path: '/api/users?limit=50' },
+    { label: 'all users, source=local', path: '/api/users?limit=50&source=local' },
+    {
+      label: 'all users, source=azure_ad "okafor"',
+      path: '/api/users?limit=50&source=azure_ad&search=okafor',
+    },
+  ];
+}
+
+interface Figures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  load: number;
+  failures: number;
+}
+
+async function measure(url: string, cookie: string, duration = seconds): Promise<Figures> {
   // A worker thread generates the load, so it does not share the event loop with the server under test.
-  const result = await autocannon({
-    url,
-    connections: 10,
-    duration: seconds,
-    headers: { cookie },
-    workers: 1,
-  });
-  const failures = result.non2xx + result.errors;
-  console.log(
-    `  ${label.padEnd(34)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(4)} ms   p99 ${String(result.latency.p99).padStart(4)} ms${failures ? `   ${failures} FAILED` : ''}`,
-  );
+  const result = await autocannon({ url, connections: 10, duration, headers: { cookie }, workers: 1 });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    load: os.loadavg()[0],
+    failures: result.non2xx + result.errors,
+  };
+}
+
+function describe(figures: Figures) {
+  const failed = figures.failures ? `  ${figures.failures} FAILED` : '';
+  return `${figures.requestsPerSecond.toFixed(0).padStart(5)} req/s p50 ${String(figures.p50).padStart(3)} p99 ${String(figures.p99).padStart(4)} ms load ${figures.load.toFixed(2)}${failed}`;
 }
 
 async function benchOne(kind: 'embedded' | 'postgresql') {
@@ -109,53 +203,42 @@ async function benchOne(kind: 'embedded' | 'postgresql') {
   const database = await openTestDatabase();
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent' });
   const secretBox = new SecretBox(randomBytes(32));
-  const started = Date.now();
-  await seed(database.knex);
-  console.log(
-    `\n${kind}: seeded ${userCount.toLocaleString()} imported users in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
-  await configureTenant(database.knex, secretBox, { tenantId });
-  await bootstrapAdministrator(database.knex, 'bench', 'bench-password');
   const app = await buildApp({ config, database, contract: loadContract(config.OPENAPI_PATH), secretBox });
-  const base = await app.listen({ host: '127.0.0.1', port: 0 });
-  const signIn = await fetch(`${base}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
-  });
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
-  const page = (await (
-    await fetch(`${base}/api/imported-users?limit=50`, { headers: { cookie } })
-  ).json()) as {
-    nextCursor: string;
-  };
-  await measure('first page, no search', `${base}/api/imported-users?limit=50`, cookie);
-  await measure(
-    'deep page (cursor), no search',
-    `${base}/api/imported-users?limit=50&cursor=${page.nextCursor}`,
-    cookie,
-  );
-  await measure(
-    'selective search "nakamura 12"',
-    `${base}/api/imported-users?limit=50&search=nakamura%2012`,
-    cookie,
-  );
-  await measure('selective search "okafor"', `${base}/api/imported-users?limit=50&search=okafor`, cookie);
-  await measure('broad 2-character search "an"', `${base}/api/imported-users?limit=50&search=an`, cookie);
-  await measure(
-    'sorted by last sync, descending',
-    `${base}/api/imported-users?limit=50&sort=lastSyncedAt&order=desc`,
-    cookie,
-  );
-  await app.close();
+  try {
+    const started = Date.now();
+    await seed(database.knex);
+    console.log(
+      `\n${kind}: seeded ${userCount.toLocaleString()} imported users of each of two tenants and ${localUserCount.toLocaleString()} local users in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await configureTenant(database.knex, secretBox, { tenantId });
+    await bootstrapAdministrator(database.knex, 'bench', 'bench-password');
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const signIn = await fetch(`${base}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
+    });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+    const list = await scenarios(database.knex);
+    // Warms the server's code paths once, so the first scenario is not the one that pays for them.
+    await measure(`${base}${list[0].path}`, cookie, 2);
+    for (const scenario of list) {
+      console.log(
+        `  ${scenario.label.padEnd(38)} ${describe(await measure(`${base}${scenario.path}`, cookie))}`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
 }
 
 async function main() {
   console.log(
-    `GET /api/imported-users, ${seconds} s per scenario, 10 connections, load generator in this process`,
+    `Listings, ${seconds} s per scenario, 10 connections, load generator in this process, ${os.cpus().length} cores, ${new Date().toISOString()}`,
   );
-  for (const kind of ['postgresql', 'embedded'] as const) {
-    if (!values.only || values.only === kind) await benchOne(kind);
+  for (const kind of values.databases.split(',')) {
+    if (kind !== 'postgresql' && kind !== 'embedded') throw new Error(`unknown database ${kind}`);
+    await benchOne(kind);
   }
 }
 
