@@ -14,6 +14,7 @@ import * as scheduleWaitAnnounced from './013_schedule_wait_announced';
 import * as runCommitMarks from './014_run_commit_marks';
 import * as accountStatePolicy from './016_account_state_policy';
 import * as groups from './017_groups';
+import * as listingByTenant from './021_listing_by_tenant';
 import * as groupSync from './023_group_sync';
 
 export interface Migration extends Knex.Migration {
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   accountStatePolicy,
   groups,
   groupSync,
+  listingByTenant,
 ];

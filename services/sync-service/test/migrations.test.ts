@@ -50,7 +50,7 @@ describe('migrations', () => {
 
     expect(await migrateToLatest(database)).toContain('008_user_sync_stamps');
 
-    const stamps = await db('user_sync_stamps').orderBy('synced_at');
+    const stamps = await db('user_sync_stamps').select('user_id', 'synced_at').orderBy('synced_at');
     expect(stamps).toEqual(
       expect.arrayContaining([
         { user_id: imported.id, synced_at: syncedAt },
@@ -78,6 +78,33 @@ describe('migrations', () => {
 
     expect(await db('users').where({ id: user.id }).first()).toMatchObject({ last_synced_at: syncedAt });
     expect(await db.schema.hasTable('user_sync_stamps')).toBe(false);
+  });
+
+  it("give each stamp its user's tenant, at insert and when the user moves, and take it back on rollback", async () => {
+    const db = database.knex;
+    await migrateToLatest(database);
+    await rollBackTo(db, '023_group_sync');
+    const [before] = await db('users')
+      .insert({ username: 'f', email: 'f@x', source: 'azure_ad', object_id: 'o6', tenant_id: 't1' })
+      .returning('id');
+    expect(await migrateToLatest(database)).toContain('021_listing_by_tenant');
+    const tenantOfStamp = async (userId: string) =>
+      (await db('user_sync_stamps').where({ user_id: userId }).first('tenant_id'))?.tenant_id;
+    expect(await tenantOfStamp(before.id)).toBe('t1');
+    const [after] = await db('users')
+      .insert({ username: 'g', email: 'g@x', source: 'azure_ad', object_id: 'o7', tenant_id: 't2' })
+      .returning('id');
+    expect(await tenantOfStamp(after.id)).toBe('t2');
+    await db('users').where({ id: after.id }).update({ tenant_id: 't3' });
+    expect(await tenantOfStamp(after.id)).toBe('t3');
+
+    await rollBackTo(db, '023_group_sync');
+    expect(await db.schema.hasColumn('user_sync_stamps', 'tenant_id')).toBe(false);
+    const [rolledBack] = await db('users')
+      .insert({ username: 'h', email: 'h@x', source: 'azure_ad', object_id: 'o8', tenant_id: 't1' })
+      .returning('id');
+    expect(await db('user_sync_stamps').where({ user_id: rolledBack.id }).first()).toBeDefined();
+    await db('users').whereIn('id', [before.id, after.id, rolledBack.id]).delete();
   });
 
   it('give an existing installation accountState ignore, and leave a new one the default', async () => {

@@ -32,12 +32,12 @@ const tableColumns = [
   'updated_at',
 ];
 
-/** A user as read from `users`: its columns, and when it was last synchronized (migration 008). */
+/** When a user of `users` was last synchronized (migration 008). */
+const stampOfUser = '(select synced_at from user_sync_stamps where user_id = users.id)';
+
+/** A user as read from `users`: its columns, and when it was last synchronized. */
 function userColumns(db: Queryable) {
-  return [
-    ...tableColumns,
-    db.raw('(select synced_at from user_sync_stamps where user_id = users.id) as last_synced_at'),
-  ];
+  return [...tableColumns, db.raw(`${stampOfUser} as last_synced_at`)];
 }
 
 /** A user as read with its stamp joined (`join user_sync_stamps`): what a listing sorted by it needs. */
@@ -184,7 +184,7 @@ export function importedUsersMatching(
   search?: string,
 ): Knex.QueryBuilder {
   return db('users')
-    .where('tenant_id', tenantId)
+    .where('users.tenant_id', tenantId)
     .where({ source: 'azure_ad' })
     .modify((builder) => {
       if (search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(search)]);
@@ -258,7 +258,7 @@ export interface ImportedUserQuery {
 
 /**
  * Each sort by a name matches an index on (tenant_id, key, id) of imported users; the sort by sync time
- * matches the index on (synced_at, user_id) of user_sync_stamps (migration 008).
+ * matches the index on (tenant_id, synced_at, user_id) of user_sync_stamps (migration 021).
  */
 const sortKeys: Record<ImportedUserSort, { expression: string; id: string; cast: string }> = {
   ...(Object.fromEntries(
@@ -277,31 +277,40 @@ const sortKeys: Record<ImportedUserSort, { expression: string; id: string; cast:
 /** Counting stops here: past it a search reports "10,000+" rather than scanning every match. */
 export const countCap = 10_000;
 
-/**
- * The total for a listing, with the configured tenant it belongs to, in one statement: exact from the
- * trigger-kept counter without a search, a capped count with one.
- */
-export async function countImportedUsers(db: Queryable, search?: string) {
-  const tenant = configuredTenant(db);
-  const count = search
-    ? db
-        .from(
-          importedUsersMatching(db, tenant, search)
-            .select(db.raw('1'))
-            .limit(countCap + 1)
-            .as('matches'),
-        )
-        .count('*')
-    : db('tenant_user_counts').select('imported_count').where('tenant_id', configuredTenant(db));
+/** A listing's total, at most the cap, with the tenant it belongs to. */
+function cappedTotal(tenantId: string | null, total: number) {
+  return { tenantId, total: Math.min(total, countCap), totalIsExact: total <= countCap };
+}
+
+/** The total of a listing without a search, exact from the trigger-kept counter, with its tenant. */
+export async function countImportedUsers(db: Queryable) {
   const row: { tenant_id: string | null; total: number | null } = await db
-    .select({ tenant_id: tenant, total: count })
+    .select({
+      tenant_id: configuredTenant(db),
+      total: db('tenant_user_counts').select('imported_count').where('tenant_id', configuredTenant(db)),
+    })
     .first();
-  const total = Number(row.total ?? 0);
-  return {
-    tenantId: row.tenant_id,
-    total: Math.min(total, countCap),
-    totalIsExact: total <= countCap,
-  };
+  return cappedTotal(row.tenant_id, Number(row.total ?? 0));
+}
+
+/** Where a page starts and which way it walks. */
+function keysetOf(query: ImportedUserQuery) {
+  const cursor = checkedCursor(query);
+  const backwards = cursor?.[0] === 'prev';
+  const ascending = (query.order === 'asc') !== backwards;
+  return { cursor, backwards, ascending, direction: ascending ? 'asc' : 'desc' };
+}
+
+type Keyset = ReturnType<typeof keysetOf>;
+type PageRow = UserRow & { sort_key: string };
+
+/**
+ * The stamps joined to the users: by the stamps' tenant too when sorting by them, so that the sort walks
+ * the configured tenant's stamps only (its index starts with the tenant).
+ */
+function joinStamps(builder: Knex.QueryBuilder, tenantId: TenantRef, sort: ImportedUserSort) {
+  builder.join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id');
+  if (sort === 'lastSyncedAt') builder.where('user_sync_stamps.tenant_id', tenantId);
 }
 
 /**
@@ -309,24 +318,80 @@ export async function countImportedUsers(db: Queryable, search?: string) {
  * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
  */
 export async function listImportedUsers(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery) {
+  const keyset = keysetOf(query);
   const { expression, id, cast } = sortKeys[query.sort];
-  const cursor = checkedCursor(query);
-  const backwards = cursor?.[0] === 'prev';
-  const ascending = (query.order === 'asc') !== backwards;
-  const direction = ascending ? 'asc' : 'desc';
-  const rows: Array<UserRow & { sort_key: string }> = await importedUsersMatching(db, tenantId, query.search)
-    .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
+  const rows: PageRow[] = await importedUsersMatching(db, tenantId, query.search)
+    .modify(joinStamps, tenantId, query.sort)
     .select([...joinedUserColumns, db.raw(`(${expression})::text as sort_key`)])
     .modify((builder) => {
-      if (cursor) {
-        builder.whereRaw(`(${expression}, ${id}) ${ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
-          cursor[2],
-          cursor[3],
+      if (keyset.cursor) {
+        builder.whereRaw(`(${expression}, ${id}) ${keyset.ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
+          keyset.cursor[2],
+          keyset.cursor[3],
         ]);
       }
     })
-    .orderByRaw(`${expression} ${direction}, ${id} ${direction}`)
+    .orderByRaw(`${expression} ${keyset.direction}, ${id} ${keyset.direction}`)
     .limit(query.limit + 1);
+  return pageOf(rows, query, keyset);
+}
+
+/**
+ * A page of a search with its total and tenant, in one statement. The matches, up to one past the cap,
+ * are read once through the trigram index and serve both the count and, when they are all there, the page:
+ * its rows are the first of the matches in the sort's order. A broad search, with more matches than the
+ * cap, takes its page from a walk of the sort's index instead, where matches come often enough to fill a
+ * page soon; its total is the cap.
+ */
+export async function searchImportedUsers(
+  db: Queryable,
+  tenantId: TenantRef,
+  query: ImportedUserQuery & { search: string },
+) {
+  const keyset = keysetOf(query);
+  const { expression, cast } = sortKeys[query.sort];
+  // A match's stamp is looked up by its user's id: joined, the planner may read every tenant's stamps.
+  const matchKey = query.sort === 'lastSyncedAt' ? stampOfUser : expression;
+  const matches = importedUsersMatching(db, tenantId, query.search)
+    .select('users.id', db.raw(`${matchKey} as sort_key`))
+    .limit(countCap + 1);
+  const firstMatches = db
+    .from('matches')
+    .select('id', 'sort_key')
+    .whereRaw('(select count(*) from matches) <= ?', [countCap])
+    .modify((builder) => {
+      if (keyset.cursor) {
+        builder.whereRaw(`(sort_key, id) ${keyset.ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
+          keyset.cursor[2],
+          keyset.cursor[3],
+        ]);
+      }
+    })
+    .orderByRaw(`sort_key ${keyset.direction}, id ${keyset.direction}`)
+    .limit(query.limit + 1);
+  const pageRows = db
+    .from('page')
+    .join('users', 'users.id', 'page.id')
+    .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
+    .select([...joinedUserColumns, db.raw(`(${expression})::text as sort_key`), 'page.sort_key as page_key']);
+  const result: { rows: Array<PageRow & { matched: number; configured_tenant: string | null }> } =
+    await db.raw(
+      `with matches as ?, page as ?
+       select counted.matched, counted.configured_tenant, paged.*
+       from (select (select count(*) from matches)::int as matched, ?::text as configured_tenant) as counted
+         left join lateral ? as paged on true
+       order by paged.page_key ${keyset.direction}, paged.id ${keyset.direction}`,
+      [matches, firstMatches, tenantId, pageRows],
+    );
+  const [{ matched, configured_tenant }] = result.rows;
+  const count = cappedTotal(configured_tenant, matched);
+  if (!count.totalIsExact) return { ...(await listImportedUsers(db, tenantId, query)), ...count };
+  const rows = result.rows.filter((row) => row.id !== null);
+  return { ...pageOf(rows, query, keyset), ...count };
+}
+
+/** The page's rows, turned round when it was walked backwards, and the cursors to either side of it. */
+function pageOf(rows: PageRow[], query: ImportedUserQuery, { cursor, backwards }: Keyset) {
   const hasMore = rows.length > query.limit;
   const page = rows.slice(0, query.limit);
   if (backwards) page.reverse();

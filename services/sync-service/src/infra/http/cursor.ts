@@ -16,7 +16,8 @@ export function isTimestamp(value: unknown): boolean {
   return (
     typeof value === 'string' &&
     timestampShape.test(value) &&
-    !Number.isNaN(Date.parse(value.replace(' ', 'T')))
+    // JavaScript reads an offset only with its minutes (`+00:00`); PostgreSQL writes a whole hour as `+00`.
+    !Number.isNaN(Date.parse(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')))
   );
 }
 
