@@ -7,9 +7,14 @@
  *   --users N        imported users of each tenant (default 100000)
  *   --seconds S      duration of each scenario (default 10)
  *   --databases L    postgresql, embedded or both, comma-separated (default postgresql)
+ *   --baseline DIR   the service of an earlier commit (`git archive <commit> services/sync-service openapi.yaml
+ *                    package.json`, unpacked into DIR with node_modules linked beside it): measured first, on
+ *                    the same data under the migrations it knows, then this tree's migrations are applied and
+ *                    this tree's service measured; both figures are printed side by side.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
@@ -18,6 +23,8 @@ import { loadConfig } from '../src/config';
 import { bootstrapAdministrator } from '../src/features/auth/bootstrap';
 import { loadContract } from '../src/infra/contract/contract';
 import { SecretBox } from '../src/infra/crypto/secret-box';
+import type { Database } from '../src/infra/db/database';
+import { migrateToLatest, migratorConfigFor } from '../src/infra/db/migrate';
 import { encodeCursor } from '../src/infra/http/cursor';
 import { openTestDatabase } from '../test/support/databases';
 import { configureTenant } from '../test/support/fixtures';
@@ -27,6 +34,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '10' },
     databases: { type: 'string', default: 'postgresql' },
+    baseline: { type: 'string' },
   },
 });
 const userCount = Number(values.users);
@@ -131,7 +139,11 @@ async function middleCursor(db: Knex, sort: 'username' | 'lastSyncedAt', order: 
       : await db('users')
           .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
           .where({ tenant_id: tenantId, source: 'azure_ad' })
-          .select(db.raw('synced_at::text as key'), 'id')
+          // ISO 8601, a key every version of the listing reads back.
+          .select(
+            db.raw(`to_char(synced_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key`),
+            'id',
+          )
           .orderByRaw(`synced_at ${order}, id ${order}`)
           .offset(Math.floor(userCount / 2))
           .first();
@@ -192,26 +204,20 @@ async function measure(url: string, cookie: string, duration = seconds): Promise
   };
 }
 
-function describe(figures: Figures) {
-  const failed = figures.failures ? `  ${figures.failures} FAILED` : '';
+function describe(figures: Figures | undefined) {
+  if (!figures) return '';
+  const failed = figures.failures ? ` ${figures.failures} FAILED` : '';
   return `${figures.requestsPerSecond.toFixed(0).padStart(5)} req/s p50 ${String(figures.p50).padStart(3)} p99 ${String(figures.p99).padStart(4)} ms load ${figures.load.toFixed(2)}${failed}`;
 }
 
-async function benchOne(kind: 'embedded' | 'postgresql') {
-  if (kind === 'postgresql') process.env.DATABASE_URL = serverUrl;
-  else delete process.env.DATABASE_URL;
-  const database = await openTestDatabase();
+type BuildApp = typeof buildApp;
+
+/** Serves the listings from `build` and measures every scenario; the database stays open. */
+async function measureAll(build: BuildApp, database: Database, secretBox: SecretBox, list: Scenario[]) {
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent' });
-  const secretBox = new SecretBox(randomBytes(32));
-  const app = await buildApp({ config, database, contract: loadContract(config.OPENAPI_PATH), secretBox });
+  const kept: Database = { ...database, close: async () => {} };
+  const app = await build({ config, database: kept, contract: loadContract(config.OPENAPI_PATH), secretBox });
   try {
-    const started = Date.now();
-    await seed(database.knex);
-    console.log(
-      `\n${kind}: seeded ${userCount.toLocaleString()} imported users of each of two tenants and ${localUserCount.toLocaleString()} local users in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    await configureTenant(database.knex, secretBox, { tenantId });
-    await bootstrapAdministrator(database.knex, 'bench', 'bench-password');
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const signIn = await fetch(`${base}/api/auth/sign-in`, {
       method: 'POST',
@@ -219,16 +225,63 @@ async function benchOne(kind: 'embedded' | 'postgresql') {
       body: JSON.stringify({ username: 'bench', password: 'bench-password' }),
     });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
-    const list = await scenarios(database.knex);
     // Warms the server's code paths once, so the first scenario is not the one that pays for them.
     await measure(`${base}${list[0].path}`, cookie, 2);
+    const figures: Figures[] = [];
     for (const scenario of list) {
-      console.log(
-        `  ${scenario.label.padEnd(38)} ${describe(await measure(`${base}${scenario.path}`, cookie))}`,
-      );
+      figures.push(await measure(`${base}${scenario.path}`, cookie));
+      console.log(`  ${scenario.label.padEnd(38)} ${describe(figures.at(-1))}`);
     }
+    return figures;
   } finally {
     await app.close();
+  }
+}
+
+async function benchOne(kind: 'embedded' | 'postgresql') {
+  if (kind === 'postgresql') process.env.DATABASE_URL = serverUrl;
+  else delete process.env.DATABASE_URL;
+  const database = await openTestDatabase({ migrated: false });
+  const secretBox = new SecretBox(randomBytes(32));
+  try {
+    const baseline = values.baseline && path.resolve(values.baseline, 'services/sync-service');
+    if (baseline) {
+      const { migrations } = await import(path.join(baseline, 'migrations/index.ts'));
+      await database.knex.migrate.latest(migratorConfigFor(migrations));
+    } else {
+      await migrateToLatest(database);
+    }
+    const started = Date.now();
+    await seed(database.knex);
+    console.log(
+      `\n${kind}: seeded ${userCount.toLocaleString()} imported users of each of two tenants and ${localUserCount.toLocaleString()} local users in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await configureTenant(database.knex, secretBox, { tenantId });
+    await bootstrapAdministrator(database.knex, 'bench', 'bench-password');
+    const list = await scenarios(database.knex);
+    let before: Figures[] = [];
+    if (baseline) {
+      console.log(`baseline, the service in ${baseline}:`);
+      const earlier: { buildApp: BuildApp } = await import(path.join(baseline, 'src/app.ts'));
+      before = await measureAll(earlier.buildApp, database, secretBox, list);
+      const migrating = Date.now();
+      const applied = await migrateToLatest(database);
+      await database.knex.raw('vacuum analyze users');
+      await database.knex.raw('vacuum analyze user_sync_stamps');
+      console.log(`applied ${applied.join(', ')} in ${((Date.now() - migrating) / 1000).toFixed(1)} s`);
+    }
+    console.log('this tree:');
+    const after = await measureAll(buildApp, database, secretBox, list);
+    if (baseline) {
+      console.log(`\n  ${'scenario'.padEnd(38)} ${'baseline'.padEnd(48)} this tree`);
+      list.forEach((scenario, index) => {
+        console.log(
+          `  ${scenario.label.padEnd(38)} ${describe(before[index]).padEnd(48)} ${describe(after[index])}`,
+        );
+      });
+    }
+  } finally {
+    await database.close();
   }
 }
 
