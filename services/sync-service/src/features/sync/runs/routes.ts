@@ -69,8 +69,12 @@ async function runOr404(app: FastifyInstance, id: string): Promise<SyncRunRow> {
   return run;
 }
 
-function accepted(reply: FastifyReply, run: SyncRunRow) {
-  return reply.code(202).header('location', runUrl(run.id)).send(syncRunView(run));
+/** What the routes that start a run answer while it goes on: 202 and the run. */
+function accepted(
+  reply: FastifyReply<{ Reply: { 202: components['schemas']['SyncRun'] } }>,
+  run: SyncRunRow,
+) {
+  return reply.header('location', runUrl(run.id)).code(202).send(syncRunView(run));
 }
 
 export async function syncRoutes(app: FastifyInstance) {
