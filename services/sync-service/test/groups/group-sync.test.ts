@@ -1,7 +1,8 @@
-import { defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { type Simulator, startSimulator } from '@adsync/tenant-sim';
 import { defaultMapping, mapProfile, mappableProperties } from '../../src/features/users/profile-fields';
 import { profileColumns } from '../../src/features/users/user';
 import { createGraphDirectoryClient } from '../../src/infra/directory';
+import { testTenant } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/harness';
 import { storeConnection, testSyncEnv } from '../sync/sync-testbed';
 
@@ -9,7 +10,7 @@ let sim: Simulator;
 let t: TestApp;
 
 beforeAll(async () => {
-  sim = await startSimulator({ tenants: [defaultTenant({ userCount: 800, groupCount: 4, groupSize: 10 })] });
+  sim = await startSimulator({ tenants: [testTenant({ userCount: 800, groupCount: 4, groupSize: 10 })] });
   // Member pages of 10, so that a group of 50 takes 5 pages.
   t = await startTestApp(testSyncEnv, {
     createDirectoryClient: (connection) =>

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { type Simulator, startSimulator } from '@adsync/tenant-sim';
 import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
 import { createServerDatabase } from '../support/databases';
 import { eventually } from '../support/eventually';
+import { testTenant } from '../support/fixtures';
 import { localPeersAllowed } from '../support/local-peers';
 import { importSeededUsers, storeConnection } from '../sync/sync-testbed';
 import { adminClient, type ServiceProcess, startServiceProcess } from './service-processes';
@@ -37,7 +38,7 @@ describeOnServer('three service processes on one database', () => {
   const services: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ tenants: [defaultTenant({ userCount })] });
+    sim = await startSimulator({ tenants: [testTenant({ userCount })] });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adsync-instances-'));
     const created = await createServerDatabase(process.env.DATABASE_URL as string, 'adsync_instances');
     databaseUrl = created.url;

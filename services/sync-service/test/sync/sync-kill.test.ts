@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { type Simulator, startSimulator } from '@adsync/tenant-sim';
 import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
+import { testTenant } from '../support/fixtures';
 import { localPeersAllowed } from '../support/local-peers';
 import { importSeededUsers, storeConnection } from './sync-testbed';
 
@@ -102,7 +103,7 @@ describe('a run killed mid-way', () => {
   const services: RunningService[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ tenants: [defaultTenant({ userCount })] });
+    sim = await startSimulator({ tenants: [testTenant({ userCount })] });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adsync-kill-'));
     if (process.env.DATABASE_URL) {
       const name = `adsync_kill_${randomBytes(6).toString('hex')}`;

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { DEFAULT_CERT_DIR, defaultTenant, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { DEFAULT_CERT_DIR, type Simulator, startSimulator } from '@adsync/tenant-sim';
 import type { Knex } from 'knex';
 import { defaultMapping, mapProfile } from '../../src/features/users/profile-fields';
 import { profileColumns, type UserProfile } from '../../src/features/users/user';
 import type { SecretBox } from '../../src/infra/crypto/secret-box';
-import { configureTenant } from '../support/fixtures';
+import { configureTenant, testTenant } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/harness';
 
 /** Small chunks so a handful of users already spans several chunks and transactions. */
@@ -71,10 +71,17 @@ export async function startSyncTestbed(
   userCount = 300,
   options: Parameters<typeof startTestApp>[1] = {},
 ): Promise<SyncTestbed> {
-  const sim = await startSimulator({ tenants: [defaultTenant({ userCount })], shuffleBatch: true });
+  const sim = await startSimulator({ tenants: [testTenant({ userCount })], shuffleBatch: true });
+  const tenant = sim.tenant();
+  const disabled = Array.from({ length: Math.min(userCount, 60) }, (_, index) => index).filter(
+    (index) => tenant.user(index)?.user.accountEnabled === false,
+  );
+  if (disabled.length > 0) {
+    await sim.close();
+    throw new Error(`The tests take seeded users #0-59 as enabled; #${disabled.join(', #')} are not.`);
+  }
   const t = await startTestApp({ ...testSyncEnv, ...env }, options);
   await storeConnection(t.app.db, t.app.directoryAccess.secretBox, sim);
-  const tenant = sim.tenant();
   return {
     sim,
     t,
