@@ -22,18 +22,19 @@ export interface Benchmark<T> {
 
 /**
  * The entry point of a benchmark script (`scriptFile`, its `__filename`): over a simulated tenant of
- * `userCount` directory users, seeds with `seeder`, starts the service, and runs `measure`. In the seeding
- * child it only seeds.
+ * `userCount` directory users (and more `tenant-sim start` options in `simulatorArgs`), seeds with `seeder`,
+ * starts the service, and runs `measure`. In the seeding child it only seeds.
  */
 export function runBenchmark<T>(
   scriptFile: string,
   userCount: number,
   seeder: Seeder<T>,
   measure: (bench: Benchmark<T>) => Promise<void>,
+  simulatorArgs: string[] = [],
 ): void {
   rerunTrustingSimulatorCa(scriptFile);
   runAsSeedChild(seeder, async () => {
-    const sim = await startSimulatorProcess(userCount);
+    const sim = await startSimulatorProcess(userCount, simulatorArgs);
     const database = await createBenchDatabase();
     let service: ServiceProcess | undefined;
     try {

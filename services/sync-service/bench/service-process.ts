@@ -27,6 +27,7 @@ export interface RunBody {
   counts: Record<string, number>;
   progress: { processed: number };
   selection: { kind: string; pass?: string };
+  groupCounts?: Record<string, number>;
 }
 
 export class ServiceProcess {
@@ -105,18 +106,22 @@ export class ServiceProcess {
     return this.cookie;
   }
 
-  /** Starts a run; resolves with it once it has ended, and the seconds from the request to its end. */
+  /**
+   * Starts a run; resolves with it once it has ended, and the seconds from the request to its end.
+   * `onProgress` sees the run's processed count at every poll (each 200 ms).
+   */
   async sync(
     selection: unknown,
-    options: { dryRun?: boolean } = {},
+    options: { dryRun?: boolean; onProgress?: (processed: number) => void } = {},
   ): Promise<{ run: RunBody; seconds: number }> {
     const started = performance.now();
-    const response = await this.api('POST', '/api/sync', { selection, ...options });
+    const response = await this.api('POST', '/api/sync', { selection, dryRun: options.dryRun });
     if (response.status !== 202)
       throw new Error(`POST /api/sync: ${response.status} ${await response.text()}`);
     const { id } = (await response.json()) as RunBody;
     for (;;) {
       const run = (await (await this.api('GET', `/api/sync/runs/${id}`)).json()) as RunBody;
+      options.onProgress?.(run.progress.processed);
       if (!['queued', 'running'].includes(run.status))
         return { run, seconds: (performance.now() - started) / 1000 };
       await new Promise((resolve) => setTimeout(resolve, 200));
