@@ -16,6 +16,7 @@ import * as accountStatePolicy from './016_account_state_policy';
 import * as groups from './017_groups';
 import * as listingByTenant from './021_listing_by_tenant';
 import * as groupSync from './023_group_sync';
+import * as groupSyncStaging from './025_group_sync_staging';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -40,4 +41,5 @@ export const migrations: Migration[] = [
   groups,
   groupSync,
   listingByTenant,
+  groupSyncStaging,
 ];

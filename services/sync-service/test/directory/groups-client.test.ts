@@ -131,6 +131,47 @@ describe("reading a group's members", () => {
   });
 });
 
+describe('reading groups whole, batched', () => {
+  it('reads 40 groups with 15 to a filter and 20 first member pages to a batch; only a 404 is notFound', async () => {
+    const tenant = sim.tenant();
+    const big = tenant.createGroup({ displayName: 'Batched Fifty' });
+    for (let index = 0; index < 50; index++) tenant.addGroupMember(big.id, { id: tenant.userId(index) });
+    const gone = tenant.createGroup({ displayName: 'Batched Gone' });
+    tenant.hardDeleteGroup(gone.id);
+    const failing = tenant.groupId(10);
+    const ids = [
+      big.id,
+      gone.id,
+      failing,
+      ...Array.from({ length: 37 }, (_, index) => tenant.groupId(20 + index)),
+    ];
+    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: failing });
+    sim.resetStats();
+
+    const reads = await clientFor(sim, { memberPageSize: 10 }).readGroupsWhole(ids);
+
+    expect(reads.get(gone.id)).toEqual({ kind: 'notFound' });
+    expect(reads.get(failing)).toMatchObject({
+      kind: 'failed',
+      whileReadingMembers: true,
+      failure: { code: 'server_error' },
+    });
+    const bigRead = reads.get(big.id);
+    expect(bigRead?.kind === 'found' && bigRead.members.users).toHaveLength(50);
+    const seeded = reads.get(tenant.groupId(20));
+    expect(seeded).toMatchObject({ kind: 'found', group: { id: tenant.groupId(20) } });
+    expect(seeded?.kind === 'found' && seeded.members.users).toHaveLength(12);
+    const stats = sim.stats();
+    // 3 filters in one batch, 40 first pages in two, the missing group by id in one, the failing item sent
+    // again alone twice; later pages one by one: 4 of Big, 1 of each seeded group of 12.
+    expect(stats.batchItems['groups.list']).toBe(3);
+    expect(stats.batchItems['groups.get']).toBe(1);
+    expect(stats.requests.batch).toBeGreaterThanOrEqual(4);
+    expect(stats.requests['groups.transitiveMembers']).toBe(4 + 37);
+    expect(stats.requests['groups.get']).toBeUndefined();
+  });
+});
+
 describe('testing the connection', () => {
   it('tells a missing group permission apart while users still work', async () => {
     const client = clientFor(sim);

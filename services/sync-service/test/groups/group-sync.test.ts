@@ -1,4 +1,4 @@
-import { type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { type SimRoute, type Simulator, startSimulator } from '@adsync/tenant-sim';
 import { defaultMapping, mapProfile, mappableProperties } from '../../src/features/users/profile-fields';
 import { profileColumns } from '../../src/features/users/user';
 import { createGraphDirectoryClient } from '../../src/infra/directory';
@@ -108,6 +108,9 @@ async function groupItems(runId: string) {
 }
 
 const ref = (objectId: string) => expect.objectContaining({ objectId });
+/** Requests Graph served on a route, alone or as `$batch` items. */
+const graphReads = (route: SimRoute) =>
+  (sim.stats().requests[route] ?? 0) + (sim.stats().batchItems[route] ?? 0);
 
 describe('synchronizing imported groups', () => {
   it('renames, adds (creating new users, nested members too) and removes members, keeping removed users', async () => {
@@ -222,8 +225,8 @@ describe('synchronizing imported groups', () => {
       expect(item.members.added).toEqual([]);
       expect(await membersHere(group.id)).toEqual([own]);
       expect(await t.app.db('users').where({ object_id: nestedNew }).first('id')).toBeUndefined();
-      expect(sim.stats().requests['groups.members']).toBe(1);
-      expect(sim.stats().requests['groups.transitiveMembers']).toBeUndefined();
+      expect(graphReads('groups.members')).toBe(1);
+      expect(graphReads('groups.transitiveMembers')).toBe(0);
     } finally {
       await setPolicy(policy.body);
     }
@@ -303,7 +306,7 @@ describe('synchronizing imported groups', () => {
 
     expect(run.counts).toMatchObject({ failed: 1, modified: 0 });
     // Pages 1 and 2 answered, then page 3 failed.
-    expect(sim.stats().requests['groups.transitiveMembers']).toBeGreaterThanOrEqual(3);
+    expect(graphReads('groups.transitiveMembers')).toBeGreaterThanOrEqual(3);
     expect(run.groupCounts.membersRemoved).toBe(0);
     expect(run.mainFailure).toMatchObject({ count: 1 });
     expect(run.error).toMatch(/^1 of 1 group could not be synchronized/);
@@ -331,6 +334,95 @@ describe('synchronizing imported groups', () => {
     const [item] = await groupItems(run.id);
     expect(item).toMatchObject({ outcome: 'failed', applied: false, failure: { code: 'throttled' } });
     expect(await membersHere(group.id)).toEqual([a, b].sort());
+  });
+
+  it('reads groups a chunk at a time, batched, writing each chunk as it is read: progress moves during the read', async () => {
+    // 16 groups, chunks of 7 (SYNC_CHUNK_SIZE): each gains a member; one also loses one (staged for the threshold).
+    const groups = [];
+    for (let index = 0; index < 16; index += 1) {
+      const [kept, joining] = freshUsers(2);
+      await importUser(joining);
+      const group = await importedGroup(`Chunked ${index}`, [kept]);
+      tenant().addGroupMember(group.objectId, { id: joining });
+      groups.push(group);
+    }
+    const [leaving] = freshUsers(1);
+    tenant().addGroupMember(groups[5].objectId, { id: leaving });
+    await t.app.db('group_members').insert({ group_id: groups[5].id, user_id: await importUser(leaving) });
+    tenant().removeGroupMember(groups[5].objectId, leaving);
+    sim.resetStats();
+    sim.setLatency(150);
+    try {
+      const started = await t.http
+        .post('/api/sync')
+        .set('cookie', t.adminCookie)
+        .send({ selection: { groupIds: groups.map((group) => group.id) } })
+        .expect(202);
+      const seen: Array<{ status: string; processed: number }> = [];
+      const listener = (row: { status: string; processed: number }) => seen.push(row);
+      t.app.syncEngine.progress.on(started.body.id, listener);
+      const run = await waitForEnd(started.body.id);
+      t.app.syncEngine.progress.off(started.body.id, listener);
+
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        counts: { modified: 16, failed: 0 },
+        groupCounts: { membersAdded: 16, membersRemoved: 1 },
+        progress: { processed: 16, total: 16 },
+      });
+      const during = seen.filter((row) => row.status === 'running').map((row) => row.processed);
+      expect(during.some((processed) => processed > 0 && processed < 16)).toBe(true);
+      expect(await membersHere(groups[5].id)).not.toContain(leaving);
+      // Three chunks: one `$filter=id in` item and one batch of first member pages each; no per-group GET.
+      expect(sim.stats().batchItems['groups.list']).toBe(3);
+      expect(graphReads('groups.get')).toBe(0);
+      expect(sim.stats().batchItems['groups.transitiveMembers']).toBe(16);
+      expect(sim.stats().requests.batch).toBe(6);
+      expect(await t.app.db('sync_run_group_staging').where({ run_id: run.id })).toEqual([]);
+    } finally {
+      sim.setLatency(0);
+    }
+  });
+
+  it('fails only the groups whose batch item or later member page failed, removing nobody from them', async () => {
+    const bigMembers = freshUsers(50);
+    const big = await importedGroup('Big Batched', bigMembers);
+    const [a1, a2, b1, b2, c1, c2] = freshUsers(6);
+    const a = await importedGroup('Batched A', [a1, a2]);
+    const b = await importedGroup('Batched B', [b1, b2]);
+    const c = await importedGroup('Batched C', [c1, c2]);
+    for (const [group, leaving] of [
+      [big, bigMembers[49]],
+      [a, a2],
+      [b, b2],
+      [c, c2],
+    ] as const)
+      tenant().removeGroupMember(group.objectId, leaving);
+    // Page 3 of 5 of the big group fails; so does the first member page (a batch item) of B.
+    sim.addFault({
+      route: 'groups.transitiveMembers',
+      kind: 'status',
+      status: 500,
+      match: big.objectId,
+      skip: 2,
+    });
+    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: b.objectId });
+
+    const run = await syncGroups({ groupIds: [big.id, a.id, b.id, c.id] });
+
+    expect(run.counts).toMatchObject({ modified: 2, failed: 2 });
+    expect(run.groupCounts.membersRemoved).toBe(2);
+    expect(await membersHere(big.id)).toHaveLength(50);
+    expect(await membersHere(b.id)).toEqual([b1, b2].sort());
+    expect(await membersHere(a.id)).toEqual([a1]);
+    expect(await membersHere(c.id)).toEqual([c1]);
+    const items = await groupItems(run.id);
+    for (const failed of [big, b]) {
+      const item = items.find((candidate: { groupId: string }) => candidate.groupId === failed.id);
+      expect(item).toMatchObject({ outcome: 'failed', applied: false });
+      expect(item.failure.message).toMatch(/no member was removed/);
+    }
+    expect(sim.stats().batchItems['groups.transitiveMembers']).toBeGreaterThanOrEqual(4);
   });
 
   it('blocks a run that would remove more than the threshold’s share of the memberships, until confirmed', async () => {

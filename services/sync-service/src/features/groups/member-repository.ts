@@ -48,3 +48,13 @@ export async function membersOfGroups(
     .orderBy(['m.group_id', 'u.id'])
     .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
 }
+
+/** How many members these groups hold, together. */
+export async function countMembersOfGroups(db: Queryable, groupIds: string[]): Promise<number> {
+  if (groupIds.length === 0) return 0;
+  const row = await db('group_members')
+    .whereRaw('group_id = any(?::uuid[])', [groupIds])
+    .count<{ count: string | number }[]>({ count: '*' })
+    .first();
+  return Number(row?.count ?? 0);
+}

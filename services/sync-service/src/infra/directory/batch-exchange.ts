@@ -6,6 +6,9 @@ import { retryDelayMs, sleep } from './retry-delay';
 
 export const MAX_BATCH_REQUESTS = 20;
 
+/** Graph's default cap on values in `id in (...)`. */
+export const IDS_PER_FILTER = 15;
+
 export interface BatchGet {
   id: string;
   /** Relative to the version, e.g. `/users/{id}?$select=...`. */
@@ -130,4 +133,10 @@ function headerOf(headers: Record<string, string> | undefined, name: string): st
 export function graphCodeOf(body: unknown): string | undefined {
   const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** The `value` list of a Graph answer; empty when there is none. */
+export function valuesOf(body: unknown): unknown[] {
+  const value = (body as { value?: unknown } | null)?.value;
+  return Array.isArray(value) ? value : [];
 }

@@ -1,6 +1,7 @@
 import type { GuardedTransport } from '../outbound/guarded-transport';
 import type { DirectoryGroup } from './directory-group';
 import type { GroupLookup, GroupMembers } from './read-group-members';
+import type { WholeGroupRead } from './read-groups-whole';
 /** Where and as whom to reach a tenant's directory. */
 export interface DirectoryConnection {
   tenantId: string;
@@ -126,6 +127,14 @@ export interface DirectoryClient {
     id: string,
     options?: { transitive?: boolean; signal?: AbortSignal },
   ): Promise<GroupMembers>;
+  /**
+   * Groups with every page of their members (transitive unless told otherwise), batched: see readGroupsWhole.
+   * Never throws for Graph failures: a group that could not be read whole is `failed`.
+   */
+  readGroupsWhole(
+    ids: string[],
+    options?: { transitive?: boolean; signal?: AbortSignal },
+  ): Promise<Map<string, WholeGroupRead>>;
   stats(): DirectoryStats;
 }
 

@@ -2,6 +2,7 @@ import { DirectoryError } from './directory-error';
 import type { DirectoryClient, DirectoryClientOptions, DirectoryConnection } from './directory-types';
 import { GraphSession } from './graph-session';
 import { readGroup, readGroupMembers } from './read-group-members';
+import { readGroupsWhole } from './read-groups-whole';
 import { readUsersByIds } from './read-users-by-ids';
 import { readUsersDelta } from './read-users-delta';
 import { searchGroups } from './search-groups';
@@ -25,6 +26,7 @@ export type {
 } from './directory-types';
 export { isAccessFailure, PUBLIC_CLOUD } from './directory-types';
 export type { GroupLookup, GroupMembers, OtherMemberKind } from './read-group-members';
+export type { WholeGroupRead } from './read-groups-whole';
 export { DirectoryError };
 
 /** The directory of one tenant through Microsoft Graph, authenticated with a client secret. */
@@ -41,6 +43,7 @@ export function createGraphDirectoryClient(
     searchGroups: (term, limit) => searchGroups(session, term, limit),
     readGroup: (id) => readGroup(session, id),
     readGroupMembers: (id, options) => readGroupMembers(session, id, options),
+    readGroupsWhole: (ids, options) => readGroupsWhole(session, ids, options),
     stats: () => ({ ...session.counters }),
   };
 }

@@ -75,23 +75,37 @@ export async function readGroupMembers(
   groupId: string,
   options: { transitive?: boolean; signal?: AbortSignal } = {},
 ): Promise<GroupMembers> {
-  const relation = options.transitive === false ? 'members' : 'transitiveMembers';
-  const members: GroupMembers = {
-    users: [],
-    ignored: { group: 0, device: 0, servicePrincipal: 0, orgContact: 0, other: 0 },
-  };
-  const url = `/groups/${groupId}/${relation}?$select=${session.users.select}&$top=${session.memberPageSize}`;
+  const members = noMembers();
   try {
-    for await (const page of followPages(session, url, {}, options.signal)) {
-      for (const raw of page.value) {
-        const type = (raw as { '@odata.type'?: unknown } | null)?.['@odata.type'];
-        const entry = type === '#microsoft.graph.user' ? session.users.read(raw) : undefined;
-        if (entry) members.users.push(entry);
-        else members.ignored[typeof type === 'string' ? (otherKinds[type] ?? 'other') : 'other'] += 1;
-      }
-    }
+    for await (const page of followPages(session, membersUrl(session, groupId, options), {}, options.signal))
+      addMembersOfPage(session, members, page.value);
   } catch (error) {
     throw groupPermissionFailure(error);
   }
   return members;
+}
+
+export const noMembers = (): GroupMembers => ({
+  users: [],
+  ignored: { group: 0, device: 0, servicePrincipal: 0, orgContact: 0, other: 0 },
+});
+
+/** The first page of a group's members (relative to the version), transitive unless told otherwise. */
+export function membersUrl(
+  session: GraphSession,
+  groupId: string,
+  options: { transitive?: boolean },
+): string {
+  const relation = options.transitive === false ? 'members' : 'transitiveMembers';
+  return `/groups/${groupId}/${relation}?$select=${session.users.select}&$top=${session.memberPageSize}`;
+}
+
+/** Adds one page's members: users checked as they enter, the other kinds counted. */
+export function addMembersOfPage(session: GraphSession, members: GroupMembers, value: unknown[]): void {
+  for (const raw of value) {
+    const type = (raw as { '@odata.type'?: unknown } | null)?.['@odata.type'];
+    const entry = type === '#microsoft.graph.user' ? session.users.read(raw) : undefined;
+    if (entry) members.users.push(entry);
+    else members.ignored[typeof type === 'string' ? (otherKinds[type] ?? 'other') : 'other'] += 1;
+  }
 }

@@ -4,16 +4,15 @@ import {
   type BatchItemOutcome,
   exchangeBatch,
   graphCodeOf,
+  IDS_PER_FILTER,
   MAX_BATCH_REQUESTS,
+  valuesOf,
 } from './batch-exchange';
 import { chunksOf, forEachBounded } from './bounded-pool';
 import type { DirectoryFailure, UserLookup } from './directory-types';
 import { type DirectoryUserEntry, isObjectId, odataString, type UserReading } from './directory-user';
 import { classifyFailure, toDirectoryFailure } from './failure-classification';
 import type { GraphSession } from './graph-session';
-
-/** Graph's default cap on values in `id in (...)`. */
-const IDS_PER_FILTER = 15;
 
 /**
  * Extra filter requests (1 RU each) one read may spend isolating failing objects: as many as its first pass
@@ -183,9 +182,4 @@ function failureOfAnswer(outcome: BatchItemOutcome | undefined): DirectoryFailur
 
 function failedLookup(code: 'invalid_object_id', message: string): UserLookup {
   return { kind: 'failed', failure: { category: 'unknown', code, message } };
-}
-
-function valuesOf(body: unknown): unknown[] {
-  const value = (body as { value?: unknown } | null)?.value;
-  return Array.isArray(value) ? value : [];
 }

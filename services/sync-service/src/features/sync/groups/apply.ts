@@ -5,6 +5,7 @@ import { deleteGroup, markGroupsSynced, updateGroup } from '../../groups/reposit
 import { importedUsersByObjectIds, insertImportedUsers } from '../../users/repository';
 import { addMembershipCounts, insertGroupItems } from './item-repository';
 import type { GroupsPlan } from './plan';
+import { stageGroups, unstageGroups } from './staging-repository';
 
 /** Rows per insert statement: a group may gain thousands of members, a statement holds 65,535 values. */
 const rowsPerInsert = 500;
@@ -14,7 +15,8 @@ export class MemberKeyTaken extends Error {}
 
 /**
  * Writes a groups plan in the chunk's transaction: the users created for new members first, then the
- * memberships, the groups' names and descriptions, the deletions, the items and the run's counters.
+ * memberships, the groups' names and descriptions, the deletions, the items and the run's counters; and the
+ * groups staged for after the threshold, or resolved from there.
  */
 export async function applyGroupsPlan(
   trx: Knex.Transaction,
@@ -58,6 +60,8 @@ export async function applyGroupsPlan(
   }));
   await insertGroupItems(trx, runId, items);
   await addMembershipCounts(trx, runId, plan.memberships);
+  await unstageGroups(trx, runId, plan.unstaged);
+  await stageGroups(trx, runId, plan.staged);
 }
 
 function withCreatedId<Member extends { userId: string | null; objectId: string | null }>(

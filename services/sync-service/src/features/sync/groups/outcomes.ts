@@ -14,9 +14,15 @@ export interface UpstreamMember {
   refusal: string | null;
 }
 
-/** A group as Azure AD answered for it: only Graph's 404 is `notFound`; any failed page is `failed`. */
+/**
+ * A group as Azure AD answered for it: only Graph's 404 is `notFound`; any failed page is `failed`. A group
+ * staged for after the threshold (see staging-repository.ts) keeps only `changes` of its complete answer:
+ * the members it lacked here (`members`) and the object ids of those here that Azure AD no longer has
+ * (`absent`); only those are ever removed.
+ */
 export type GroupUpstream =
   | { kind: 'found'; group: DirectoryGroup; members: UpstreamMember[] }
+  | { kind: 'changes'; group: DirectoryGroup; members: UpstreamMember[]; absent: string[] }
   | { kind: 'notFound' }
   | { kind: 'failed'; failure: SyncFailure };
 
@@ -25,9 +31,12 @@ export interface SelectedGroup {
   objectId: string;
 }
 
-/** Groups read whole (the group and every page of its members), resolved in `mode`. */
+/**
+ * Groups read whole (the group and every page of its members), resolved in `mode`; `read` while the run
+ * still reads: groups whose sync would remove members are staged for the threshold, the others written.
+ */
 export interface GroupsChunk {
-  mode: DeletionMode;
+  mode: DeletionMode | 'read';
   groups: Array<SelectedGroup & { upstream: GroupUpstream }>;
 }
 

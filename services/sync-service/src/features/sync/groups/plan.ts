@@ -13,6 +13,7 @@ import type {
   UpstreamMember,
 } from './outcomes';
 import { noMemberChanges } from './outcomes';
+import type { StagedGroup } from './staging-repository';
 
 export interface GroupsRunSettings {
   dryRun: boolean;
@@ -49,6 +50,10 @@ export interface GroupsPlan extends ChunkPlan {
   removals: Array<{ groupId: string; userIds: string[] }>;
   /** Groups found in Azure AD and written: their lastSyncedAt moves on. */
   synced: string[];
+  /** Groups whose removals wait for the threshold (a chunk read in mode `read`). */
+  staged: StagedGroup[];
+  /** Staged groups this chunk resolves. */
+  unstaged: string[];
   items: GroupItem[];
   memberships: MembershipCounts;
 }
@@ -60,6 +65,12 @@ export function membersToRemove(stored: MemberRef[], upstream: UpstreamMember[])
   return stored.filter(
     (member) => member.objectId !== null && !upstreamIds.has(member.objectId.toLowerCase()),
   );
+}
+
+/** The members here whose object ids a complete read found missing upstream (a staged group's `absent`). */
+function membersAbsent(stored: MemberRef[], absent: string[]): MemberRef[] {
+  const absentIds = new Set(absent.map((id) => id.toLowerCase()));
+  return stored.filter((member) => member.objectId !== null && absentIds.has(member.objectId.toLowerCase()));
 }
 
 /**
@@ -101,7 +112,10 @@ export function decideGroups(chunk: GroupsChunk, stored: StoredGroups): GroupDec
 
     const memberChanges: GroupMemberChanges = {
       ...noMemberChanges(),
-      removed: membersToRemove(members, upstream.members),
+      removed:
+        upstream.kind === 'found'
+          ? membersToRemove(members, upstream.members)
+          : membersAbsent(members, upstream.absent),
     };
     const present = new Set(
       members.flatMap((member) => (member.objectId ? [member.objectId.toLowerCase()] : [])),
@@ -148,7 +162,7 @@ export function decideGroups(chunk: GroupsChunk, stored: StoredGroups): GroupDec
 
 function fieldChanges(
   row: StoredGroup,
-  upstream: Extract<GroupUpstream, { kind: 'found' }>,
+  upstream: Extract<GroupUpstream, { kind: 'found' | 'changes' }>,
 ): GroupFieldChange[] {
   const changes: GroupFieldChange[] = [];
   if (row.name !== upstream.group.displayName)
@@ -180,6 +194,31 @@ function refusalOf(member: UpstreamMember, stored: StoredGroups, claimedKeys: Ma
 }
 
 /**
+ * What a group whose sync would remove members (or delete it) keeps for after the threshold: its removals
+ * and what of Azure AD's answer its sync needs. Null for the other groups.
+ */
+function stagedGroup(decision: GroupDecision, upstream: GroupUpstream): StagedGroup | null {
+  if (decision.outcome !== 'modified' && decision.outcome !== 'deleted') return null;
+  const { members } = decision;
+  if (decision.outcome === 'modified' && members.removed.length === 0) return null;
+  const base = { ...decision.group, removals: members.removed.length };
+  if (decision.outcome === 'deleted' || (upstream.kind !== 'found' && upstream.kind !== 'changes'))
+    return { ...base, upstream: { kind: 'notFound' } };
+  const missing = new Set(
+    [...members.added, ...members.notAdded].flatMap((member) => (member.objectId ? [member.objectId] : [])),
+  );
+  return {
+    ...base,
+    upstream: {
+      kind: 'changes',
+      group: upstream.group,
+      members: upstream.members.filter((member) => missing.has(member.objectId)),
+      absent: members.removed.flatMap((member) => (member.objectId ? [member.objectId] : [])),
+    },
+  };
+}
+
+/**
  * The writes, items and counters of the decisions. Pure. A dry run writes nothing but its items; with the
  * removals held back (`mode: holdBack`) a group that would lose members or be deleted is left as it is
  * (its item says so), and the other groups are written.
@@ -191,18 +230,26 @@ export function planGroups(
 ): GroupsPlan {
   const outcomes: OutcomeCounts = noOutcomes();
   const plan: GroupsPlan = {
-    tally: { outcomes, processed: chunk.groups.length },
+    tally: { outcomes, processed: 0 },
     updates: [],
     deletions: [],
     create: [],
     additions: [],
     removals: [],
     synced: [],
+    staged: [],
+    unstaged: chunk.mode === 'read' ? [] : chunk.groups.map((group) => group.id),
     items: [],
     memberships: { membersAdded: 0, membersRemoved: 0, usersCreated: 0 },
   };
+  decisions.forEach((decision, index) => {
+    const staged = chunk.mode === 'read' ? stagedGroup(decision, chunk.groups[index].upstream) : null;
+    if (staged) plan.staged.push(staged);
+  });
+  const stagedIds = new Set(plan.staged.map((group) => group.id));
+  plan.tally.processed = chunk.groups.length - stagedIds.size;
   for (const decision of decisions) {
-    if (decision.outcome === 'gone') continue;
+    if (decision.outcome === 'gone' || stagedIds.has(decision.group.id)) continue;
     outcomes[decision.outcome] += 1;
     const base = {
       groupId: decision.group.id,

@@ -1,6 +1,6 @@
 import type { GroupDuplicateOf } from '../../groups/group';
 import { isGroupNameViolation } from '../../groups/group';
-import { membersOfGroups } from '../../groups/member-repository';
+import { countMembersOfGroups, membersOfGroups } from '../../groups/member-repository';
 import { groupsNamed, importedGroupsSelected, lockGroups } from '../../groups/repository';
 import type { DuplicateOf } from '../../users/duplicates';
 import { findCollisions, importedUsersByObjectIds } from '../../users/repository';
@@ -8,15 +8,22 @@ import { type GroupSelection, recordSelectedCount } from '../runs/run-repository
 import type { SynchronizerFactory } from '../runs/synchronizer';
 import { applyGroupsPlan, MemberKeyTaken } from './apply';
 import type { GroupDecision, GroupsChunk, MemberRef, SelectedGroup, StoredGroups } from './outcomes';
-import { decideGroups, type GroupsPlan, type GroupsRunSettings, membersToRemove, planGroups } from './plan';
+import { decideGroups, type GroupsPlan, type GroupsRunSettings, planGroups } from './plan';
 import { readGroupsUpstream } from './read';
+import { dropStagedGroups, nextStagedGroups, stagedRemovals } from './staging-repository';
+
+/** Groups read and committed at once: 20 `$filter` items of 15 groups, one `$batch` of groups. */
+const groupsPerChunk = 300;
 
 /**
- * Imported groups, kept in step with Azure AD: the second synchronizer. The read takes each selected group
- * whole from Graph (the group, then every page of its members) before anything is written, and counts the
- * memberships Azure AD would have removed: the deletion threshold judges those against the memberships of
- * the selected groups, so a run that would strip many members is held back like a mass deletion. Then the
- * groups are decided, planned and applied chunk by chunk, removals held back or not.
+ * Imported groups, kept in step with Azure AD: the second synchronizer. The read takes the selected groups a
+ * chunk at a time, each group whole from Graph (the group and every page of its members, see read.ts), and
+ * commits each chunk as it comes: a group that keeps all its members is written at once, so progress moves
+ * during the read; a group whose sync would remove members (or delete it) is staged in the database with what
+ * its sync needs (staging-repository.ts). The deletion threshold judges the staged removals against the
+ * memberships of the selected groups, so a run that would strip many members is held back like a mass
+ * deletion; then the staged groups are decided, planned and applied chunk by chunk, removals held back or not.
+ * Memory holds one chunk or two (the next is read while one is committed), whatever the selection.
  */
 export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, GroupDecision, GroupsPlan> = (
   context,
@@ -26,9 +33,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
   const { tenantId } = directory;
   const retry = context.retryOnLostConnection;
   const settings: GroupsRunSettings = { dryRun: run.dry_run };
-  /** Groups read, waiting for the threshold's verdict; held in memory (a selection of groups, not of users). */
-  const read: GroupsChunk['groups'][] = [];
-  let removals = 0;
+  const perChunk = Math.min(chunkSize, groupsPerChunk);
   /** Users a dry run would create, so a later chunk adds them instead of creating them again. */
   const plannedUsers = new Map<string, MemberRef>();
 
@@ -38,43 +43,51 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
       tenantId,
       selection.kind === 'groupIds' ? { groupIds: selection.groupIds } : { search: selection.search },
     );
+  const nextSelected = (after: string | null): Promise<SelectedGroup[]> =>
+    retry(() =>
+      selected()
+        .modify((builder) => {
+          if (after) builder.where('id', '>', after);
+        })
+        .orderBy('id')
+        .limit(perChunk)
+        .select('id', { objectId: 'object_id' }),
+    );
+  /** The chunk of groups after `after`, read upstream, with the memberships they hold here; null at the end. */
+  const readChunk = async (after: string | null) => {
+    const groups = await nextSelected(after);
+    if (groups.length === 0) return null;
+    const [upstream, memberships] = await Promise.all([
+      readGroupsUpstream(context, groups, policy),
+      retry(() =>
+        countMembersOfGroups(
+          db,
+          groups.map((group) => group.id),
+        ),
+      ),
+    ]);
+    return { upstream, memberships, last: groups[groups.length - 1].id, full: groups.length === perChunk };
+  };
 
   return {
     objects: 'groups',
-    async read() {
-      let memberships = 0;
-      let after: string | null = null;
+    async read(commit) {
       const count = await retry(async () => {
         const row = await selected().count<{ count: number }[]>({ count: '*' }).first();
         await recordSelectedCount(db, run.id, Number(row?.count ?? 0));
         return Number(row?.count ?? 0);
       });
-      for (;;) {
-        const groups: SelectedGroup[] = await retry(() =>
-          selected()
-            .modify((builder) => {
-              if (after) builder.where('id', '>', after);
-            })
-            .orderBy('id')
-            .limit(chunkSize)
-            .select('id', { objectId: 'object_id' }),
-        );
-        if (groups.length === 0) break;
-        after = groups[groups.length - 1].id;
-        const upstream = await readGroupsUpstream(context, groups, policy);
+      let memberships = 0;
+      let next = readChunk(null);
+      for (let chunk = await next; chunk !== null; chunk = await next) {
         context.stopIfAsked();
-        const ids = groups.map((group) => group.id);
-        const stored = membersByGroup(await retry(() => membersOfGroups(db, ids)));
-        for (const { id, upstream: answer } of upstream) {
-          const members = stored.get(id) ?? [];
-          memberships += members.length;
-          if (answer.kind === 'notFound') removals += members.length;
-          if (answer.kind === 'found') removals += membersToRemove(members, answer.members).length;
-        }
-        read.push(upstream);
-        if (groups.length < chunkSize) break;
+        // The next chunk is read from Graph while this one is written.
+        next = chunk.full ? readChunk(chunk.last) : Promise.resolve(null);
+        next.catch(() => undefined);
+        memberships += chunk.memberships;
+        await commit({ mode: 'read', groups: chunk.upstream });
       }
-      context.execution.log.info({ groups: count, memberships, removals }, 'groups read');
+      context.execution.log.info({ groups: count, memberships }, 'groups read');
       return memberships;
     },
     async load(trx, chunk) {
@@ -82,7 +95,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
       const rows = await lockGroups(trx, ids);
       const members = membersByGroup(await membersOfGroups(trx, ids));
       const upstreamMembers = chunk.groups.flatMap(({ upstream }) =>
-        upstream.kind === 'found' ? upstream.members : [],
+        upstream.kind === 'found' || upstream.kind === 'changes' ? upstream.members : [],
       );
       const objectIds = [...new Set(upstreamMembers.map((member) => member.objectId))];
       const users = new Map<string, MemberRef>(plannedUsers);
@@ -105,7 +118,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
         if (holder) keyHolders.set(newcomer.objectId, holder);
       });
       const names = chunk.groups.flatMap(({ upstream }) =>
-        upstream.kind === 'found' ? [upstream.group.displayName] : [],
+        upstream.kind === 'found' || upstream.kind === 'changes' ? [upstream.group.displayName] : [],
       );
       const nameHolders: Map<string, GroupDuplicateOf> = await groupsNamed(trx, names);
       return {
@@ -127,15 +140,18 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
     },
     // A concurrent writer took a new group name or a new member's key between the check and the write.
     judgeAgain: (error) => error instanceof MemberKeyTaken || isGroupNameViolation(error),
-    stagedDeletions: async () => removals,
+    stagedDeletions: () => retry(() => stagedRemovals(db, run.id)),
     async nextDeletions(mode) {
-      const groups = read.shift();
-      return groups ? { mode, groups } : null;
+      const groups = await retry(() => nextStagedGroups(db, run.id, perChunk));
+      return groups.length > 0 ? { mode, groups } : null;
     },
     nextDeferred: async () => null,
     settled: async () => undefined,
-    finish: async () => undefined,
-    abandon: async () => undefined,
+    // Staged groups left when the run ends (stopped before they were resolved) are dropped with it.
+    finish: async (trx) => dropStagedGroups(trx, run.id),
+    async abandon() {
+      await dropStagedGroups(db, run.id).catch(() => undefined);
+    },
   };
 };
 
