@@ -1,5 +1,7 @@
 import { type DeltaPage, DirectoryError, type UserLookup } from '../../../infra/directory';
 import { chunksOf } from '../../../infra/directory/bounded-pool';
+import { commitTallied } from '../runs/chunk-commit';
+import { noOutcomes } from '../runs/outcomes';
 import type { RunContext } from '../runs/run-context';
 import {
   type DeltaPass,
@@ -9,13 +11,16 @@ import {
 } from '../runs/run-repository';
 import { findDeltaLink } from './delta-link-repository';
 import {
+  analyzeRound,
   importedByObjectIds,
   markCandidates,
   markDecided,
+  markUnchanged,
+  type PageUser,
   unconfirmedChunk,
 } from './directory-round-repository';
-import type { Upstream } from './outcomes';
-import { type CommitUsers, readUsersByIdChunks, upstreamOfRead } from './read-by-id';
+import { enabledUpstream, missingUniqueField, type Upstream } from './outcomes';
+import { type CommitUsers, readUsersByIdChunks, upstreamOf, upstreamOfRead } from './read-by-id';
 import { countSelected } from './selection';
 
 type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;
@@ -61,6 +66,7 @@ export async function readWholeDirectory(
     deltaLink = await followRound(context, commit, null);
   }
 
+  await retry(() => analyzeRound(db));
   await readUsersByIdChunks(context, commit, (afterUserId, size) =>
     unconfirmedChunk(db, { runId: run.id, tenantId, pass }, afterUserId, size),
   );
@@ -116,6 +122,7 @@ async function readImportedById(context: RunContext, objectIds: string[]): Promi
 async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPage): Promise<void> {
   const { db, run, directory, chunkSize } = context.execution;
   const { tenantId } = directory;
+  const round = { runId: run.id, tenantId };
   const retry = context.retryOnLostConnection;
   const removedIds = new Set(page.removed.map((entry) => entry.id.toLowerCase()));
   // A user twice in a page: the later entry is the newer state. A user both present and removed in one page
@@ -136,34 +143,66 @@ async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPa
     else present.set(id, lookup);
   }
 
+  const unchanged = await judgeUnchanged(context, present);
+  // The others are judged chunk by chunk as the page orders them, so the users a chunk judges together (an
+  // exchange of emails, for one) are the same whether or not unchanged users sat between them.
+  const rest = [...present.keys()].filter((id) => !unchanged.has(id));
+  const imported = await retry(() => importedByObjectIds(db, tenantId, rest));
+  // If the connection drops while the server commits this one statement, the users it marked are taken
+  // for replays when it is repeated: their outcomes are applied, but unchanged ones go uncounted.
+  const { fresh, replayed } = await retry(() =>
+    markDecided(
+      db,
+      run.id,
+      imported.map((user) => user.id),
+    ),
+  );
+  const importedByObjectId = new Map(imported.map((user) => [user.objectId.toLowerCase(), user]));
   for (const objectIds of chunksOf([...present.keys()], chunkSize)) {
-    const imported = await retry(() => importedByObjectIds(db, tenantId, objectIds));
-    // If the connection drops while the server commits this one statement, the users it marked are taken
-    // for replays when it is repeated: their outcomes are applied, but unchanged ones go uncounted.
-    const { fresh, replayed } = await retry(() =>
-      markDecided(
-        db,
-        run.id,
-        imported.map((user) => user.id),
-      ),
-    );
     const upstream = new Map<string, Upstream>();
     const replays = new Map<string, Upstream>();
-    for (const user of imported) {
+    for (const objectId of objectIds) {
+      const user = importedByObjectId.get(objectId);
+      if (!user) continue;
       const judged = fresh.has(user.id) ? upstream : replayed.has(user.id) ? replays : null;
-      judged?.set(user.id, upstreamOfRead(present.get(user.objectId.toLowerCase()), directory));
+      judged?.set(user.id, upstreamOfRead(present.get(objectId), directory));
     }
     if (upstream.size > 0) await commit({ phase: 'read', upstream });
     if (replays.size > 0) await commit({ phase: 'replay', upstream: replays });
   }
-  for (const objectIds of chunksOf([...removedIds], chunkSize)) {
-    const imported = await retry(() => importedByObjectIds(db, tenantId, objectIds));
-    await retry(() =>
-      markCandidates(
-        db,
-        run.id,
-        imported.map((user) => user.id),
-      ),
-    );
+  await retry(() => markCandidates(db, round, [...removedIds]));
+}
+
+/**
+ * Judges, in one transaction, the page's users that are imported, met for the first time in the round and
+ * equal to Azure AD: `unchanged` (counted, stamped) without a statement of their own. Answers their
+ * (lower-case) object ids. A run keeping unchanged users' items judges every user one by one. If the commit
+ * landed as the connection dropped, no user is taken for judged here: those it marked are then judged as
+ * replays, which finds them unchanged again and counts them no second time.
+ */
+async function judgeUnchanged(context: RunContext, present: ReadonlyMap<string, UserLookup>) {
+  const { run, directory, policy } = context.execution;
+  if (policy.keepUnchangedItems || present.size === 0) return new Set<string>();
+  const users: PageUser[] = [];
+  for (const [objectId, lookup] of present) {
+    const upstream = lookup.kind === 'found' ? upstreamOf(lookup, directory) : null;
+    if (upstream?.kind !== 'found' || missingUniqueField(upstream.profile)) continue;
+    users.push({
+      objectId,
+      profile: upstream.profile,
+      enabled: enabledUpstream(upstream, policy.accountState),
+    });
   }
+  if (users.length === 0) return new Set<string>();
+  const marked = await commitTallied(context, async (trx) => {
+    const objectIds = await markUnchanged(
+      trx,
+      { runId: run.id, tenantId: directory.tenantId },
+      users,
+      !run.dry_run,
+    );
+    const tally = { outcomes: { ...noOutcomes(), unchanged: objectIds.length }, processed: objectIds.length };
+    return { tally, result: objectIds };
+  });
+  return new Set(marked ?? []);
 }

@@ -72,15 +72,30 @@ function changesOf(
   accountState: AccountState,
 ): FieldChange[] {
   const changes = profileChanges(user.profile, upstream.profile);
-  const enabled = accountState === 'sync' ? upstream.accountEnabled : true;
+  const enabled = enabledUpstream(upstream, accountState);
   if (enabled === false && user.isActive) changes.push({ field: 'isActive', before: true, after: false });
   if (enabled === true && user.deactivatedBySync)
     changes.push({ field: 'isActive', before: false, after: true });
   return changes;
 }
 
+/**
+ * Whether Azure AD's account state counts as enabled (true), disabled (false) or unknown (null) under the
+ * policy: under `ignore` every user found is taken as enabled.
+ */
+export function enabledUpstream(
+  upstream: Extract<Upstream, { kind: 'found' }>,
+  accountState: AccountState,
+): boolean | null {
+  return accountState === 'sync' ? upstream.accountEnabled : true;
+}
+
 /** The unique profile fields, in the order a duplicate is judged (a user colliding on both is reported on its email). */
 const uniqueFields: readonly UniqueField[] = ['email', 'username'];
+
+/** The first unique field Azure AD has no value for under the mapping: such a user cannot be judged. */
+export const missingUniqueField = (profile: UserProfile): UniqueField | undefined =>
+  uniqueFields.find((field) => profile[field].trim() === '');
 
 const keyOf = (field: UniqueField, value: string) => `${field}:${value.toLowerCase()}`;
 
@@ -123,7 +138,7 @@ export function decideBatch(
       return alreadyHandled ? { outcome: 'unchanged' } : { outcome: 'deleted' };
     }
     if (upstream.kind === 'failed') return { outcome: 'failed', failure: upstream.failure };
-    const missing = uniqueFields.find((field) => upstream.profile[field].trim() === '');
+    const missing = missingUniqueField(upstream.profile);
     if (missing) {
       return {
         outcome: 'failed',
