@@ -38,13 +38,16 @@ export class ServiceProcess {
     readonly url: string,
   ) {}
 
-  /** Starts the service on a free port against `database`, with the simulated tenant as its Azure AD. */
-  static async start(sim: SimProcess, database: BenchDatabase): Promise<ServiceProcess> {
+  /**
+   * Starts the service on a free port against `database`, with the simulated tenant as its Azure AD; the build
+   * of this package, or of the package in `build` (another checkout's, to compare with).
+   */
+  static async start(sim: SimProcess, database: BenchDatabase, build = packageDir): Promise<ServiceProcess> {
     const args = startCommand();
-    if (!fs.existsSync(path.join(packageDir, args[args.length - 1])))
-      throw new Error('the service is not built: run npm run build -w @adsync/service');
+    if (!fs.existsSync(path.join(build, args[args.length - 1])))
+      throw new Error(`the service is not built in ${build}: run npm run build there`);
     const child = spawn(process.execPath, args, {
-      cwd: packageDir,
+      cwd: build,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
