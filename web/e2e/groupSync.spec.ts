@@ -136,12 +136,56 @@ test("the run's page in the history lists its groups with their member changes",
   await expectAccessible(page, 'group run in the history');
 });
 
+test("a duplicated group is re-run from its run's page once Azure AD frees its name", async () => {
+  const finance = { name: `${tag} Finance`, freed: `${tag} Finance Team` };
+  const upstream = await sim.createGroup(finance.name, 'Reads the ledgers');
+  await sim.addGroupMember(upstream.id, { id: people.ada.id });
+  const imported = await page.request.post('/api/imported-groups', { data: { objectIds: [upstream.id] } });
+  expect(imported.status(), await imported.text()).toBe(200);
+  // Azure AD gives it the name the reporting server's other group holds: it is duplicated, left as it is.
+  await sim.changeGroup(upstream.id, { displayName: viewers.renamed });
+
+  await page.goto('/groups/azure-ad-sync');
+  await page.getByRole('searchbox', { name: 'Search imported groups' }).fill(tag);
+  await page.getByRole('checkbox', { name: `Select ${finance.name}` }).click();
+  await page.getByRole('button', { name: 'Synchronize', exact: true }).click();
+  await expect(resultDialog().getByTestId('sync-summary')).toContainText('Of 1 group: 0 modified', {
+    timeout: 60_000,
+  });
+  const duplicated = resultDialog().getByTestId('group-items-duplicated');
+  await expect(duplicated).toContainText(finance.name);
+  await expect(duplicated).toContainText(viewers.renamed);
+  await resultDialog().getByRole('button', { name: 'Close', exact: true }).click();
+
+  // The history names the kind and the member changes of each run of groups.
+  await page.goto('/history');
+  const runs = page.getByRole('table', { name: 'Synchronization runs' });
+  await expect(runs.getByRole('row').nth(1)).toContainText('Groups 1 group picked');
+  await expect(runs.getByRole('row').nth(2)).toContainText(
+    '2 members added, 2 members removed, 2 users created',
+  );
+  await expectAccessible(page, 'history with runs of groups');
+
+  await sim.changeGroup(upstream.id, { displayName: finance.freed });
+  await runs.getByRole('row').nth(1).getByRole('link').click();
+  await page.getByRole('button', { name: 'Re-run failed and duplicated groups' }).click();
+  await expect(page).toHaveURL(/\/groups\/azure-ad-sync$/);
+  await expect(resultDialog().getByTestId('sync-summary')).toContainText('Of 1 group: 1 modified', {
+    timeout: 60_000,
+  });
+  await expect(resultDialog().getByTestId('group-items-modified')).toContainText(
+    `Name: ${finance.name} → ${finance.freed}`,
+  );
+  await resultDialog().getByRole('link', { name: 'Open in history' }).click();
+  await expect(page.getByText('Re-runs groups of an earlier run.')).toBeVisible();
+});
+
 test('at 390 px the group synchronization is a list of cards with its toolbar in reach', async () => {
   await page.setViewportSize({ width: 390, height: 860 });
   await page.goto('/groups/azure-ad-sync');
   await page.getByRole('searchbox', { name: 'Search imported groups' }).fill(tag);
   const cards = page.getByRole('list', { name: 'Imported Azure AD groups' }).getByRole('listitem');
-  await expect(cards.first()).toContainText(viewers.renamed);
+  await expect(cards.first()).toContainText(tag);
   await expect(cards.first()).toBeInViewport({ ratio: 1 });
   await expect(page.getByRole('button', { name: 'Synchronize', exact: true })).toBeInViewport();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

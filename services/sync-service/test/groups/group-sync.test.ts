@@ -493,6 +493,41 @@ describe('synchronizing imported groups', () => {
     }
   });
 
+  it('re-runs the failed and duplicated groups of a run of groups, and refuses a re-run with none', async () => {
+    const [a, b] = freshUsers(2);
+    await importedGroup('Rerun Holder', []);
+    const duplicated = await importedGroup('Rerun Duplicated', [a]);
+    tenant().updateGroup(duplicated.objectId, { displayName: 'rerun holder' });
+    const failed = await importedGroup('Rerun Failed', [b]);
+    const unchanged = await importedGroup('Rerun Unchanged', []);
+    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: failed.objectId });
+    const first = await syncGroups({ groupIds: [duplicated.id, failed.id, unchanged.id] });
+    expect(first.counts).toMatchObject({ duplicated: 1, failed: 1, unchanged: 1 });
+    sim.clearFaults();
+    tenant().updateGroup(duplicated.objectId, { displayName: 'Rerun Free Name' });
+
+    const origin = { runId: first.id, outcomes: ['failed', 'duplicated'] };
+    const rerun = await syncGroups({ fromRun: origin });
+
+    expect(rerun.kind).toBe('groups');
+    expect(rerun.selection).toMatchObject({ kind: 'groupIds', count: 2, requested: 2, fromRun: origin });
+    expect(rerun.counts).toMatchObject({ modified: 1, unchanged: 1, failed: 0, duplicated: 0 });
+    const items = await groupItems(rerun.id);
+    expect(items.map((item: { groupId: string }) => item.groupId).sort()).toEqual(
+      [duplicated.id, failed.id].sort(),
+    );
+    expect(await t.app.db('groups').where({ id: duplicated.id }).first()).toMatchObject({
+      name: 'Rerun Free Name',
+    });
+
+    const none = await t.http
+      .post('/api/sync')
+      .set('cookie', t.adminCookie)
+      .send({ selection: { fromRun: { runId: rerun.id, outcomes: ['failed', 'duplicated'] } } })
+      .expect(400);
+    expect(none.body).toMatchObject({ code: 'no_groups_selected' });
+  });
+
   it('refuses a run of groups while another run (of users) is running', async () => {
     const [running] = await t.app
       .db('sync_runs')

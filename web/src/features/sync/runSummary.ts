@@ -13,7 +13,7 @@ const SUMMARY_WORDS = {
 } as const;
 
 /** A run of groups' member changes: "2 members added, 1 member removed, 1 user created." */
-function summarizeMembers(run: SyncRun): string {
+export function summarizeMembers(run: SyncRun): string {
   if (!run.groupCounts) return '';
   const { membersAdded, membersRemoved, usersCreated } = run.groupCounts;
   const counted = (key: 'membersAdded' | 'membersRemoved' | 'usersCreated', count: number) =>

@@ -101,8 +101,12 @@ export const groupSync = {
     heldBy: '{reason} (held by {holder})',
     unknownMember: 'a member without a user principal name',
   },
+  history: {
+    kind: 'Groups',
+  },
   detail: {
     groups: 'Groups',
     rerun: 'Re-run failed and duplicated groups',
+    rerunOf: 'Re-runs groups of {run}.',
   },
 } as const;

@@ -30,6 +30,7 @@ export const problem: Record<ProblemCode, string> & Record<'unreachable_service'
   sync_run_not_blocked: 'This synchronization is not waiting for a confirmation.',
   sync_run_already_confirmed: 'This synchronization was already confirmed.',
   no_users_selected: 'Select at least one user.',
+  no_groups_selected: 'Select at least one group.',
   invalid_schedule: 'The schedule is not valid.',
   invalid_cron: 'The cron expression is not valid.',
   invalid_timezone: 'The time zone is not one the service knows.',

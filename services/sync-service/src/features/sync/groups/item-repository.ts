@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor } from '../../../infra/http/cursor';
+import { itemIdsWithOutcomes } from '../runs/item-repository';
 import type { SyncOutcome } from '../runs/outcomes';
 import type { GroupItem, MembershipCounts } from './plan';
 
@@ -51,6 +52,10 @@ export async function addMembershipCounts(
       users_created: db.raw('users_created + ?', [counts.usersCreated]),
     });
 }
+
+/** The distinct groups of a run's group items with any of these outcomes, in group id order (a re-run). */
+export const groupIdsWithOutcomes = (db: Queryable, runId: string, outcomes: SyncOutcome[]) =>
+  itemIdsWithOutcomes(db, { table: 'sync_run_group_items', column: 'group_id' }, runId, outcomes);
 
 /** One page of a run's group items in id order, optionally of some outcomes only. */
 export async function listGroupItems(

@@ -130,19 +130,29 @@ export async function* eachItem(
   }
 }
 
-/** The distinct users of a run's items with any of these outcomes, in user id order. */
-export async function userIdsWithOutcomes(
+/**
+ * The distinct objects of a run's items with any of these outcomes, in id order: users from
+ * `sync_run_items`, groups from `sync_run_group_items` (a re-run's selection).
+ */
+export async function itemIdsWithOutcomes(
   db: Queryable,
+  items:
+    | { table: 'sync_run_items'; column: 'user_id' }
+    | { table: 'sync_run_group_items'; column: 'group_id' },
   runId: string,
   outcomes: SyncOutcome[],
 ): Promise<string[]> {
-  const rows: Array<{ user_id: string }> = await db('sync_run_items')
+  const rows: Array<Record<string, string>> = await db(items.table)
     .where({ run_id: runId })
     .whereIn('outcome', outcomes)
-    .distinct('user_id')
-    .orderBy('user_id');
-  return rows.map((row) => row.user_id);
+    .distinct(items.column)
+    .orderBy(items.column);
+  return rows.map((row) => row[items.column]);
 }
+
+/** The distinct users of a run's items with any of these outcomes, in user id order. */
+export const userIdsWithOutcomes = (db: Queryable, runId: string, outcomes: SyncOutcome[]) =>
+  itemIdsWithOutcomes(db, { table: 'sync_run_items', column: 'user_id' }, runId, outcomes);
 
 /**
  * Users the run could not read (Graph failures, not a missing attribute): a delta run that had some keeps

@@ -5,6 +5,7 @@ import { isConnectionLost, readAgainOnce } from '../../../infra/db/connection-lo
 import { Problem } from '../../../infra/http/problem';
 import { actorOf } from '../../auth/identity';
 import { identityOf } from '../../auth/plugin';
+import { groupIdsWithOutcomes } from '../groups/item-repository';
 import { syncRunEvents } from './events';
 import { listItems, userIdsWithOutcomes } from './item-repository';
 import { runItemsCsv } from './run-items-csv';
@@ -14,6 +15,7 @@ import {
   findLastFinishedRun,
   findRun,
   findSelection,
+  isGroupSelection,
   listRuns,
   type RunHistoryFilter,
   type RunOrigin,
@@ -43,18 +45,25 @@ async function storedSelection(
   return { kind: 'allMatching', search: selection.allMatching.search?.trim() ?? '' };
 }
 
-/** A re-run: the users of an earlier run's items with the given outcomes, remembering where they came from. */
+/**
+ * A re-run: the users (for a run of groups, the groups) of an earlier run's items with the given outcomes,
+ * remembering where they came from.
+ */
 async function rerunSelection(app: FastifyInstance, origin: RunOrigin): Promise<StoredSelection> {
-  await runOr404(app, origin.runId);
+  const run = await runOr404(app, origin.runId);
   const outcomes = [...new Set(origin.outcomes)];
-  const userIds = await userIdsWithOutcomes(app.db, origin.runId, outcomes);
-  if (userIds.length === 0) {
+  const fromRun = { runId: origin.runId, outcomes };
+  const groups = isGroupSelection(run.selection);
+  const ids = await (groups ? groupIdsWithOutcomes : userIdsWithOutcomes)(app.db, origin.runId, outcomes);
+  if (ids.length === 0) {
     throw Problem.badRequest(
-      'no_users_selected',
-      `Run ${origin.runId} has no users with the outcome ${outcomes.join(' or ')}.`,
+      groups ? 'no_groups_selected' : 'no_users_selected',
+      `Run ${origin.runId} has no ${groups ? 'groups' : 'users'} with the outcome ${outcomes.join(' or ')}.`,
     );
   }
-  return { kind: 'userIds', userIds, requested: userIds.length, fromRun: { runId: origin.runId, outcomes } };
+  return groups
+    ? { kind: 'groupIds', groupIds: ids, requested: ids.length, fromRun }
+    : { kind: 'userIds', userIds: ids, requested: ids.length, fromRun };
 }
 
 /** `Prefer: wait=N` (RFC 7240): seconds the caller is willing to wait for the run to end. */

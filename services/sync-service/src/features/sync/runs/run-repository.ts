@@ -20,7 +20,7 @@ export type StoredSelection =
 
 /** Imported groups to synchronize: chosen by id, or all whose name matches a search. */
 export type GroupSelection =
-  | { kind: 'groupIds'; groupIds: string[]; requested: number }
+  | { kind: 'groupIds'; groupIds: string[]; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatchingGroups'; search: string };
 
 /** What a run of users synchronizes. */
@@ -35,7 +35,7 @@ export type SelectionSummary =
   | { kind: 'userIds'; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatching'; search: string }
   | { kind: 'wholeDirectory'; fullPass: boolean }
-  | { kind: 'groupIds'; requested: number }
+  | { kind: 'groupIds'; requested: number; fromRun?: RunOrigin }
   | { kind: 'allMatchingGroups'; search: string };
 
 export type SyncTrigger = 'manual' | 'scheduled';

@@ -24,7 +24,10 @@ export function syncRunView(row: SyncRunRow) {
         selection.kind === 'allMatching' || selection.kind === 'allMatchingGroups' ? selection.search : null,
       requested: selection.kind === 'userIds' || selection.kind === 'groupIds' ? selection.requested : null,
       fullPass: selection.kind === 'wholeDirectory' ? selection.fullPass : null,
-      fromRun: selection.kind === 'userIds' && selection.fromRun ? selection.fromRun : null,
+      fromRun:
+        (selection.kind === 'userIds' || selection.kind === 'groupIds') && selection.fromRun
+          ? selection.fromRun
+          : null,
       pass: row.pass,
     },
     requestedBy: { kind: row.requested_by.kind, id: row.requested_by.id, name: row.requested_by.name },
