@@ -14,6 +14,7 @@ import * as scheduleWaitAnnounced from './013_schedule_wait_announced';
 import * as runCommitMarks from './014_run_commit_marks';
 import * as accountStatePolicy from './016_account_state_policy';
 import * as groups from './017_groups';
+import * as directoryGroupsRound from './018_directory_groups_round';
 import * as listingByTenant from './021_listing_by_tenant';
 import * as groupSync from './023_group_sync';
 import * as groupSyncStaging from './025_group_sync_staging';
@@ -42,4 +43,6 @@ export const migrations: Migration[] = [
   groupSync,
   listingByTenant,
   groupSyncStaging,
+  // Numbered before 025, 023 and 021 but written after them: it runs last on a database that has them.
+  directoryGroupsRound,
 ];

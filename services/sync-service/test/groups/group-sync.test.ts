@@ -1,10 +1,10 @@
 import { type SimRoute, type Simulator, startSimulator } from '@adsync/tenant-sim';
 import { defaultMapping, mapProfile, mappableProperties } from '../../src/features/users/profile-fields';
-import { profileColumns } from '../../src/features/users/user';
 import { createGraphDirectoryClient } from '../../src/infra/directory';
 import { testTenant } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/harness';
 import { storeConnection, testSyncEnv } from '../sync/sync-testbed';
+import { importedGroups } from './imported-groups';
 
 let sim: Simulator;
 let t: TestApp;
@@ -30,27 +30,14 @@ afterAll(async () => {
 afterEach(() => sim.clearFaults());
 
 const tenant = () => sim.tenant();
+const { importUser, storeGroup, membersHere } = importedGroups(
+  () => t.app.db,
+  () => sim,
+);
 const objectIdOf = (index: number) => tenant().userId(index);
 let nextUser = 0;
 /** Seeded users not used by another test yet. */
 const freshUsers = (count: number) => Array.from({ length: count }, () => objectIdOf(nextUser++));
-
-/** The user the service would import for a seeded user, stored (once) as imported from the tenant. */
-async function importUser(objectId: string): Promise<string> {
-  const existing = await t.app.db('users').where({ object_id: objectId }).first('id');
-  if (existing) return existing.id;
-  const record = tenant().user(objectId)!.user;
-  const [row] = await t.app
-    .db('users')
-    .insert({
-      ...profileColumns(mapProfile(record, defaultMapping)),
-      source: 'azure_ad',
-      object_id: objectId,
-      tenant_id: tenant().tenantId,
-    })
-    .returning('id');
-  return row.id;
-}
 
 /** A group created in Azure AD with these members, and imported here as it is now. */
 async function importedGroup(displayName: string, members: string[], description: string | null = null) {
@@ -58,36 +45,6 @@ async function importedGroup(displayName: string, members: string[], description
   for (const id of members) tenant().addGroupMember(upstream.id, { id });
   return { objectId: upstream.id, id: await storeGroup(upstream.id, displayName, members, description) };
 }
-
-async function storeGroup(
-  objectId: string,
-  name: string,
-  members: string[],
-  description: string | null = null,
-) {
-  const [group] = await t.app
-    .db('groups')
-    .insert({ name, description, source: 'azure_ad', object_id: objectId, tenant_id: tenant().tenantId })
-    .returning('id');
-  const userIds = [];
-  for (const member of members) userIds.push(await importUser(member));
-  if (userIds.length > 0)
-    await t.app
-      .db('group_members')
-      .insert(userIds.map((userId) => ({ group_id: group.id, user_id: userId })));
-  return group.id as string;
-}
-
-const membersHere = async (groupId: string) =>
-  (
-    await t.app
-      .db('group_members as m')
-      .join('users as u', 'u.id', 'm.user_id')
-      .where('m.group_id', groupId)
-      .select('u.object_id')
-  )
-    .map((row) => row.object_id as string)
-    .sort();
 
 async function syncGroups(selection: object, options: { dryRun?: boolean } = {}) {
   const response = await t.http

@@ -41,7 +41,10 @@ export function deltaClient(bed: () => SyncTestbed) {
         .expect(200);
     },
     async storedLink(): Promise<string | null> {
-      const row = await bed().t.app.db('directory_delta_links').where({ tenant_id: bed().tenantId }).first();
+      const row = await bed()
+        .t.app.db('directory_delta_links')
+        .where({ tenant_id: bed().tenantId, kind: 'users' })
+        .first();
       return row?.delta_link ?? null;
     },
   };

@@ -1,6 +1,7 @@
 import type { GuardedTransport } from '../outbound/guarded-transport';
 import type { DirectoryGroup } from './directory-group';
 import type { GroupLookup, GroupMembers } from './read-group-members';
+import type { GroupDeltaPage } from './read-groups-delta';
 import type { WholeGroupRead } from './read-groups-whole';
 /** Where and as whom to reach a tenant's directory. */
 export interface DirectoryConnection {
@@ -135,6 +136,12 @@ export interface DirectoryClient {
     ids: string[],
     options?: { transitive?: boolean; signal?: AbortSignal },
   ): Promise<Map<string, WholeGroupRead>>;
+  /**
+   * One round of `GET /groups/delta` with members: from the start (every group, all its members) without a
+   * link, or the changes since the round that handed out `deltaLink`. Throws DirectoryError;
+   * `delta_token_expired` means: start over.
+   */
+  readGroupsDelta(deltaLink: string | null, signal?: AbortSignal): AsyncGenerator<GroupDeltaPage>;
   stats(): DirectoryStats;
 }
 

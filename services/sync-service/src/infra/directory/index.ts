@@ -2,6 +2,7 @@ import { DirectoryError } from './directory-error';
 import type { DirectoryClient, DirectoryClientOptions, DirectoryConnection } from './directory-types';
 import { GraphSession } from './graph-session';
 import { readGroup, readGroupMembers } from './read-group-members';
+import { readGroupsDelta } from './read-groups-delta';
 import { readGroupsWhole } from './read-groups-whole';
 import { readUsersByIds } from './read-users-by-ids';
 import { readUsersDelta } from './read-users-delta';
@@ -26,6 +27,7 @@ export type {
 } from './directory-types';
 export { isAccessFailure, PUBLIC_CLOUD } from './directory-types';
 export type { GroupLookup, GroupMembers, OtherMemberKind } from './read-group-members';
+export type { GroupDeltaEntry, GroupDeltaMember, GroupDeltaPage } from './read-groups-delta';
 export type { WholeGroupRead } from './read-groups-whole';
 export { DirectoryError };
 
@@ -44,6 +46,7 @@ export function createGraphDirectoryClient(
     readGroup: (id) => readGroup(session, id),
     readGroupMembers: (id, options) => readGroupMembers(session, id, options),
     readGroupsWhole: (ids, options) => readGroupsWhole(session, ids, options),
+    readGroupsDelta: (deltaLink, signal) => readGroupsDelta(session, deltaLink, signal),
     stats: () => ({ ...session.counters }),
   };
 }

@@ -95,3 +95,11 @@ export function groupItemView(row: GroupItemRow) {
     applied: row.applied,
   };
 }
+
+/** Members of the groups a round met that are not users (nested groups, devices, contacts): ignored, counted. */
+export async function addIgnoredMembers(db: Queryable, runId: string, ignored: number): Promise<void> {
+  if (ignored === 0) return;
+  await db('sync_runs')
+    .where({ id: runId })
+    .update({ members_ignored: db.raw('members_ignored + ?', [ignored]) });
+}

@@ -15,14 +15,16 @@ export interface UpstreamMember {
 }
 
 /**
- * A group as Azure AD answered for it: only Graph's 404 is `notFound`; any failed page is `failed`. A group
- * staged for after the threshold (see staging-repository.ts) keeps only `changes` of its complete answer:
- * the members it lacked here (`members`) and the object ids of those here that Azure AD no longer has
- * (`absent`); only those are ever removed.
+ * A group as Azure AD answered for it: only Graph's 404 is `notFound`; any failed page is `failed`. `changes`
+ * names only what differs: the members to add (not members here yet, `members`) and the object ids of
+ * members here to remove (`absent`); only those are ever removed. A group staged for after the threshold
+ * (see staging-repository.ts) keeps these changes of its complete answer; a delta round (directory-round.ts)
+ * reports them for a group it met, with its name and description only when the round carried them (`group`
+ * null: the group keeps its own).
  */
 export type GroupUpstream =
   | { kind: 'found'; group: DirectoryGroup; members: UpstreamMember[] }
-  | { kind: 'changes'; group: DirectoryGroup; members: UpstreamMember[]; absent: string[] }
+  | { kind: 'changes'; group: DirectoryGroup | null; members: UpstreamMember[]; absent: string[] }
   | { kind: 'notFound' }
   | { kind: 'failed'; failure: SyncFailure };
 

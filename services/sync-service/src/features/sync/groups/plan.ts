@@ -17,6 +17,8 @@ import type { StagedGroup } from './staging-repository';
 
 export interface GroupsRunSettings {
   dryRun: boolean;
+  /** `groups`: the run carries users too (a whole-directory run), and counts its groups apart. */
+  ledger?: 'groups';
 }
 
 /** A group's outcome as the run's history keeps it. */
@@ -67,7 +69,10 @@ export function membersToRemove(stored: MemberRef[], upstream: UpstreamMember[])
   );
 }
 
-/** The members here whose object ids a complete read found missing upstream (a staged group's `absent`). */
+/**
+ * The members here among the object ids a `changes` upstream names as gone: those a complete read found
+ * missing (a staged group), or those a delta round removed.
+ */
 function membersAbsent(stored: MemberRef[], absent: string[]): MemberRef[] {
   const absentIds = new Set(absent.map((id) => id.toLowerCase()));
   return stored.filter((member) => member.objectId !== null && absentIds.has(member.objectId.toLowerCase()));
@@ -102,13 +107,15 @@ export function decideGroups(chunk: GroupsChunk, stored: StoredGroups): GroupDec
         upstream: null,
       };
     }
-    const changes = fieldChanges(row, upstream);
+    // A delta round's entry may carry members only: the group keeps its name and description.
+    const head = upstream.group ?? { displayName: row.name, description: row.description };
+    const changes = fieldChanges(row, head);
     const renamed = changes.some((change) => change.field === 'name');
-    const newName = upstream.group.displayName.toLowerCase();
+    const newName = head.displayName.toLowerCase();
     const holder = renamed ? (stored.nameHolders.get(newName) ?? claimedNames.get(newName)) : undefined;
     if (holder && holder.groupId !== group.id)
       return { outcome: 'duplicated', group, stored: row, changes, duplicateOf: holder };
-    if (renamed) claimedNames.set(newName, { groupId: group.id, name: upstream.group.displayName });
+    if (renamed) claimedNames.set(newName, { groupId: group.id, name: head.displayName });
 
     const memberChanges: GroupMemberChanges = {
       ...noMemberChanges(),
@@ -155,20 +162,20 @@ export function decideGroups(chunk: GroupsChunk, stored: StoredGroups): GroupDec
       changes,
       members: memberChanges,
       create,
-      upstream: { name: upstream.group.displayName, description: upstream.group.description },
+      upstream: { name: head.displayName, description: head.description },
     };
   });
 }
 
 function fieldChanges(
   row: StoredGroup,
-  upstream: Extract<GroupUpstream, { kind: 'found' | 'changes' }>,
+  upstream: { displayName: string; description: string | null },
 ): GroupFieldChange[] {
   const changes: GroupFieldChange[] = [];
-  if (row.name !== upstream.group.displayName)
-    changes.push({ field: 'name', before: row.name, after: upstream.group.displayName });
-  if ((row.description ?? null) !== (upstream.group.description ?? null))
-    changes.push({ field: 'description', before: row.description, after: upstream.group.description });
+  if (row.name !== upstream.displayName)
+    changes.push({ field: 'name', before: row.name, after: upstream.displayName });
+  if ((row.description ?? null) !== (upstream.description ?? null))
+    changes.push({ field: 'description', before: row.description, after: upstream.description });
   return changes;
 }
 
@@ -230,7 +237,7 @@ export function planGroups(
 ): GroupsPlan {
   const outcomes: OutcomeCounts = noOutcomes();
   const plan: GroupsPlan = {
-    tally: { outcomes, processed: 0 },
+    tally: { outcomes, processed: 0, ...(settings.ledger ? { ledger: settings.ledger } : {}) },
     updates: [],
     deletions: [],
     create: [],

@@ -1,5 +1,6 @@
 import {
   type DirectoryFailure,
+  type DirectoryUser,
   isAccessFailure,
   unstorableGroup,
   type WholeGroupRead,
@@ -42,22 +43,11 @@ export async function readGroupsUpstream(
     return {
       kind: 'found',
       group: read.group,
-      members: read.members.users.map((entry): UpstreamMember => {
-        if (entry.kind === 'refused')
-          return {
-            objectId: entry.id,
-            userPrincipalName: null,
-            importable: null,
-            refusal: entry.failure.message,
-          };
-        const importable = importableProfile(entry.user, directory.mapping, policy.accountState);
-        return {
-          objectId: entry.user.id,
-          userPrincipalName: entry.user.userPrincipalName,
-          importable: 'reason' in importable ? null : importable,
-          refusal: 'reason' in importable ? importable.reason : null,
-        };
-      }),
+      members: read.members.users.map((entry) =>
+        entry.kind === 'refused'
+          ? refusedMember(entry.id, entry.failure)
+          : upstreamMember(entry.user, directory, policy),
+      ),
     };
   }
 }
@@ -68,4 +58,24 @@ function failedRead(failure: DirectoryFailure, context?: string): GroupUpstream 
     kind: 'failed',
     failure: { code: failure.code, message: context ? `${context}: ${failure.message}` : failure.message },
   };
+}
+
+/** A member that is a user, as a sync can add it: the user the mapping makes of it, or why it cannot. */
+export function upstreamMember(
+  user: DirectoryUser,
+  directory: RunContext['execution']['directory'],
+  policy: Pick<SyncPolicy, 'accountState'>,
+): UpstreamMember {
+  const importable = importableProfile(user, directory.mapping, policy.accountState);
+  return {
+    objectId: user.id,
+    userPrincipalName: user.userPrincipalName,
+    importable: 'reason' in importable ? null : importable,
+    refusal: 'reason' in importable ? importable.reason : null,
+  };
+}
+
+/** A member Azure AD did not answer for usably: it is not added, and the reason is reported. */
+export function refusedMember(objectId: string, failure: DirectoryFailure): UpstreamMember {
+  return { objectId, userPrincipalName: null, importable: null, refusal: failure.message };
 }

@@ -1,14 +1,10 @@
-import type { GroupDuplicateOf } from '../../groups/group';
-import { isGroupNameViolation } from '../../groups/group';
-import { countMembersOfGroups, membersOfGroups } from '../../groups/member-repository';
-import { groupsNamed, importedGroupsSelected, lockGroups } from '../../groups/repository';
-import type { DuplicateOf } from '../../users/duplicates';
-import { findCollisions, importedUsersByObjectIds } from '../../users/repository';
+import { countMembersOfGroups } from '../../groups/member-repository';
+import { importedGroupsSelected } from '../../groups/repository';
 import { type GroupSelection, recordSelectedCount } from '../runs/run-repository';
 import type { SynchronizerFactory } from '../runs/synchronizer';
-import { applyGroupsPlan, MemberKeyTaken } from './apply';
-import type { GroupDecision, GroupsChunk, MemberRef, SelectedGroup, StoredGroups } from './outcomes';
-import { decideGroups, type GroupsPlan, type GroupsRunSettings, planGroups } from './plan';
+import { groupChunkSteps } from './chunk-steps';
+import type { GroupDecision, GroupsChunk, SelectedGroup, StoredGroups } from './outcomes';
+import type { GroupsPlan, GroupsRunSettings } from './plan';
 import { readGroupsUpstream } from './read';
 import { dropStagedGroups, nextStagedGroups, stagedRemovals } from './staging-repository';
 
@@ -34,8 +30,6 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
   const retry = context.retryOnLostConnection;
   const settings: GroupsRunSettings = { dryRun: run.dry_run };
   const perChunk = Math.min(chunkSize, groupsPerChunk);
-  /** Users a dry run would create, so a later chunk adds them instead of creating them again. */
-  const plannedUsers = new Map<string, MemberRef>();
 
   const selected = () =>
     importedGroupsSelected(
@@ -90,57 +84,10 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
       context.execution.log.info({ groups: count, memberships }, 'groups read');
       return memberships;
     },
-    async load(trx, chunk) {
-      const ids = chunk.groups.map((group) => group.id);
-      const rows = await lockGroups(trx, ids);
-      const members = membersByGroup(await membersOfGroups(trx, ids));
-      const upstreamMembers = chunk.groups.flatMap(({ upstream }) =>
-        upstream.kind === 'found' || upstream.kind === 'changes' ? upstream.members : [],
-      );
-      const objectIds = [...new Set(upstreamMembers.map((member) => member.objectId))];
-      const users = new Map<string, MemberRef>(plannedUsers);
-      for (const row of await importedUsersByObjectIds(trx, tenantId, objectIds))
-        users.set(row.object_id, memberRef({ ...row, user_id: row.id }));
-      const newcomers = [
-        ...new Map(
-          upstreamMembers.flatMap((member) =>
-            member.importable && !users.has(member.objectId) ? [[member.objectId, member.importable]] : [],
-          ),
-        ).values(),
-      ];
-      const holders = await findCollisions(
-        trx,
-        newcomers.map((newcomer) => newcomer.profile),
-      );
-      const keyHolders = new Map<string, DuplicateOf>();
-      newcomers.forEach((newcomer, index) => {
-        const holder = holders[index];
-        if (holder) keyHolders.set(newcomer.objectId, holder);
-      });
-      const names = chunk.groups.flatMap(({ upstream }) =>
-        upstream.kind === 'found' || upstream.kind === 'changes' ? [upstream.group.displayName] : [],
-      );
-      const nameHolders: Map<string, GroupDuplicateOf> = await groupsNamed(trx, names);
-      return {
-        groups: new Map(rows.map((row) => [row.id, row])),
-        members,
-        nameHolders,
-        users,
-        keyHolders,
-      };
-    },
-    decide: (chunk, stored) => decideGroups(chunk, stored),
-    plan: (chunk, _stored, decisions) => planGroups(chunk, decisions, settings),
-    // A dry run's plan holds no writes (its items are not applied): only its items and counters are stored.
-    apply: (trx, plan) => applyGroupsPlan(trx, run.id, tenantId, plan),
-    async committed(plan) {
-      if (!settings.dryRun || !plan) return;
-      for (const item of plan.items)
-        for (const user of item.members.created) if (user.objectId) plannedUsers.set(user.objectId, user);
-    },
-    // A concurrent writer took a new group name or a new member's key between the check and the write.
-    judgeAgain: (error) => error instanceof MemberKeyTaken || isGroupNameViolation(error),
-    stagedDeletions: () => retry(() => stagedRemovals(db, run.id)),
+    ...groupChunkSteps(run.id, tenantId, settings),
+    stagedDeletions: async (selected) => [
+      { wouldDelete: await retry(() => stagedRemovals(db, run.id)), selected },
+    ],
     async nextDeletions(mode) {
       const groups = await retry(() => nextStagedGroups(db, run.id, perChunk));
       return groups.length > 0 ? { mode, groups } : null;
@@ -154,25 +101,3 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
     },
   };
 };
-
-const memberRef = (row: {
-  user_id: string;
-  object_id: string | null;
-  username: string;
-  email: string;
-}): MemberRef => ({
-  userId: row.user_id,
-  objectId: row.object_id,
-  username: row.username,
-  email: row.email,
-});
-
-function membersByGroup(rows: Parameters<typeof memberRef>[0][] & Array<{ group_id: string }>) {
-  const members = new Map<string, MemberRef[]>();
-  for (const row of rows) {
-    const list = members.get(row.group_id);
-    if (list) list.push(memberRef(row));
-    else members.set(row.group_id, [memberRef(row)]);
-  }
-  return members;
-}

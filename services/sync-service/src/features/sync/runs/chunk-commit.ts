@@ -49,8 +49,8 @@ export async function commitTallied<T>(
     () =>
       db.transaction(async (trx) => {
         const { tally, result } = await work(trx);
-        const { outcomes, processed } = tally;
-        return { row: await addOutcomes(trx, run.id, outcomes, processed, commitMark), result };
+        const { outcomes, processed, ledger } = tally;
+        return { row: await addOutcomes(trx, run.id, outcomes, processed, commitMark, ledger), result };
       }),
     {
       signal: context.signal,

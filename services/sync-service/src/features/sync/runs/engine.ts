@@ -4,6 +4,7 @@ import type { Queryable } from '../../../infra/db/queryable';
 import { Problem } from '../../../infra/http/problem';
 import { recordAudit } from '../../audit/repository';
 import type { RunRequester } from '../../auth/identity';
+import { directoryGroupsSynchronizer } from '../groups/directory-round';
 import { groupsSynchronizer } from '../groups/synchronizer';
 import { loadSyncPolicy } from '../policy';
 import { usersSynchronizer } from '../users/synchronizer';
@@ -19,6 +20,7 @@ import {
   type SyncTrigger,
 } from './run-repository';
 import { RunProgress } from './run-watch';
+import { inSequence } from './sequence';
 
 export interface SyncRequest {
   selection: StoredSelection;
@@ -65,6 +67,17 @@ export async function interruptAbandonedRuns(
 function isOneActiveRunViolation(error: unknown): boolean {
   const { code, constraint } = error as { code?: string; constraint?: string };
   return code === '23505' && constraint === oneActiveRunIndex;
+}
+
+/**
+ * What a selection synchronizes: selected groups, selected users, or the whole directory, which is its users'
+ * round and then its groups' round in one run.
+ */
+function runWith(execution: RunExecution, selection: StoredSelection) {
+  if (isGroupSelection(selection)) return executeRun(execution, groupsSynchronizer);
+  if (selection.kind === 'wholeDirectory')
+    return executeRun(execution, inSequence(usersSynchronizer, directoryGroupsSynchronizer));
+  return executeRun(execution, usersSynchronizer);
 }
 
 /** Runs execute in this process, asynchronously; there is no job queue. */
@@ -135,11 +148,9 @@ export const syncEnginePlugin = fp(
           onProgress: (row) => progress.report(row),
         };
         // The selection says what the run synchronizes; the run around it is the same.
-        const execution = (
-          isGroupSelection(request.selection)
-            ? executeRun(runExecution, groupsSynchronizer)
-            : executeRun(runExecution, usersSynchronizer)
-        ).finally(() => executions.delete(execution));
+        const execution = runWith(runExecution, request.selection).finally(() =>
+          executions.delete(execution),
+        );
         executions.add(execution);
         return run;
       },

@@ -5,7 +5,7 @@ import {
   outlastConnectionLoss,
 } from '../../../infra/db/connection-loss';
 import { DirectoryError } from '../../../infra/directory';
-import { deletionBlock } from '../policy';
+import { type DeletionBlock, deletionBlock, type SyncPolicy } from '../policy';
 import { commitChunk } from './chunk-commit';
 import { endOfRun } from './end-status';
 import { DirectoryRefusedError, type RunContext, type RunExecution, StopRequested } from './run-context';
@@ -18,7 +18,7 @@ import {
   type SyncRunRow,
   tallyFailures,
 } from './run-repository';
-import type { ChunkPlan, SynchronizerFactory } from './synchronizer';
+import type { ChunkPlan, StagedDeletions, SynchronizerFactory } from './synchronizer';
 
 export type { RunExecution } from './run-context';
 
@@ -69,8 +69,8 @@ export async function executeRun<Chunk, Stored, Decision, Plan extends ChunkPlan
   try {
     const selected = await synchronizer.read(commit);
 
-    const wouldDelete = await synchronizer.stagedDeletions();
-    const block = run.confirm_deletions ? null : deletionBlock(wouldDelete, selected, execution.policy);
+    const staged = await synchronizer.stagedDeletions(selected);
+    const block = run.confirm_deletions ? null : firstBlock(staged, execution.policy);
     const holdBack = block !== null && !run.dry_run;
     await commitEach(() => synchronizer.nextDeletions(holdBack ? 'holdBack' : 'apply'));
     await commitEach(() => synchronizer.nextDeferred());
@@ -108,6 +108,15 @@ export async function executeRun<Chunk, Stored, Decision, Plan extends ChunkPlan
     clearInterval(heartbeat);
     finished.abort();
   }
+}
+
+/** The first kind of object whose staged deletions are over the threshold: it holds the whole run back. */
+function firstBlock(staged: StagedDeletions[], policy: SyncPolicy): DeletionBlock | null {
+  for (const { wouldDelete, selected } of staged) {
+    const block = deletionBlock(wouldDelete, selected, policy);
+    if (block) return block;
+  }
+  return null;
 }
 
 /** The run, if it has ended. */

@@ -82,6 +82,12 @@ export interface SyncRunRow {
   members_added: number;
   members_removed: number;
   users_created: number;
+  members_ignored: number;
+  group_modified: number;
+  group_deleted: number;
+  group_duplicated: number;
+  group_unchanged: number;
+  group_failed: number;
   blocked: DeletionBlock | null;
   error: string | null;
   main_failure: MainFailure | null;
@@ -127,6 +133,12 @@ const runColumns = (db: Queryable) => [
     'members_added',
     'members_removed',
     'users_created',
+    'members_ignored',
+    'group_modified',
+    'group_deleted',
+    'group_duplicated',
+    'group_unchanged',
+    'group_failed',
     'blocked',
     'error',
     'main_failure',
@@ -252,18 +264,23 @@ export async function addOutcomes(
   counts: OutcomeCounts,
   processed: number,
   commitMark: string,
+  ledger?: 'groups',
 ): Promise<SyncRunRow> {
+  // A whole-directory run counts its groups apart from its users (migration 018).
+  const column = (outcome: keyof OutcomeCounts) => (ledger === 'groups' ? `group_${outcome}` : outcome);
+  const outcomes = Object.fromEntries(
+    (Object.keys(counts) as Array<keyof OutcomeCounts>).map((outcome) => [
+      column(outcome),
+      db.raw('?? + ?', [column(outcome), counts[outcome]]),
+    ]),
+  );
   const [row] = await db('sync_runs')
     .where({ id: runId, status: 'running' })
     .update({
       last_commit: commitMark,
       processed: db.raw('processed + ?', [processed]),
       total: db.raw('greatest(total, processed + ?)', [processed]),
-      modified: db.raw('modified + ?', [counts.modified]),
-      deleted: db.raw('deleted + ?', [counts.deleted]),
-      duplicated: db.raw('duplicated + ?', [counts.duplicated]),
-      unchanged: db.raw('unchanged + ?', [counts.unchanged]),
-      failed: db.raw('failed + ?', [counts.failed]),
+      ...outcomes,
       heartbeat_at: db.fn.now(),
     })
     .returning(runColumns(db));
@@ -350,7 +367,11 @@ export async function tallyFailures(
 ): Promise<{ processed: number; failed: number; mainFailure: MainFailure | null }> {
   const row: { processed: number; failed: number; main_failure: MainFailure | null } = await db('sync_runs')
     .where({ id: runId })
-    .first('processed', 'failed', db.raw(`${mainFailureQuery} as main_failure`, ['sync_runs.id']));
+    .first(
+      'processed',
+      db.raw('failed + group_failed as failed'),
+      db.raw(`${mainFailureQuery} as main_failure`, ['sync_runs.id']),
+    );
   return { processed: row.processed, failed: row.failed, mainFailure: row.main_failure };
 }
 
@@ -358,6 +379,15 @@ export async function tallyFailures(
 async function forgetRunStaging(db: Queryable, runIds: string[]): Promise<void> {
   await db('sync_run_pending').whereIn('run_id', runIds).delete();
   await db('sync_run_directory_users').whereIn('run_id', runIds).delete();
+  await db('sync_run_round_members').whereIn('run_id', runIds).delete();
+  await db('sync_run_round_groups').whereIn('run_id', runIds).delete();
+}
+
+/** A part of the run that learns its work once its own read is done (the groups round) adds it to the total. */
+export async function addToTotal(db: Queryable, runId: string, more: number): Promise<void> {
+  await db('sync_runs')
+    .where({ id: runId })
+    .update({ total: db.raw('total + ?', [more]) });
 }
 
 /**

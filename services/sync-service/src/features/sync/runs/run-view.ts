@@ -9,6 +9,13 @@ const iso = (value: Date | null) => (value ? value.toISOString() : null);
 export function syncRunView(row: SyncRunRow) {
   const { selection } = row;
   const groups = isGroupSelection(selection);
+  const counts = {
+    modified: row.modified,
+    deleted: row.deleted,
+    duplicated: row.duplicated,
+    unchanged: row.unchanged,
+    failed: row.failed,
+  };
   return {
     id: row.id,
     url: runUrl(row.id),
@@ -32,20 +39,28 @@ export function syncRunView(row: SyncRunRow) {
     },
     requestedBy: { kind: row.requested_by.kind, id: row.requested_by.id, name: row.requested_by.name },
     progress: { processed: row.processed, total: row.total },
-    counts: {
-      modified: row.modified,
-      deleted: row.deleted,
-      duplicated: row.duplicated,
-      unchanged: row.unchanged,
-      failed: row.failed,
-    },
-    groupCounts: groups
-      ? {
-          membersAdded: row.members_added,
-          membersRemoved: row.members_removed,
-          usersCreated: row.users_created,
-        }
-      : null,
+    counts,
+    // A whole-directory run covers groups too: its groups' outcomes are counted apart from its users'.
+    groupCounts:
+      groups || selection.kind === 'wholeDirectory'
+        ? {
+            membersAdded: row.members_added,
+            membersRemoved: row.members_removed,
+            usersCreated: row.users_created,
+            ...(groups
+              ? {}
+              : {
+                  membersIgnored: row.members_ignored,
+                  groups: {
+                    modified: row.group_modified,
+                    deleted: row.group_deleted,
+                    duplicated: row.group_duplicated,
+                    unchanged: row.group_unchanged,
+                    failed: row.group_failed,
+                  },
+                }),
+          }
+        : null,
     blocked: row.blocked,
     error: row.error,
     mainFailure: row.main_failure,

@@ -9,6 +9,17 @@ export interface ChunkTally {
   outcomes: OutcomeCounts;
   /** Objects the chunk is done with (counted now, or counted when they were first judged): the progress. */
   processed: number;
+  /**
+   * `groups`: the outcomes are a run's groups beside its users (a whole-directory run), counted apart; absent:
+   * the run's own objects.
+   */
+  ledger?: 'groups';
+}
+
+/** What the deletion threshold judges for one kind of object: would-be removals against what they come from. */
+export interface StagedDeletions {
+  wouldDelete: number;
+  selected: number;
 }
 
 /** What every plan carries for the run; the rest of it is the synchronizer's own. */
@@ -51,8 +62,11 @@ export interface Synchronizer<Chunk, Stored, Decision, Plan extends ChunkPlan> {
   committed(plan: Plan | null): Promise<void>;
   /** Whether a chunk the database refused is to be judged again (the world moved between decision and write). */
   judgeAgain(error: unknown): boolean;
-  /** Deletion candidates the read staged: what the threshold judges. */
-  stagedDeletions(): Promise<number>;
+  /**
+   * Deletion candidates the read staged against `selected` (what `read` answered): what the threshold judges,
+   * once per kind of object the synchronizer covers. The run is held back when any of them is over it.
+   */
+  stagedDeletions(selected: number): Promise<StagedDeletions[]>;
   /** The next chunk of staged deletions, resolved in `mode`; null when none are left. */
   nextDeletions(mode: DeletionMode): Promise<Chunk | null>;
   /** The next chunk of work the read deferred to its end (users: collisions); null when none is left. */

@@ -1,5 +1,6 @@
 import { type DeltaPage, DirectoryError, type UserLookup } from '../../../infra/directory';
 import { chunksOf } from '../../../infra/directory/bounded-pool';
+import { followDeltaRound } from '../delta-round';
 import { commitTallied } from '../runs/chunk-commit';
 import { noOutcomes } from '../runs/outcomes';
 import type { RunContext } from '../runs/run-context';
@@ -73,33 +74,10 @@ export async function readWholeDirectory(
   return { selected, deltaLink };
 }
 
-/** Follows one round page by page (the next page is fetched while this one is written); returns its deltaLink. */
-async function followRound(
-  context: RunContext,
-  commit: CommitUsers,
-  deltaLink: string | null,
-): Promise<string> {
+/** Follows one round page by page; returns its deltaLink. */
+function followRound(context: RunContext, commit: CommitUsers, deltaLink: string | null): Promise<string> {
   const pages = context.execution.directory.client.readUsersDelta(deltaLink, context.signal);
-  const ahead = (promise: Promise<IteratorResult<DeltaPage>>) => {
-    promise.catch(() => undefined);
-    return promise;
-  };
-  let roundLink: string | undefined;
-  try {
-    let next = ahead(pages.next());
-    for (;;) {
-      const result = await next;
-      if (result.done) break;
-      next = ahead(pages.next());
-      context.stopIfAsked();
-      await applyPage(context, commit, result.value);
-      roundLink = result.value.deltaLink ?? roundLink;
-    }
-  } finally {
-    await pages.return(undefined).catch(() => undefined);
-  }
-  if (!roundLink) throw new Error('The delta round ended without a deltaLink.');
-  return roundLink;
+  return followDeltaRound(context, pages, (page) => applyPage(context, commit, page));
 }
 
 /**

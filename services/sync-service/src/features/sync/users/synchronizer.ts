@@ -88,7 +88,9 @@ export const usersSynchronizer: SynchronizerFactory<UsersChunk, StoredUsers, Dec
     // A concurrent writer (an import, a local user created) can take an email or username between the check
     // and the write; the unique index then refuses the whole chunk, and the chunk is judged again.
     judgeAgain: (error) => uniqueViolationField(error) !== null,
-    stagedDeletions: () => retry(() => countPending(db, run.id, 'deletion')),
+    stagedDeletions: async (selected) => [
+      { wouldDelete: await retry(() => countPending(db, run.id, 'deletion')), selected },
+    ],
     async nextDeletions(mode) {
       const pending = await retry(() => nextPending(db, run.id, 'deletion', chunkSize));
       return pending.length > 0 ? { phase: 'deletion', mode, pending } : null;
