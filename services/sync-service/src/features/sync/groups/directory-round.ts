@@ -1,9 +1,4 @@
-import {
-  DirectoryError,
-  type GroupDeltaPage,
-  isAccessFailure,
-  unstorableGroup,
-} from '../../../infra/directory';
+import { DirectoryError, isAccessFailure, unstorableGroup } from '../../../infra/directory';
 import { membersOfGroups } from '../../groups/member-repository';
 import { importedUsersByObjectIds } from '../../users/repository';
 import { followDeltaRound } from '../delta-round';

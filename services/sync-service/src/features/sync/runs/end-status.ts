@@ -25,9 +25,14 @@ export function endOfRun(heldBack: boolean, tally: FailureTally, objects = 'user
   return { status: tally.failed * 2 > tally.processed ? 'failed' : 'partial', error };
 }
 
-/** `objects` as the synchronizer names them (`users`, `groups`). */
+/** `objects` as the synchronizer names them (`users`, `groups`, `users and groups`). */
 function failureSentence({ processed, failed, mainFailure }: FailureTally, objects: string): string {
-  const users = (count: number) => `${count} ${count === 1 ? objects.replace(/s$/, '') : objects}`;
+  // One of "users and groups" is "user or group".
+  const one = objects
+    .split(' and ')
+    .map((word) => word.replace(/s$/, ''))
+    .join(' or ');
+  const users = (count: number) => `${count} ${count === 1 ? one : objects}`;
   const main = mainFailure
     ? ` Most often (${users(mainFailure.count)}, ${mainFailure.code}): ${mainFailure.message}`
     : '';

@@ -34,7 +34,13 @@ export function inSequence(
     };
 
     return {
-      objects: 'directory objects',
+      // What the run names in its end: the parts that had something to cover (users, and groups if any).
+      get objects() {
+        return parts
+          .filter((_, index) => index === 0 || (selectedOf[index] ?? 0) > 0)
+          .map((part) => part.objects)
+          .join(' and ');
+      },
       async read(commit) {
         let selected = 0;
         for (const [index, part] of parts.entries()) {
