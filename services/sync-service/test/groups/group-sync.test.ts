@@ -1,4 +1,4 @@
-import { type SimRoute, type Simulator, startSimulator } from '@adsync/tenant-sim';
+import { type Simulator, startSimulator } from '@adsync/tenant-sim';
 import { defaultMapping, mapProfile, mappableProperties } from '../../src/features/users/profile-fields';
 import { createGraphDirectoryClient } from '../../src/infra/directory';
 import { testTenant } from '../support/fixtures';
@@ -30,7 +30,7 @@ afterAll(async () => {
 afterEach(() => sim.clearFaults());
 
 const tenant = () => sim.tenant();
-const { importUser, storeGroup, membersHere } = importedGroups(
+const { importUser, storeGroup, membersHere, graphReads } = importedGroups(
   () => t.app.db,
   () => sim,
 );
@@ -65,9 +65,6 @@ async function groupItems(runId: string) {
 }
 
 const ref = (objectId: string) => expect.objectContaining({ objectId });
-/** Requests Graph served on a route, alone or as `$batch` items. */
-const graphReads = (route: SimRoute) =>
-  (sim.stats().requests[route] ?? 0) + (sim.stats().batchItems[route] ?? 0);
 
 describe('synchronizing imported groups', () => {
   it('renames, adds (creating new users, nested members too) and removes members, keeping removed users', async () => {

@@ -1,4 +1,4 @@
-import type { Simulator } from '@adsync/tenant-sim';
+import type { SimRoute, Simulator } from '@adsync/tenant-sim';
 import type { Knex } from 'knex';
 import { defaultMapping, mapProfile } from '../../src/features/users/profile-fields';
 import { profileColumns } from '../../src/features/users/user';
@@ -51,5 +51,9 @@ export function importedGroups(db: () => Knex, sim: () => Simulator) {
       .map((row) => row.object_id as string)
       .sort();
 
-  return { importUser, storeGroup, membersHere };
+  /** Requests Graph served on a route, alone or as `$batch` items. */
+  const graphReads = (route: SimRoute) =>
+    (sim().stats().requests[route] ?? 0) + (sim().stats().batchItems[route] ?? 0);
+
+  return { importUser, storeGroup, membersHere, graphReads };
 }
