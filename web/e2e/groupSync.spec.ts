@@ -18,6 +18,9 @@ const people: Record<'ada' | 'grace' | 'alan' | 'edsger' | 'linus', DirectoryPer
 let sim: TenantSim;
 let page: Page;
 
+/** The sync policy before this spec lowered its threshold, put back when the spec ends. */
+let policyBefore: Record<string, unknown> | undefined;
+
 function resultDialog() {
   return page.getByRole('dialog');
 }
@@ -38,6 +41,8 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
+  // The browser tests share one product: the next spec finds the sync policy as it was.
+  if (policyBefore) await page.request.put('/api/settings/sync', { data: policyBefore });
   await page?.context().close();
   await sim?.dispose();
 });
@@ -67,6 +72,7 @@ test('the groups page leads to the group synchronization, which lists the import
 test('removals beyond the threshold hold the run back until confirmed; the result itemises each group', async () => {
   // The policy holds back any removal, so this run stops before removing a member.
   const policy = await (await page.request.get('/api/settings/sync')).json();
+  policyBefore = policy;
   const saved = await page.request.put('/api/settings/sync', {
     data: { ...policy, deletionThresholdPercent: 0, deletionThresholdMinCount: 0 },
   });
