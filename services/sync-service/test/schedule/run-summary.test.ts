@@ -59,6 +59,81 @@ describe('the scheduled run summary', () => {
   });
 });
 
+describe('the run summary of a run that covered groups', () => {
+  const runLink = `https://host/adsync/history/${runId}`;
+  const members = { membersAdded: 7, membersRemoved: 2, usersCreated: 1 };
+
+  it("states the groups' outcomes and member changes of a whole-directory run beside its users'", () => {
+    const { subject, text } = composeRunSummary({
+      run: aScheduledRun({
+        groupCounts: {
+          ...members,
+          membersIgnored: 4,
+          groups: { modified: 2, deleted: 1, duplicated: 1, unchanged: 11, failed: 0 },
+        },
+      }),
+      runLink,
+    });
+    expect(subject).toBe(
+      'Scheduled Azure AD sync succeeded: users 3 modified, 0 deleted, 0 duplicated, 3 failed; groups 2 modified, 1 deleted, 1 duplicated, 0 failed',
+    );
+    const figures = text.slice(text.indexOf('Users'), text.indexOf('Open the run'));
+    expect(figures.trim().split('\n')).toEqual([
+      'Users',
+      'Modified:        3',
+      'Deleted:         0',
+      'Duplicated:      0',
+      'Unchanged:       34',
+      'Failed:          3',
+      '',
+      'Groups',
+      'Modified:        2',
+      'Deleted:         1',
+      'Duplicated:      1',
+      'Unchanged:       11',
+      'Failed:          0',
+      'Members added:   7',
+      'Members removed: 2',
+      'Users created:   1',
+    ]);
+  });
+
+  it("states a run of groups' outcomes as groups, with their member changes", () => {
+    const { subject, text } = composeRunSummary({
+      run: aScheduledRun({
+        kind: 'groups',
+        status: 'partial',
+        counts: { modified: 1, deleted: 0, duplicated: 2, unchanged: 5, failed: 1 },
+        groupCounts: members,
+        mainFailure: { code: 'throttled', message: 'Azure AD throttled the read.', count: 1 },
+      }),
+      runLink,
+    });
+    expect(subject).toBe(
+      'Scheduled Azure AD sync partial (some groups failed): groups 1 modified, 0 deleted, 2 duplicated, 1 failed',
+    );
+    expect(text).toContain(
+      [
+        'Groups',
+        'Modified:        1',
+        'Deleted:         0',
+        'Duplicated:      2',
+        'Unchanged:       5',
+        'Failed:          1',
+        'Members added:   7',
+        'Members removed: 2',
+        'Users created:   1',
+      ].join('\n'),
+    );
+    expect(text).toContain('Most common failure: throttled, 1 group (Azure AD throttled the read.)');
+  });
+
+  it('says nothing of groups for a run that covered none', () => {
+    const { subject, text } = composeRunSummary({ run: aScheduledRun({}), runLink });
+    expect(`${subject}\n${text}`).not.toMatch(/group|member/i);
+  });
+});
+
 describe('links under PUBLIC_URL', () => {
   it.each([
     ['https://host/adsync/', 'https://host/adsync/api/sync/runs/1'],

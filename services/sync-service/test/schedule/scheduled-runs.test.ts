@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { importedGroups } from '../groups/imported-groups';
 import { eventually } from '../support/eventually';
 import { type SyncTestbed, startSyncTestbed } from '../sync/sync-testbed';
 import { startMailSink, startWebhookSink } from './notification-sinks';
@@ -40,6 +41,13 @@ describe('scheduled syncs', () => {
   });
 
   const admin = () => bed.t.adminCookie;
+  /** An hourly schedule with these recipients. */
+  const notifyOnSchedule = (recipients: { webhookUrl?: string; notifyEmails: string[] }) =>
+    bed.t.http
+      .put('/api/sync/schedule')
+      .set('cookie', admin())
+      .send({ enabled: true, intervalMinutes: 60, ...recipients })
+      .expect(200);
   const makeDue = () => bed.t.app.db('sync_schedule').update({ next_run_at: bed.t.app.db.fn.now() });
   const scheduledRuns = async () => {
     const page = await bed.t.http.get('/api/sync/runs?limit=100').set('cookie', admin()).expect(200);
@@ -56,16 +64,10 @@ describe('scheduled syncs', () => {
   it('runs a due schedule once, as the schedule, and tells the webhook and the recipients when it ends', async () => {
     const webhook = await startWebhookSink();
     try {
-      await bed.t.http
-        .put('/api/sync/schedule')
-        .set('cookie', admin())
-        .send({
-          enabled: true,
-          intervalMinutes: 60,
-          webhookUrl: webhook.url,
-          notifyEmails: ['ops@contoso.example', 'it@contoso.example'],
-        })
-        .expect(200);
+      await notifyOnSchedule({
+        webhookUrl: webhook.url,
+        notifyEmails: ['ops@contoso.example', 'it@contoso.example'],
+      });
       await makeDue();
 
       const delivered = await eventually(() => webhook.requests[0]);
@@ -76,8 +78,11 @@ describe('scheduled syncs', () => {
         trigger: string;
         requestedBy: unknown;
         counts: Record<string, number>;
+        groupCounts: unknown;
       };
       expect(run.trigger).toBe('scheduled');
+      // The tenant has no imported groups: the run covered none, and reports none.
+      expect(run.groupCounts).toBeNull();
       expect(run.requestedBy).toEqual({ kind: 'schedule', id: null, name: 'schedule' });
       expect(['queued', 'running']).not.toContain(run.status);
       const stored = await bed.t.http.get(`/api/sync/runs/${run.id}`).set('cookie', admin()).expect(200);
@@ -95,6 +100,7 @@ describe('scheduled syncs', () => {
         const label = `${outcome[0].toUpperCase()}${outcome.slice(1)}:`;
         expect(message.raw).toMatch(new RegExp(`${label} +${run.counts[outcome]}\\b`));
       }
+      expect(message.raw).not.toMatch(/group|member/i);
       expect(message.raw).toContain(`Open the run: https://adsync.contoso.example/adsync/history/${run.id}`);
       expect(message.raw).toContain(
         `The run in the API: https://adsync.contoso.example/adsync/api/sync/runs/${run.id}`,
@@ -196,5 +202,59 @@ describe('scheduled syncs', () => {
       String(line.msg).startsWith('scheduled sync waits for the run in progress'),
     );
     expect(waits).toEqual([expect.objectContaining({ runningRunId: manual.body.id })]);
+  });
+  it('reports the groups a scheduled run covered, in the webhook and the email', async () => {
+    const tenant = bed.sim.tenant();
+    const { storeGroup } = importedGroups(
+      () => bed.t.app.db,
+      () => bed.sim,
+    );
+    const member = (index: number) => tenant.userId(index);
+    const finance = tenant.createGroup({ displayName: 'Finance' });
+    // In Azure AD: #0, #1, #2 (imported here) and #30 (new to the server); here: #0, #1 and #3.
+    for (const index of [0, 1, 2, 30]) tenant.addGroupMember(finance.id, { id: member(index) });
+    await storeGroup(finance.id, 'Finance', [member(0), member(1), member(3)]);
+    const sales = tenant.createGroup({ displayName: 'Sales' });
+    tenant.addGroupMember(sales.id, { id: member(4) });
+    await storeGroup(sales.id, 'Sales', [member(4)]);
+    const webhook = await startWebhookSink();
+    try {
+      await waitUntilIdle();
+      const mailsBefore = mail.mails.length;
+      await notifyOnSchedule({ webhookUrl: webhook.url, notifyEmails: ['ops@contoso.example'] });
+      await makeDue();
+
+      const delivered = await eventually(() => webhook.requests[0]);
+      const run = delivered.body as { id: string; status: string; groupCounts: unknown };
+      expect(run.status).toBe('succeeded');
+      expect(run.groupCounts).toEqual({
+        membersAdded: 2,
+        membersRemoved: 1,
+        usersCreated: 1,
+        membersIgnored: 0,
+        groups: { modified: 1, deleted: 0, duplicated: 0, unchanged: 1, failed: 0 },
+      });
+      const stored = await bed.t.http.get(`/api/sync/runs/${run.id}`).set('cookie', admin()).expect(200);
+      expect(stored.body.groupCounts).toEqual(run.groupCounts);
+
+      const message = await eventually(() => mail.mails[mailsBefore]);
+      // The subject is long: its header is folded.
+      const text = message.raw.replace(/\r\n(?=[ \t])/g, '');
+      expect(text).toMatch(/groups 1 modified, 0 deleted, 0 duplicated, 0 failed/);
+      const groupFigures = text.slice(text.indexOf('Groups'));
+      for (const [label, count] of [
+        ['Modified', 1],
+        ['Deleted', 0],
+        ['Duplicated', 0],
+        ['Unchanged', 1],
+        ['Failed', 0],
+        ['Members added', 2],
+        ['Members removed', 1],
+        ['Users created', 1],
+      ] as const)
+        expect(groupFigures).toMatch(new RegExp(`${label}: +${count}\\b`));
+    } finally {
+      await webhook.close();
+    }
   });
 });

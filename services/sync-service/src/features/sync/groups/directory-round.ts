@@ -3,7 +3,7 @@ import { membersOfGroups } from '../../groups/member-repository';
 import { importedUsersByObjectIds } from '../../users/repository';
 import { followDeltaRound } from '../delta-round';
 import { DirectoryRefusedError, type RunContext } from '../runs/run-context';
-import { addToTotal, type DeltaPass, type StoredSelection } from '../runs/run-repository';
+import { addToTotal, type DeltaPass, markCoversGroups, type StoredSelection } from '../runs/run-repository';
 import type { DeletionMode, SynchronizerFactory } from '../runs/synchronizer';
 import { findDeltaLink, saveDeltaLink } from '../users/delta-link-repository';
 import { groupChunkSteps } from './chunk-steps';
@@ -66,6 +66,7 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
       const imported = await retry(() => importedGroupsTally(db, tenantId));
       // Without imported groups there is nothing to keep in step: no round, the stored link stays as it is.
       if (imported.groups === 0) return 0;
+      await retry(() => markCoversGroups(db, run.id));
       const storedLink = selection.fullPass ? null : await retry(() => findDeltaLink(db, tenantId, 'groups'));
       pass = storedLink ? 'incremental' : 'full';
       try {

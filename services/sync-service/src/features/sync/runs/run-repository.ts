@@ -88,6 +88,8 @@ export interface SyncRunRow {
   group_duplicated: number;
   group_unchanged: number;
   group_failed: number;
+  /** A whole-directory run whose groups' round ran (the tenant had imported groups). */
+  covers_groups: boolean;
   blocked: DeletionBlock | null;
   error: string | null;
   main_failure: MainFailure | null;
@@ -139,6 +141,7 @@ const runColumns = (db: Queryable) => [
     'group_duplicated',
     'group_unchanged',
     'group_failed',
+    'covers_groups',
     'blocked',
     'error',
     'main_failure',
@@ -388,6 +391,11 @@ export async function addToTotal(db: Queryable, runId: string, more: number): Pr
   await db('sync_runs')
     .where({ id: runId })
     .update({ total: db.raw('total + ?', [more]) });
+}
+
+/** A whole-directory run's groups' round starts: the run covers groups, and reports them. */
+export async function markCoversGroups(db: Queryable, runId: string): Promise<void> {
+  await db('sync_runs').where({ id: runId }).update({ covers_groups: true });
 }
 
 /**

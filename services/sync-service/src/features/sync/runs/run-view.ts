@@ -40,9 +40,10 @@ export function syncRunView(row: SyncRunRow) {
     requestedBy: { kind: row.requested_by.kind, id: row.requested_by.id, name: row.requested_by.name },
     progress: { processed: row.processed, total: row.total },
     counts,
-    // A whole-directory run covers groups too: its groups' outcomes are counted apart from its users'.
+    // A whole-directory run covers the tenant's imported groups too (when it has any): its groups' outcomes
+    // are counted apart from its users'.
     groupCounts:
-      groups || selection.kind === 'wholeDirectory'
+      groups || row.covers_groups
         ? {
             membersAdded: row.members_added,
             membersRemoved: row.members_removed,
