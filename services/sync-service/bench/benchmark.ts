@@ -2,6 +2,7 @@
  * The frame every sync benchmark runs in: the simulator in a child process, a fresh database seeded by another
  * child, and the built service in a process of its own over both, stopped and dropped whatever happens.
  */
+import os from 'node:os';
 import {
   type BenchDatabase,
   createBenchDatabase,
@@ -9,8 +10,14 @@ import {
   type Seeder,
   seedInChild,
 } from './bench-database';
-import { ServiceProcess } from './service-process';
-import { rerunTrustingSimulatorCa, type SimProcess, startSimulatorProcess } from './simulator-process';
+import { mb, ServiceProcess } from './service-process';
+import {
+  rerunTrustingSimulatorCa,
+  type SimProcess,
+  simGraphStats,
+  startSimulatorProcess,
+  useGraphLimits,
+} from './simulator-process';
 
 export interface Benchmark<T> {
   sim: SimProcess;
@@ -47,4 +54,38 @@ export function runBenchmark<T>(
       await database.drop();
     }
   });
+}
+
+/** The machine's load average (1, 5, 15 min) now: every figure is printed beside it. */
+export const loadAverage = () =>
+  `load average ${os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(', ')}`;
+
+/**
+ * One whole-directory run through the API, measured: time, Graph traffic, resource units, the service's peak
+ * RSS, each with the load average when it was taken.
+ */
+export async function measuredRoundRun(
+  bench: { service: ServiceProcess; sim: SimProcess; database: BenchDatabase },
+  limits: { latencyMs: number; throttle: number },
+  label: string,
+  fullPass?: boolean,
+): Promise<string[]> {
+  const { service, sim, database } = bench;
+  await useGraphLimits(sim, limits);
+  const loadBefore = loadAverage();
+  service.resetPeakRss();
+  const { run, seconds } = await service.sync({ wholeDirectory: fullPass ? { fullPass } : {} });
+  const load = loadAverage();
+  const peakRss = service.peakRss();
+  const graph = await simGraphStats(sim);
+  return [
+    `  ${label} (${run.selection.pass} pass): ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}${run.groupCounts ? ` ${JSON.stringify(run.groupCounts)}` : ''}, processed ${run.progress.processed}`,
+    `    time:            ${seconds.toFixed(1)} s (POST /api/sync to the run's end)  [before: ${loadBefore}; after: ${load}]`,
+    `    Graph requests:  ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)})  [${load}]`,
+    `    resource units:  ${graph.resourceUnits} (${graph.throttled} throttled)  [${load}]`,
+    `    peak RSS:        ${mb(peakRss)} (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; the simulator runs apart)  [${load}]`,
+  ];
 }

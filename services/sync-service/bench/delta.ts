@@ -14,20 +14,19 @@
  * full pass. Every figure carries the machine's load average (1, 5, 15 min) when it was taken.
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { profileFieldTable } from '../src/features/users/profile-fields';
 import { userReading } from '../src/infra/directory/directory-user';
-import { type BenchDatabase, importDirectory, type Seeder } from './bench-database';
-import { runBenchmark } from './benchmark';
-import { mb, ServiceProcess } from './service-process';
+import { importDirectory, type Seeder } from './bench-database';
+import { loadAverage, measuredRoundRun, runBenchmark } from './benchmark';
+import { ServiceProcess } from './service-process';
 import {
   graphLimitOptions,
   graphLimitsOf,
   graphToken,
+  inParallel,
   type SimProcess,
   simAdmin,
-  simGraphStats,
   useGraphLimits,
 } from './simulator-process';
 
@@ -65,12 +64,6 @@ const seed: Seeder<string[]> = async (db, sim) => {
   return toChange;
 };
 
-const loadAverage = () =>
-  `load average ${os
-    .loadavg()
-    .map((load) => load.toFixed(2))
-    .join(', ')}`;
-
 /**
  * The round's floor: every page of a full round of `/users/delta` read as the service asks for it (the same
  * $select, pages of up to 999), parsed, and nothing else done.
@@ -100,36 +93,13 @@ async function graphOnlyRound(sim: SimProcess): Promise<string[]> {
   ];
 }
 
-/** One whole-directory run through the API, measured: time, Graph traffic, the service's peak RSS. */
-async function measuredRun(
-  service: ServiceProcess,
-  sim: SimProcess,
-  database: BenchDatabase,
-  label: string,
-  fullPass?: boolean,
-) {
-  await useGraphLimits(sim, { latencyMs, throttle });
-  service.resetPeakRss();
-  const { run, seconds } = await service.sync({ wholeDirectory: fullPass ? { fullPass } : {} });
-  const load = loadAverage();
-  const peakRss = service.peakRss();
-  const graph = await simGraphStats(sim);
-  return [
-    `  ${label} (${run.selection.pass} pass): ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}, processed ${run.progress.processed}`,
-    `    time:            ${seconds.toFixed(1)} s (POST /api/sync to the run's end)  [${load}]`,
-    `    Graph requests:  ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)})`,
-    `    resource units:  ${graph.resourceUnits} (${graph.throttled} throttled)`,
-    `    peak RSS:        ${mb(peakRss)} (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; the simulator runs apart)`,
-  ];
-}
-
 runBenchmark(__filename, userCount, seed, async (bench) => {
   const { sim, database, seeded: toChange } = bench;
   let { service } = bench;
   const lines = [
     `whole-directory sync: ${userCount.toLocaleString('en')} directory users, ${importedCount.toLocaleString('en')} imported, ${database.kind} database, latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
     ...(await graphOnlyRound(sim)),
-    ...(await measuredRun(service, sim, database, 'first run')),
+    ...(await measuredRoundRun({ service, sim, database }, { latencyMs, throttle }, 'first run')),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -138,28 +108,42 @@ runBenchmark(__filename, userCount, seed, async (bench) => {
     await service.stop();
     const baseline = await ServiceProcess.start(sim, database, values.baseline);
     try {
-      lines.push(...(await measuredRun(baseline, sim, database, `baseline build ${values.baseline}`, true)));
+      lines.push(
+        ...(await measuredRoundRun(
+          { service: baseline, sim, database },
+          { latencyMs, throttle },
+          `baseline build ${values.baseline}`,
+          true,
+        )),
+      );
     } finally {
       await baseline.stop();
     }
     service = await ServiceProcess.start(sim, database);
-    lines.push(...(await measuredRun(service, sim, database, 'this build again', true)));
+    lines.push(
+      ...(await measuredRoundRun(
+        { service, sim, database },
+        { latencyMs, throttle },
+        'this build again',
+        true,
+      )),
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
 
   try {
     // The changes are made through the simulator's admin API, unthrottled and without latency.
     await useGraphLimits(sim, { latencyMs: 0, throttle: 10_000_000, fresh: false });
-    for (let start = 0; start < toChange.length; start += 50) {
-      await Promise.all(
-        toChange
-          .slice(start, start + 50)
-          .map((objectId) =>
-            simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}/users/${objectId}`, { surname: 'Changed' }),
-          ),
-      );
-    }
-    lines.push(...(await measuredRun(service, sim, database, `after ${toChange.length} users changed`)));
+    await inParallel(toChange, 50, (objectId) =>
+      simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}/users/${objectId}`, { surname: 'Changed' }),
+    );
+    lines.push(
+      ...(await measuredRoundRun(
+        { service, sim, database },
+        { latencyMs, throttle },
+        `after ${toChange.length} users changed`,
+      )),
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     // The frame stops the service it started; one started here is stopped here.

@@ -80,6 +80,12 @@ export async function simAdmin(sim: SimEndpoint, method: string, route: string, 
   return response.status === 204 ? undefined : response.json();
 }
 
+/** `call` on every item, `width` at a time: the admin API's changes before a measured run. */
+export async function inParallel<T>(items: T[], width: number, call: (item: T) => Promise<unknown>) {
+  for (let start = 0; start < items.length; start += width)
+    await Promise.all(items.slice(start, start + width).map(call));
+}
+
 export async function graphToken(sim: SimEndpoint): Promise<string> {
   const response = await fetch(`${sim.url}/${sim.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
