@@ -19,6 +19,7 @@ import * as listingByTenant from './021_listing_by_tenant';
 import * as groupSync from './023_group_sync';
 import * as groupSyncStaging from './025_group_sync_staging';
 import * as runsCoveringGroups from './026_runs_covering_groups';
+import * as groupNesting from './028_group_nesting';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -47,4 +48,5 @@ export const migrations: Migration[] = [
   // Numbered before 025, 023 and 021 but written after them: it runs last on a database that has them.
   directoryGroupsRound,
   runsCoveringGroups,
+  groupNesting,
 ];

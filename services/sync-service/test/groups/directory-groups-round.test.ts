@@ -276,11 +276,15 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
 });
 
 describe('members counted transitively (the default policy)', () => {
+  let child: string;
+  let parentObject: string;
+  let parent: string;
+
   it('a group with a nested group is read whole: a full round keeps the nested users', async () => {
-    const child = azureGroup('Child', [user(45)]);
-    const parentObject = azureGroup('Parent', [user(44)]);
+    child = azureGroup('Child', [user(45)]);
+    parentObject = azureGroup('Parent', [user(44)]);
     tenant().addGroupMember(parentObject, { id: child });
-    const parent = await storeGroup(parentObject, 'Parent', [user(44), user(45)]);
+    parent = await storeGroup(parentObject, 'Parent', [user(44), user(45)]);
     const transitiveBefore = graphReads('groups.transitiveMembers');
 
     const run = await syncDirectory({ fullPass: true });
@@ -288,5 +292,50 @@ describe('members counted transitively (the default policy)', () => {
     expect(run.status).toBe('succeeded');
     expect(await membersHere(parent)).toEqual(sorted([user(44), user(45)]));
     expect(graphReads('groups.transitiveMembers') - transitiveBefore).toBeGreaterThanOrEqual(1);
+  });
+
+  it('an incremental round brings the group above a nested group whose members changed in step', async () => {
+    tenant().removeGroupMember(child, user(45));
+    tenant().addGroupMember(child, { id: user(46) });
+    // The parent's read fails: it removes nobody (and adds nobody); the run keeps the link, so the next one
+    // reads the same changes again.
+    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: parentObject });
+
+    const failed = await syncDirectory();
+
+    expect(failed.status).not.toBe('succeeded');
+    expect(failed.groupCounts.groups).toMatchObject({ failed: 1 });
+    expect(await membersHere(parent)).toEqual(sorted([user(44), user(45)]));
+
+    sim.clearFaults();
+    const run = await syncDirectory();
+
+    expect(run.status).toBe('succeeded');
+    expect(await membersHere(parent)).toEqual(sorted([user(44), user(46)]));
+    expect(run.groupCounts).toMatchObject({ membersAdded: 1, membersRemoved: 1 });
+  });
+
+  it('at any depth: a group nested two deep changes the group two levels above it', async () => {
+    const grandchild = azureGroup('Grandchild', [user(47)]);
+    tenant().addGroupMember(child, { id: grandchild });
+    const nestedOnce = await syncDirectory();
+    expect(nestedOnce.status).toBe('succeeded');
+    expect(await membersHere(parent)).toEqual(sorted([user(44), user(46), user(47)]));
+
+    tenant().addGroupMember(grandchild, { id: user(48) });
+    tenant().removeGroupMember(grandchild, user(47));
+    const transitiveBefore = graphReads('groups.transitiveMembers');
+
+    const run = await syncDirectory();
+
+    expect(run.status).toBe('succeeded');
+    expect(await membersHere(parent)).toEqual(sorted([user(44), user(46), user(48)]));
+    expect(graphReads('groups.transitiveMembers') - transitiveBefore).toBeGreaterThanOrEqual(1);
+
+    // A round that changes nothing under the parent does not read it.
+    tenant().addGroupMember(big.objectId, { id: user(17) });
+    const untouched = graphReads('groups.transitiveMembers');
+    expect((await syncDirectory()).status).toBe('succeeded');
+    expect(graphReads('groups.transitiveMembers') - untouched).toBe(0);
   });
 });

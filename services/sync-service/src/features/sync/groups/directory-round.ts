@@ -14,12 +14,13 @@ import { type GroupsPlan, type GroupsRunSettings, membersToRemove } from './plan
 import { readGroupsUpstream, refusedMember, upstreamMember } from './read';
 import {
   countRoundRemovals,
-  forgetRound,
+  forgetRounds,
   importedGroupsTally,
   type MetGroup,
   memberChangesOf,
   metGroupsAfter,
   roundTally,
+  saveRoundNesting,
   stageRoundPage,
   unconfirmedGroupsAfter,
 } from './round-repository';
@@ -38,6 +39,15 @@ const isExpiredLink = (error: unknown) =>
  * groups it never met) are read by id: only Graph's 404 deletes a group, one found is synchronized from its
  * complete member list. Member removals are what the threshold judges, against the imported groups'
  * memberships. Then the groups are written chunk by chunk; the link moves on only with a run that succeeded.
+ *
+ * Nested groups, when members count transitively: a group's delta entry lists its direct members only, so a
+ * group holding groups is read whole (`/transitiveMembers`), and an incremental round must also find the
+ * imported groups above a group it carried, whose own entries do not come. The round keeps the tenant's
+ * nesting (which group holds which, for every group, imported or not: `directory_group_nesting`) in step
+ * with the link, and walks it up from the groups it carried, at any depth. The other ways cost more: reading
+ * every group that holds groups whole on every round pays 4 RU per 999 members of each, changed or not; and
+ * reading only the direct parents of changed groups misses the groups two levels up. Walking the stored
+ * nesting costs one recursive query, and Graph reads only for groups something below changed.
  */
 export const directoryGroupsSynchronizer: SynchronizerFactory<
   GroupsChunk,
@@ -78,7 +88,7 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
           'stored groups delta link expired; reading every group again',
         );
         pass = 'full';
-        await retry(() => forgetRound(db, run.id));
+        await retry(() => forgetRounds(db, [run.id]));
         deltaLink = await followRound(context, null);
       }
       const round = { runId: run.id, tenantId, pass, transitive };
@@ -130,11 +140,11 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
     async nextDeletions(mode) {
       if (metAfter !== null) {
         const groups = await retry(() =>
-          metGroupsAfter(db, { runId: run.id, transitive }, metAfter ?? null, chunkSize),
+          metGroupsAfter(db, { runId: run.id, tenantId, pass, transitive }, metAfter ?? null, chunkSize),
         );
         metAfter = groups.length < chunkSize ? null : groups[groups.length - 1].id;
         if (groups.length > 0)
-          return changesChunk(context, { runId: run.id, pass, transitive }, mode, groups);
+          return changesChunk(context, { runId: run.id, tenantId, pass, transitive }, mode, groups);
       }
       const groups = confirmed.shift();
       return groups ? { mode, groups } : null;
@@ -143,8 +153,10 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
     settled: async () => undefined,
     async finish(trx, end) {
       // As the users' link: it moves on only with a run that applied everything the round reported.
-      if (end.ended && end.status === 'succeeded' && !settings.dryRun && deltaLink)
+      if (end.ended && end.status === 'succeeded' && !settings.dryRun && deltaLink) {
         await saveDeltaLink(trx, tenantId, deltaLink, 'groups');
+        await saveRoundNesting(trx, { runId: run.id, tenantId, pass });
+      }
     },
     // The run's staging goes with the run's end (finishRun).
     abandon: async () => undefined,

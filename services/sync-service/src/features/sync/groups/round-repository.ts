@@ -5,7 +5,8 @@ import type { DeltaPass } from '../runs/run-repository';
 
 /**
  * Every query on `sync_run_round_groups` and `sync_run_round_members` (migration 018): the imported groups a
- * run's `/groups/delta` round met, and their members, merged across pages by group id.
+ * run's `/groups/delta` round met, and their members, merged across pages by group id; and on the group
+ * nesting (migration 028): `sync_run_round_nesting`, `sync_run_round_seen` and `directory_group_nesting`.
  */
 
 interface RoundScope {
@@ -16,27 +17,59 @@ interface RoundScope {
 /** The round's pass, and whether members count transitively (the sync policy's `groupMembers`). */
 interface RoundPass {
   runId: string;
+  tenantId: string;
   pass: DeltaPass;
   transitive: boolean;
 }
 
 /**
- * The groups the round met that it is trusted for. When members count transitively, a group with nested
- * groups among its member entries is not: its delta lists direct members only, so it is read whole by id.
+ * The groups the round met that it is trusted for. When members count transitively, a group holding nested
+ * groups is not: its delta lists direct members only (a member it lost may still come through a nested
+ * group), so it is read whole by id. A full round lists every member entry, so its own entries say whether a
+ * group holds groups; an incremental round only the changed ones, so the stored nesting says it too.
  */
-function trustedMet(db: Queryable, runId: string, transitive: boolean): Knex.QueryBuilder {
-  return db('sync_run_round_groups')
-    .select('group_id')
-    .where({ run_id: runId, state: 'met' })
+function trustedMet(db: Queryable, round: RoundPass): Knex.QueryBuilder {
+  return db('sync_run_round_groups as t')
+    .select('t.group_id')
+    .where({ 't.run_id': round.runId, 't.state': 'met' })
     .modify((query) => {
-      if (transitive) query.where('members_nested', 0);
+      if (!round.transitive) return;
+      query.where('t.members_nested', 0);
+      if (round.pass === 'incremental')
+        query.whereNotExists(
+          db('directory_group_nesting as n')
+            .join('groups as tg', (on) =>
+              on.on('tg.object_id', 'n.group_object_id').andOn('tg.tenant_id', 'n.tenant_id'),
+            )
+            .whereRaw('tg.id = t.group_id')
+            .where('n.tenant_id', round.tenantId),
+        );
     });
 }
 
 /**
- * Stages one page of the round in one statement: the page's groups that are imported groups of the tenant
- * (the others cost nothing more), their names and descriptions, their members listed or removed, and how
- * many members were not users. A group's later entries add to what its earlier ones staged (a member's
+ * Object ids of the groups above the groups an incremental round carried, at any depth, by the stored
+ * nesting: their members changed through a nested group although their own entries did not come.
+ */
+function aboveChanged(db: Queryable, round: RoundPass): Knex.Raw {
+  return db.raw(
+    `(with recursive above(object_id) as (
+        select n.group_object_id from directory_group_nesting n
+        join sync_run_round_seen s on s.run_id = ? and s.object_id = n.member_object_id
+        where n.tenant_id = ?
+        union
+        select n.group_object_id from directory_group_nesting n
+        join above a on a.object_id = n.member_object_id
+        where n.tenant_id = ?
+      ) select object_id from above)`,
+    [round.runId, round.tenantId, round.tenantId],
+  );
+}
+
+/**
+ * Stages one page of the round in one statement: the page's groups that are imported groups of the tenant,
+ * their names and descriptions, their members listed or removed, and how many members were not users; and of
+ * every group of the page (imported or not) that the round carried it, and its nested-group entries. A group's later entries add to what its earlier ones staged (a member's
  * latest entry wins); a group announced as removed is only a candidate. Answers the imported groups staged.
  */
 export async function stageRoundPage(
@@ -49,12 +82,20 @@ export async function stageRoundPage(
     { removed: boolean; head: GroupDeltaPage['groups'][number]['head']; ignored: number; nested: number }
   >();
   const members = new Map<string, { groupId: string; memberId: string; removed: boolean }>();
+  const nesting = new Map<string, { groupId: string; memberId: string; removed: boolean }>();
   for (const entry of page.groups) {
     const earlier = groups.get(entry.id);
     let ignored = earlier && !earlier.removed ? earlier.ignored : 0;
     let nested = earlier && !earlier.removed ? earlier.nested : 0;
     for (const member of entry.members) {
-      if (member.kind === 'group') nested += 1;
+      if (member.kind === 'group') {
+        nested += 1;
+        nesting.set(`${entry.id} ${member.id}`, {
+          groupId: entry.id,
+          memberId: member.id,
+          removed: member.removed,
+        });
+      }
       if (member.kind !== 'user') ignored += 1;
       else
         members.set(`${entry.id} ${member.id}`, {
@@ -69,6 +110,7 @@ export async function stageRoundPage(
   if (groups.size === 0) return 0;
   const heads = [...groups];
   const listed = [...members.values()];
+  const nests = [...nesting.values()];
   const result = await db.raw(
     `with entry as (
        select * from unnest(?::text[], ?::text[], ?::boolean[], ?::text[], ?::text[], ?::integer[], ?::integer[])
@@ -95,6 +137,14 @@ export async function stageRoundPage(
        join imported i on i.object_id = l.object_id
        on conflict (run_id, group_id, member_id) do update set removed = excluded.removed
        returning 1
+     ), seen as (
+       insert into sync_run_round_seen (run_id, object_id)
+       select ?, object_id from entry
+       on conflict (run_id, object_id) do nothing
+     ), nesting as (
+       insert into sync_run_round_nesting as n (run_id, group_object_id, member_object_id, removed)
+       select ?, * from unnest(?::text[], ?::text[], ?::boolean[])
+       on conflict (run_id, group_object_id, member_object_id) do update set removed = excluded.removed
      )
      select (select count(*) from staged)::integer as groups, (select count(*) from listed)::integer as members`,
     [
@@ -111,16 +161,53 @@ export async function stageRoundPage(
       listed.map((member) => member.groupId),
       listed.map((member) => member.memberId),
       listed.map((member) => member.removed),
+      round.runId,
+      round.runId,
+      nests.map((nest) => nest.groupId),
+      nests.map((nest) => nest.memberId),
+      nests.map((nest) => nest.removed),
       // Arrays with nulls (a description may be null) are bound as they are; Knex's types only know uniform ones.
     ] as Knex.RawBinding[],
   );
   return Number(result.rows[0]?.groups ?? 0);
 }
 
-/** Drops what a round staged: an expired link makes the run read a full round instead. */
-export async function forgetRound(db: Queryable, runId: string): Promise<void> {
-  await db('sync_run_round_members').where({ run_id: runId }).delete();
-  await db('sync_run_round_groups').where({ run_id: runId }).delete();
+/** Drops what a round staged: an expired link makes the run read a full round instead; the run's end too. */
+export async function forgetRounds(db: Queryable, runIds: string[]): Promise<void> {
+  for (const table of roundTables) await db(table).whereIn('run_id', runIds).delete();
+}
+
+const roundTables = [
+  'sync_run_round_members',
+  'sync_run_round_groups',
+  'sync_run_round_nesting',
+  'sync_run_round_seen',
+] as const;
+
+/**
+ * Keeps the tenant's nesting in step with the round, in the transaction that saves its link: a full round's
+ * nested-group entries replace it, an incremental round's add to it and remove from it. A group deleted in
+ * Azure AD keeps its rows: a row too many only makes a group above it read whole once more.
+ */
+export async function saveRoundNesting(
+  db: Queryable,
+  round: RoundScope & { pass: DeltaPass },
+): Promise<void> {
+  const { runId, tenantId } = round;
+  if (round.pass === 'full') await db('directory_group_nesting').where({ tenant_id: tenantId }).delete();
+  else
+    await db.raw(
+      `delete from directory_group_nesting n using sync_run_round_nesting r
+       where r.run_id = ? and r.removed and n.tenant_id = ?
+         and n.group_object_id = r.group_object_id and n.member_object_id = r.member_object_id`,
+      [runId, tenantId],
+    );
+  await db.raw(
+    `insert into directory_group_nesting (tenant_id, group_object_id, member_object_id)
+     select ?, group_object_id, member_object_id from sync_run_round_nesting where run_id = ? and not removed
+     on conflict do nothing`,
+    [tenantId, runId],
+  );
 }
 
 export interface MetGroup {
@@ -130,14 +217,13 @@ export interface MetGroup {
   head: { displayName: string; description: string | null } | null;
 }
 
-/** The next groups the round met (still stored), by keyset on the group id. */
+/** The next groups the round met that it is trusted for (still stored), by keyset on the group id. */
 export async function metGroupsAfter(
   db: Queryable,
-  round: { runId: string; transitive: boolean },
+  round: RoundPass,
   afterGroupId: string | null,
   size: number,
 ): Promise<MetGroup[]> {
-  const { runId } = round;
   const rows: Array<{
     id: string;
     object_id: string;
@@ -146,9 +232,9 @@ export async function metGroupsAfter(
     description: string | null;
   }> = await db('sync_run_round_groups as r')
     .join('groups as g', 'g.id', 'r.group_id')
-    .where({ 'r.run_id': runId, 'r.state': 'met' })
+    .where({ 'r.run_id': round.runId })
+    .whereIn('r.group_id', trustedMet(db, round))
     .modify((query) => {
-      if (round.transitive) query.where('r.members_nested', 0);
       if (afterGroupId) query.where('r.group_id', '>', afterGroupId);
     })
     .orderBy('r.group_id')
@@ -171,7 +257,7 @@ export async function metGroupsAfter(
  */
 function removalsQuery(db: Queryable, round: RoundPass, groupIds?: string[]): Knex.QueryBuilder {
   const { runId, pass } = round;
-  const met = trustedMet(db, runId, round.transitive).modify((query) => {
+  const met = trustedMet(db, round).modify((query) => {
     if (groupIds) query.whereRaw('group_id = any(?::uuid[])', [groupIds]);
   });
   const memberships = db('group_members as gm')
@@ -222,15 +308,16 @@ export async function memberChangesOf(
 
 /**
  * The next imported groups of the tenant the round leaves to be read by id, by keyset on the group id.
- * Incremental pass: those it announced as removed. Full pass: those it did not meet (absent, or removed).
+ * Incremental pass: those it announced as removed, those it met but is not trusted for, and those above a
+ * group it carried. Full pass: those it did not meet (absent, or removed) or is not trusted for.
  */
 export async function unconfirmedGroupsAfter(
   db: Queryable,
-  round: RoundScope & RoundPass,
+  round: RoundPass,
   afterGroupId: string | null,
   size: number,
 ): Promise<Array<{ id: string; objectId: string }>> {
-  const trusted = trustedMet(db, round.runId, round.transitive).whereRaw('group_id = g.id');
+  const trusted = trustedMet(db, round).whereRaw('t.group_id = g.id');
   const removed = db('sync_run_round_groups as r')
     .whereRaw('r.group_id = g.id')
     .where({ 'r.run_id': round.runId, 'r.state': 'removed' });
@@ -241,9 +328,14 @@ export async function unconfirmedGroupsAfter(
   return db('groups as g')
     .where({ 'g.tenant_id': round.tenantId, 'g.source': 'azure_ad' })
     .modify((query) => {
-      // Full pass: every group not met or not trusted. Incremental: those announced as removed or not trusted.
+      // Full pass: every group not met or not trusted. Incremental: those announced as removed or not trusted,
+      // and, when members count transitively, those above a group the round carried.
       if (round.pass === 'full') query.whereNotExists(trusted);
-      else query.where((either) => either.whereExists(removed).orWhereExists(untrusted));
+      else
+        query.where((either) => {
+          either.whereExists(removed).orWhereExists(untrusted);
+          if (round.transitive) either.orWhereRaw('g.object_id in ?', [aboveChanged(db, round)]);
+        });
       if (afterGroupId) query.where('g.id', '>', afterGroupId);
     })
     .orderBy('g.id')

@@ -12,8 +12,10 @@ import { DirectoryRefusedError, type RunContext, type RunExecution, StopRequeste
 import {
   applyRetention,
   beat,
+  endRun,
   findRun,
   finishRun,
+  forgetRunStaging,
   RunLostError,
   type SyncRunRow,
   tallyFailures,
@@ -80,8 +82,10 @@ export async function executeRun<Chunk, Stored, Decision, Plan extends ChunkPlan
     const ended = await outlastConnectionLoss(
       () =>
         db.transaction(async (trx) => {
-          const row = await finishRun(trx, run.id, { ...end, blocked: block });
+          const row = await endRun(trx, run.id, { ...end, blocked: block });
+          // The synchronizers finish from their staging (the groups round saves its nesting), then it goes.
           await synchronizer.finish(trx, { ...end, ended: row !== undefined });
+          if (row) await forgetRunStaging(trx, [run.id]);
           return row;
         }),
       // After a drop during COMMIT: the run reads ended if the transaction landed.

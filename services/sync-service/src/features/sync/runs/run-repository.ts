@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../../infra/http/cursor';
 import type { RunRequester } from '../../auth/identity';
+import { forgetRounds } from '../groups/round-repository';
 import type { DeletionBlock } from '../policy';
 import type { OutcomeCounts, SyncOutcome } from './outcomes';
 
@@ -322,15 +323,21 @@ export async function beat(db: Queryable, runId: string): Promise<boolean> {
   return updated > 0;
 }
 
-export async function finishRun(
-  db: Queryable,
-  runId: string,
-  end: {
-    status: Exclude<SyncRunStatus, 'queued' | 'running'>;
-    error?: string;
-    blocked?: DeletionBlock | null;
-  },
-): Promise<SyncRunRow | undefined> {
+type RunEnd = {
+  status: Exclude<SyncRunStatus, 'queued' | 'running'>;
+  error?: string;
+  blocked?: DeletionBlock | null;
+};
+
+/** Ends a running run and drops its staging; undefined when it no longer ran. */
+export async function finishRun(db: Queryable, runId: string, end: RunEnd): Promise<SyncRunRow | undefined> {
+  const row = await endRun(db, runId, end);
+  if (row) await forgetRunStaging(db, [runId]);
+  return row;
+}
+
+/** Ends a running run, its staging kept for the caller (a synchronizer may save from it); see finishRun. */
+export async function endRun(db: Queryable, runId: string, end: RunEnd): Promise<SyncRunRow | undefined> {
   const [row] = await db('sync_runs')
     .where({ id: runId, status: 'running' })
     .update({
@@ -341,7 +348,6 @@ export async function finishRun(
       finished_at: db.fn.now(),
     })
     .returning(runColumns(db));
-  if (row) await forgetRunStaging(db, [runId]);
   return row;
 }
 
@@ -379,11 +385,10 @@ export async function tallyFailures(
 }
 
 /** Staging only matters while a run runs. */
-async function forgetRunStaging(db: Queryable, runIds: string[]): Promise<void> {
+export async function forgetRunStaging(db: Queryable, runIds: string[]): Promise<void> {
   await db('sync_run_pending').whereIn('run_id', runIds).delete();
   await db('sync_run_directory_users').whereIn('run_id', runIds).delete();
-  await db('sync_run_round_members').whereIn('run_id', runIds).delete();
-  await db('sync_run_round_groups').whereIn('run_id', runIds).delete();
+  await forgetRounds(db, runIds);
 }
 
 /** A part of the run that learns its work once its own read is done (the groups round) adds it to the total. */
