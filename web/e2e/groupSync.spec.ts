@@ -199,3 +199,50 @@ test('at 390 px the group synchronization is a list of cards with its toolbar in
   await expectAccessible(page, 'group synchronization at 390 px');
   await page.screenshot({ path: `${SCREENSHOTS}/group-sync-390.png`, fullPage: true });
 });
+
+test("a whole-directory run's page shows its users' items and the groups it covered, at 1280 and 390 px", async () => {
+  await page.setViewportSize({ width: 1280, height: 860 });
+  // Alan leaves the renamed viewers in Azure AD; a dry run of the whole directory reports it, changing nothing.
+  await sim.removeGroupMember(viewers.id, people.alan.id);
+  const started = await page.request.post('/api/sync', {
+    headers: { prefer: 'wait=90' },
+    data: { selection: { wholeDirectory: {} }, dryRun: true, confirmDeletions: false },
+  });
+  expect([200, 202], await started.text()).toContain(started.status());
+  let run = await started.json();
+  // A run longer than the wait answers 202: it is followed until it ends.
+  await expect
+    .poll(
+      async () => {
+        run = await (await page.request.get(`/api/sync/runs/${run.id}`)).json();
+        return run.status;
+      },
+      { timeout: 120_000 },
+    )
+    .not.toMatch(/^(queued|running)$/);
+  expect(run.groupCounts.groups.modified).toBeGreaterThanOrEqual(1);
+
+  await page.goto(`/history/${run.id}`);
+  await expect(page.getByRole('heading', { name: 'Users', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Groups', exact: true })).toBeVisible();
+  await expect(page.getByText(/Of its imported groups: \d+ modified/)).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Outcomes of users' })).toBeVisible();
+  await page.getByRole('list', { name: 'Outcomes of groups' }).getByTestId('group-count-modified').click();
+  const modified = page.getByTestId('group-items-modified');
+  await expect(modified).toContainText(viewers.renamed);
+  await expect(modified).toContainText(`Members removed: ${people.alan.userPrincipalName}`);
+  await expect(modified).toContainText('Not applied');
+  await expect(page.getByTestId('group-count-membersRemoved')).toContainText(/[1-9]/);
+  // The users' outcomes open the users' items, beside the groups'.
+  await page.getByTestId('count-unchanged').click();
+  await expect(page.getByLabel('Search unchanged users by username or email')).toBeVisible();
+  await expectAccessible(page, 'whole-directory run with groups');
+  await page.screenshot({ path: `${SCREENSHOTS}/directory-run-groups.png`, fullPage: true });
+
+  await page.setViewportSize({ width: 390, height: 860 });
+  await expect(modified).toContainText(viewers.renamed);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page, 'whole-directory run with groups at 390 px');
+  await page.screenshot({ path: `${SCREENSHOTS}/directory-run-groups-390.png`, fullPage: true });
+});

@@ -94,4 +94,43 @@ describe('summarizeRun', () => {
       expect(summarizeRun(partial)).toMatch(/Most common failure \(1 group, no_answer\)/);
     });
   });
+  describe('of a whole-directory run', () => {
+    const wholeDirectory = {
+      kind: 'wholeDirectory' as const,
+      count: 40,
+      search: null,
+      requested: null,
+      fullPass: false,
+      fromRun: null,
+      pass: 'incremental' as const,
+    };
+
+    it('states the groups it covered apart from its users, with their member changes', () => {
+      const run = aRun({
+        status: 'succeeded',
+        selection: wholeDirectory,
+        counts: { modified: 2, deleted: 0, duplicated: 0, unchanged: 38, failed: 0 },
+        groupCounts: {
+          membersAdded: 3,
+          membersRemoved: 1,
+          usersCreated: 0,
+          membersIgnored: 2,
+          groups: { modified: 1, deleted: 1, duplicated: 0, unchanged: 4, failed: 0 },
+        },
+      });
+      expect(summarizeRun(run)).toBe(
+        'Of 40 users: 2 modified, 0 deleted, 0 duplicated and 38 unchanged. Of its imported groups: 1 modified, 1 deleted, 0 duplicated and 4 unchanged. 3 members added, 1 member removed, 0 users created.',
+      );
+    });
+
+    it('says nothing of groups or members when it covered no groups', () => {
+      const run = aRun({
+        status: 'succeeded',
+        selection: wholeDirectory,
+        counts: { modified: 2, deleted: 0, duplicated: 0, unchanged: 38, failed: 0 },
+        groupCounts: null,
+      });
+      expect(summarizeRun(run)).toBe('Of 40 users: 2 modified, 0 deleted, 0 duplicated and 38 unchanged.');
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import type { SyncRun } from '@/api/schemas';
+import type { SyncCounts, SyncRun } from '@/api/schemas';
 import { countRunObjects, isGroupRun } from '@/features/syncRuns/runLabels';
 import { t } from '@/i18n';
 import { formatCount } from '@/shell/format';
@@ -25,12 +25,8 @@ export function summarizeMembers(run: SyncRun): string {
   });
 }
 
-/**
- * The seed's message box sentence: "Of 4 users: 2 modified, 1 deleted and 1 duplicated."; for a run of groups
- * also its member changes.
- */
-export function summarizeRun(run: SyncRun): string {
-  const { modified, deleted, duplicated, unchanged, failed } = run.counts;
+/** "1 modified, 1 deleted, 1 duplicated and 2 unchanged": unchanged and failed only when there are any. */
+function countsSentence({ modified, deleted, duplicated, unchanged, failed }: SyncCounts): string {
   const parts = [
     t('sync.summary.modified', { count: formatCount(modified) }),
     t('sync.summary.deleted', { count: formatCount(deleted) }),
@@ -38,12 +34,27 @@ export function summarizeRun(run: SyncRun): string {
   ];
   if (unchanged) parts.push(t('sync.summary.unchanged', { count: formatCount(unchanged) }));
   if (failed) parts.push(t('sync.summary.failed', { count: formatCount(failed) }));
-  const counts = t('sync.summary.and', { rest: parts.slice(0, -1).join(', '), last: parts.at(-1) ?? '' });
+  return t('sync.summary.and', { rest: parts.slice(0, -1).join(', '), last: parts.at(-1) ?? '' });
+}
+
+/** A whole-directory run that covered groups: its groups' outcomes, counted apart from its users'. */
+function summarizeDirectoryGroups(run: SyncRun): string {
+  const groups = run.groupCounts?.groups;
+  return groups ? t('groupSync.summary.directoryGroups', { counts: countsSentence(groups) }) : '';
+}
+
+/**
+ * The seed's message box sentence: "Of 4 users: 2 modified, 1 deleted and 1 duplicated."; for a run of groups
+ * also its member changes; for a whole-directory run that covered groups, its groups' outcomes and member
+ * changes too. A run that covered no groups says nothing of them.
+ */
+export function summarizeRun(run: SyncRun): string {
+  const counts = countsSentence(run.counts);
   const selected = countRunObjects(run, run.selection.count);
   const words = SUMMARY_WORDS[isGroupRun(run) ? 'groups' : 'users'];
-  const members = summarizeMembers(run);
+  const groups = [summarizeDirectoryGroups(run), summarizeMembers(run)];
   const named = { users: selected, groups: selected, counts };
-  if (run.dryRun) return [t(words.dryRun, named), members].filter(Boolean).join(' ');
+  if (run.dryRun) return [t(words.dryRun, named), ...groups].filter(Boolean).join(' ');
   const main = run.mainFailure;
   const failures = main
     ? t('sync.summary.mainFailure', {
@@ -53,7 +64,7 @@ export function summarizeRun(run: SyncRun): string {
       })
     : '';
   const summary = t(run.status === 'blocked' ? words.blocked : words.of, named);
-  return [summary, members, failures].filter(Boolean).join(' ');
+  return [summary, ...groups, failures].filter(Boolean).join(' ');
 }
 
 export function resultTitle(run: SyncRun): string {

@@ -1,4 +1,4 @@
-import type { FieldChange, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
+import type { FieldChange, SyncCounts, SyncOutcome, SyncRun, SyncRunStatus } from '@/api/schemas';
 import { t } from '@/i18n';
 import { formatCount } from '@/shell/format';
 import { profileFieldLabel } from '@/shell/profileFields';
@@ -36,6 +36,26 @@ export function fieldLabel(field: FieldChange['field']): string {
 /** Whether a run synchronized imported groups (runs from before groups have no kind: users). */
 export function isGroupRun(run: Pick<SyncRun, 'kind'>): boolean {
   return run.kind === 'groups';
+}
+
+/** The kinds of objects a run has outcomes and items of: its users (`items`) and its groups (`group-items`). */
+export type RunObjects = 'users' | 'groups';
+
+/** The outcomes of one kind of object in a run. */
+export interface RunPart {
+  objects: RunObjects;
+  counts: SyncCounts;
+}
+
+/**
+ * What a run's outcomes are of: its users, or a run of groups' groups; a whole-directory run that covered
+ * groups has both, its groups counted apart (`groupCounts.groups`).
+ */
+export function runParts(run: Pick<SyncRun, 'kind' | 'counts' | 'groupCounts'>): RunPart[] {
+  const parts: RunPart[] = [{ objects: isGroupRun(run) ? 'groups' : 'users', counts: run.counts }];
+  const groups = run.groupCounts?.groups;
+  if (groups && !isGroupRun(run)) parts.push({ objects: 'groups', counts: groups });
+  return parts;
 }
 
 /** "3 users" or "3 groups": what a run's counts count. */

@@ -28,6 +28,7 @@ export const groupSync = {
     blocked:
       'Of {groups}: {counts}. No member was removed yet: the groups that would lose members wait for confirmation.',
     members: '{added}, {removed}, {created}.',
+    directoryGroups: 'Of its imported groups: {counts}.',
     membersAdded: '{count} member added | {count} members added',
     membersRemoved: '{count} member removed | {count} members removed',
     usersCreated: '{count} user created | {count} users created',

@@ -71,7 +71,7 @@ export const syncRuns = {
     manual: 'Manual',
     scheduled: 'Scheduled',
   },
-  outcomes: 'Outcomes',
+  outcomesOf: { users: 'Outcomes of users', groups: 'Outcomes of groups' },
   chooseCount: 'Choose a count to see its users.',
   column: {
     started: 'Started',
