@@ -339,3 +339,29 @@ describe('members counted transitively (the default policy)', () => {
     expect(graphReads('groups.transitiveMembers') - untouched).toBe(0);
   });
 });
+
+describe("the round's candidates", () => {
+  it('are staged in the database when their sync removes members; the groups it met touch no staging', async () => {
+    const goneObject = azureGroup('Gone too', [user(42)]);
+    const gone = await storeGroup(goneObject, 'Gone too', [user(42)]);
+    await syncDirectory();
+    tenant().softDeleteGroup(goneObject);
+    tenant().addGroupMember(big.objectId, { id: user(19) });
+    const staging: string[] = [];
+    const watch = ({ sql }: { sql: string }) => {
+      if (sql.includes('sync_run_group_staging')) staging.push(sql);
+    };
+    t.app.db.on('query', watch);
+
+    const run = await syncDirectory();
+
+    t.app.db.off('query', watch);
+    expect(run.status).toBe('succeeded');
+    expect(await t.app.db('groups').where({ id: gone }).first()).toBeUndefined();
+    expect(await membersHere(big.id)).toContain(user(19));
+    // The deleted group was staged for the threshold, then resolved from there: one insert, one unstaging;
+    // the chunk of groups the round met unstaged nothing.
+    expect(staging.filter((sql) => sql.startsWith('insert'))).toHaveLength(1);
+    expect(staging.filter((sql) => sql.startsWith('delete') && sql.includes('any('))).toHaveLength(1);
+  });
+});

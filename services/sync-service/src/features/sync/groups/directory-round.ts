@@ -1,5 +1,4 @@
 import { DirectoryError, isAccessFailure, unstorableGroup } from '../../../infra/directory';
-import { membersOfGroups } from '../../groups/member-repository';
 import { importedUsersByObjectIds } from '../../users/repository';
 import { followDeltaRound } from '../delta-round';
 import { DirectoryRefusedError, type RunContext } from '../runs/run-context';
@@ -8,9 +7,8 @@ import type { DeletionMode, SynchronizerFactory } from '../runs/synchronizer';
 import { findDeltaLink, saveDeltaLink } from '../users/delta-link-repository';
 import { groupChunkSteps } from './chunk-steps';
 import { addIgnoredMembers } from './item-repository';
-import { membersByGroup } from './load';
 import type { GroupDecision, GroupsChunk, StoredGroups, UpstreamMember } from './outcomes';
-import { type GroupsPlan, type GroupsRunSettings, membersToRemove } from './plan';
+import type { GroupsPlan, GroupsRunSettings } from './plan';
 import { readGroupsUpstream, refusedMember, upstreamMember } from './read';
 import {
   countRoundRemovals,
@@ -24,6 +22,7 @@ import {
   stageRoundPage,
   unconfirmedGroupsAfter,
 } from './round-repository';
+import { dropStagedGroups, nextStagedGroups, stagedRemovals } from './staging-repository';
 
 type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;
 
@@ -37,8 +36,11 @@ const isExpiredLink = (error: unknown) =>
  * stays flat. Nothing is written before the round is read whole: a round that fails writes nothing, removes
  * nobody and keeps the stored link. Then groups the round announced as removed (and, in a full round, imported
  * groups it never met) are read by id: only Graph's 404 deletes a group, one found is synchronized from its
- * complete member list. Member removals are what the threshold judges, against the imported groups'
- * memberships. Then the groups are written chunk by chunk; the link moves on only with a run that succeeded.
+ * complete member list. These candidates go as a selection's groups do (synchronizer.ts): committed chunk by
+ * chunk as they are read, those whose sync would remove members or delete them staged in the database for the
+ * threshold (staging-repository.ts), so memory holds one chunk. Member removals are what the threshold judges,
+ * against the imported groups' memberships. Then the groups the round met, and the staged candidates, are
+ * written chunk by chunk; the link moves on only with a run that succeeded.
  *
  * Nested groups, when members count transitively: a group's delta entry lists its direct members only, so a
  * group holding groups is read whole (`/transitiveMembers`), and an incremental round must also find the
@@ -64,15 +66,14 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
   // The sync policy's groupMembers: a group with nested groups is then read whole, not from the round.
   const transitive = policy.groupMembers === 'transitive';
   let deltaLink: string | null = null;
+  /** Memberships the groups the round met would lose: the candidates' are staged with them. */
   let removals = 0;
-  /** Groups read by id after the round (candidates), waiting for the threshold's verdict. */
-  const confirmed: GroupsChunk['groups'][] = [];
   /** Keyset of the met groups handed out so far; null once all are. */
   let metAfter: string | null | undefined;
 
   return {
     objects: 'groups',
-    async read() {
+    async read(commit) {
       const imported = await retry(() => importedGroupsTally(db, tenantId));
       // Without imported groups there is nothing to keep in step: no round, the stored link stays as it is.
       if (imported.groups === 0) return 0;
@@ -93,6 +94,13 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
       }
       const round = { runId: run.id, tenantId, pass, transitive };
       removals = await retry(() => countRoundRemovals(db, round));
+      const { met, ignored } = await retry(() => roundTally(db, run.id));
+      await retry(async () => {
+        await addToTotal(db, run.id, met);
+        await addIgnoredMembers(db, run.id, ignored);
+      });
+      // The candidates, read whole by id, go as a selection's groups do: committed as they are read, those
+      // whose sync would remove members (or delete the group) staged for the threshold (sync_run_group_staging).
       let candidates = 0;
       for (let after: string | null = null; ; ) {
         const groups = await retry(() => unconfirmedGroupsAfter(db, round, after, chunkSize));
@@ -101,26 +109,9 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
         candidates += groups.length;
         const upstream = await readGroupsUpstream(context, groups, policy);
         context.stopIfAsked();
-        const stored = membersByGroup(
-          await retry(() =>
-            membersOfGroups(
-              db,
-              groups.map((group) => group.id),
-            ),
-          ),
-        );
-        for (const { id, upstream: answer } of upstream) {
-          const members = stored.get(id) ?? [];
-          if (answer.kind === 'notFound') removals += members.length;
-          if (answer.kind === 'found') removals += membersToRemove(members, answer.members).length;
-        }
-        confirmed.push(upstream);
+        await retry(() => addToTotal(db, run.id, groups.length));
+        await commit({ mode: 'read', groups: upstream });
       }
-      const { met, ignored } = await retry(() => roundTally(db, run.id));
-      await retry(async () => {
-        await addToTotal(db, run.id, met + candidates);
-        await addIgnoredMembers(db, run.id, ignored);
-      });
       context.execution.log.info(
         {
           pass,
@@ -136,7 +127,9 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
       return imported.memberships;
     },
     ...groupChunkSteps(run.id, tenantId, settings),
-    stagedDeletions: async (selected) => [{ wouldDelete: removals, selected }],
+    stagedDeletions: async (selected) => [
+      { wouldDelete: removals + (await retry(() => stagedRemovals(db, run.id))), selected },
+    ],
     async nextDeletions(mode) {
       if (metAfter !== null) {
         const groups = await retry(() =>
@@ -146,8 +139,8 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
         if (groups.length > 0)
           return changesChunk(context, { runId: run.id, tenantId, pass, transitive }, mode, groups);
       }
-      const groups = confirmed.shift();
-      return groups ? { mode, groups } : null;
+      const groups = await retry(() => nextStagedGroups(db, run.id, chunkSize));
+      return groups.length > 0 ? { mode, groups, staged: true } : null;
     },
     nextDeferred: async () => null,
     settled: async () => undefined,
@@ -157,9 +150,13 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
         await saveDeltaLink(trx, tenantId, deltaLink, 'groups');
         await saveRoundNesting(trx, { runId: run.id, tenantId, pass });
       }
+      // Staged groups left (a run stopped before it resolved them) go with the run, as the round's staging.
+      await dropStagedGroups(trx, run.id);
     },
-    // The run's staging goes with the run's end (finishRun).
-    abandon: async () => undefined,
+    // The round's staging goes with the run's end (finishRun).
+    async abandon() {
+      await dropStagedGroups(db, run.id).catch(() => undefined);
+    },
   };
 };
 

@@ -40,6 +40,8 @@ export interface SelectedGroup {
 export interface GroupsChunk {
   mode: DeletionMode | 'read';
   groups: Array<SelectedGroup & { upstream: GroupUpstream }>;
+  /** The groups come from the staging (staging-repository.ts): resolving them unstages them. */
+  staged?: boolean;
 }
 
 /** A user as a group's member lists name it; `userId` is null for a user a dry run would create. */

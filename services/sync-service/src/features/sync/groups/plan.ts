@@ -245,7 +245,7 @@ export function planGroups(
     removals: [],
     synced: [],
     staged: [],
-    unstaged: chunk.mode === 'read' ? [] : chunk.groups.map((group) => group.id),
+    unstaged: chunk.staged ? chunk.groups.map((group) => group.id) : [],
     items: [],
     memberships: { membersAdded: 0, membersRemoved: 0, usersCreated: 0 },
   };

@@ -90,7 +90,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
     ],
     async nextDeletions(mode) {
       const groups = await retry(() => nextStagedGroups(db, run.id, perChunk));
-      return groups.length > 0 ? { mode, groups } : null;
+      return groups.length > 0 ? { mode, groups, staged: true } : null;
     },
     nextDeferred: async () => null,
     settled: async () => undefined,
