@@ -19,6 +19,7 @@ import * as listingByTenant from './021_listing_by_tenant';
 import * as groupSync from './023_group_sync';
 import * as groupSyncStaging from './025_group_sync_staging';
 import * as runsCoveringGroups from './026_runs_covering_groups';
+import * as groupMemberStaging from './027_group_member_staging';
 import * as groupNesting from './028_group_nesting';
 
 export interface Migration extends Knex.Migration {
@@ -49,4 +50,6 @@ export const migrations: Migration[] = [
   directoryGroupsRound,
   runsCoveringGroups,
   groupNesting,
+  // Numbered before 028 but written after it: it runs last on a database that has 028.
+  groupMemberStaging,
 ];

@@ -170,6 +170,47 @@ describe('reading groups whole, batched', () => {
     expect(stats.requests['groups.transitiveMembers']).toBe(4 + 37);
     expect(stats.requests['groups.get']).toBeUndefined();
   });
+  it('hands the pages of a group of several pages on one by one, holding none; a single page stays held', async () => {
+    const tenant = sim.tenant();
+    const paged = tenant.createGroup({ displayName: 'Paged Fifty' });
+    for (let index = 0; index < 50; index++) tenant.addGroupMember(paged.id, { id: tenant.userId(index) });
+    const failing = tenant.createGroup({ displayName: 'Paged Failing' });
+    for (let index = 0; index < 50; index++) tenant.addGroupMember(failing.id, { id: tenant.userId(index) });
+    const small = tenant.createGroup({ displayName: 'Paged Small' }).id;
+    for (let index = 0; index < 3; index++) tenant.addGroupMember(small, { id: tenant.userId(index) });
+    sim.addFault({
+      route: 'groups.transitiveMembers',
+      kind: 'status',
+      status: 500,
+      match: failing.id,
+      skip: 2,
+    });
+    const handed: Array<{ groupId: string; ids: string[] }> = [];
+
+    const reads = await clientFor(sim, { memberPageSize: 10, maxRetries: 0 }).readGroupsWhole(
+      [paged.id, failing.id, small],
+      {
+        memberPages: async (groupId, users) => {
+          handed.push({
+            groupId,
+            ids: users.map((entry) => (entry.kind === 'user' ? entry.user.id : entry.id)),
+          });
+        },
+      },
+    );
+
+    expect(reads.get(paged.id)).toMatchObject({ kind: 'found', paged: true, members: { users: [] } });
+    const pages = handed.filter((page) => page.groupId === paged.id);
+    expect(pages.map((page) => page.ids.length)).toEqual([10, 10, 10, 10, 10]);
+    expect(new Set(pages.flatMap((page) => page.ids)).size).toBe(50);
+    // Pages 1 and 2 were handed on before page 3 failed: the group fails all the same.
+    expect(reads.get(failing.id)).toMatchObject({ kind: 'failed', whileReadingMembers: true });
+    expect(handed.filter((page) => page.groupId === failing.id)).toHaveLength(2);
+    const smallRead = reads.get(small);
+    expect(smallRead).toMatchObject({ kind: 'found', paged: false });
+    expect(smallRead?.kind === 'found' && smallRead.members.users).toHaveLength(3);
+    expect(handed.some((page) => page.groupId === small)).toBe(false);
+  });
 });
 
 describe('testing the connection', () => {

@@ -10,7 +10,7 @@ let sim: Simulator;
 let t: TestApp;
 
 beforeAll(async () => {
-  sim = await startSimulator({ tenants: [testTenant({ userCount: 800, groupCount: 4, groupSize: 10 })] });
+  sim = await startSimulator({ tenants: [testTenant({ userCount: 900, groupCount: 4, groupSize: 10 })] });
   // Member pages of 10, so that a group of 50 takes 5 pages.
   t = await startTestApp(testSyncEnv, {
     createDirectoryClient: (connection) =>
@@ -377,6 +377,53 @@ describe('synchronizing imported groups', () => {
       expect(item.failure.message).toMatch(/no member was removed/);
     }
     expect(sim.stats().batchItems['groups.transitiveMembers']).toBeGreaterThanOrEqual(4);
+  });
+
+  it('stages a group of several member pages in the database page by page, and finds its changes there', async () => {
+    const members = freshUsers(45);
+    const [joining, newcomer] = freshUsers(2);
+    const group = await importedGroup('Paged Forty-Five', members);
+    await importUser(joining);
+    for (const id of members.slice(0, 3)) tenant().removeGroupMember(group.objectId, id);
+    for (const id of [joining, newcomer]) tenant().addGroupMember(group.objectId, { id });
+    sim.setLatency(100);
+    try {
+      const started = await t.http
+        .post('/api/sync')
+        .set('cookie', t.adminCookie)
+        .send({ selection: { groupIds: [group.id] } })
+        .expect(202);
+      // While the 5 member pages (of 10) are read, the pages read so far wait in the database.
+      const staged: number[] = [];
+      for (let polls = 0; polls < 200; polls += 1) {
+        const row = await t.app
+          .db('sync_run_group_member_staging')
+          .where({ run_id: started.body.id, group_id: group.id })
+          .count<{ count: string | number }[]>({ count: '*' })
+          .first();
+        staged.push(Number(row?.count ?? 0));
+        const run = await t.app.db('sync_runs').where({ id: started.body.id }).first('status');
+        if (run.status !== 'running' && run.status !== 'queued') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const run = await waitForEnd(started.body.id);
+
+      expect(staged.some((count) => count > 0 && count < 44)).toBe(true);
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        counts: { modified: 1 },
+        groupCounts: { membersAdded: 2, membersRemoved: 3, usersCreated: 1 },
+      });
+      const [item] = await groupItems(run.id);
+      expect(item.members.removed.map((member: { objectId: string }) => member.objectId).sort()).toEqual(
+        members.slice(0, 3).sort(),
+      );
+      expect(item.members.created).toEqual([ref(newcomer)]);
+      expect(await membersHere(group.id)).toEqual([...members.slice(3), joining, newcomer].sort());
+      expect(await t.app.db('sync_run_group_member_staging').where({ run_id: run.id })).toEqual([]);
+    } finally {
+      sim.setLatency(0);
+    }
   });
 
   it('blocks a run that would remove more than the threshold’s share of the memberships, until confirmed', async () => {

@@ -2,7 +2,7 @@ import type { GuardedTransport } from '../outbound/guarded-transport';
 import type { DirectoryGroup } from './directory-group';
 import type { GroupLookup, GroupMembers } from './read-group-members';
 import type { GroupDeltaPage } from './read-groups-delta';
-import type { WholeGroupRead } from './read-groups-whole';
+import type { WholeGroupRead, WholeGroupsOptions } from './read-groups-whole';
 /** Where and as whom to reach a tenant's directory. */
 export interface DirectoryConnection {
   tenantId: string;
@@ -132,10 +132,7 @@ export interface DirectoryClient {
    * Groups with every page of their members (transitive unless told otherwise), batched: see readGroupsWhole.
    * Never throws for Graph failures: a group that could not be read whole is `failed`.
    */
-  readGroupsWhole(
-    ids: string[],
-    options?: { transitive?: boolean; signal?: AbortSignal },
-  ): Promise<Map<string, WholeGroupRead>>;
+  readGroupsWhole(ids: string[], options?: WholeGroupsOptions): Promise<Map<string, WholeGroupRead>>;
   /**
    * One round of `GET /groups/delta` with members: from the start (every group, all its members) without a
    * link, or the changes since the round that handed out `deltaLink`. Throws DirectoryError;

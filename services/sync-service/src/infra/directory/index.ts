@@ -26,9 +26,10 @@ export type {
   UserLookup,
 } from './directory-types';
 export { isAccessFailure, PUBLIC_CLOUD } from './directory-types';
+export type { DirectoryUserEntry } from './directory-user';
 export type { GroupLookup, GroupMembers, OtherMemberKind } from './read-group-members';
 export type { GroupDeltaEntry, GroupDeltaMember, GroupDeltaPage } from './read-groups-delta';
-export type { WholeGroupRead } from './read-groups-whole';
+export type { WholeGroupRead, WholeGroupsOptions } from './read-groups-whole';
 export { DirectoryError };
 
 /** The directory of one tenant through Microsoft Graph, authenticated with a client secret. */

@@ -11,7 +11,7 @@ import { chunksOf, forEachBounded } from './bounded-pool';
 import { DirectoryError } from './directory-error';
 import { type DirectoryGroup, GROUP_SELECT, groupPermissionFailure, toGroup } from './directory-group';
 import type { DirectoryFailure } from './directory-types';
-import { isObjectId, odataString } from './directory-user';
+import { type DirectoryUserEntry, isObjectId, odataString } from './directory-user';
 import { classifyFailure, toDirectoryFailure } from './failure-classification';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
@@ -20,10 +20,11 @@ import { addMembersOfPage, type GroupMembers, membersUrl, noMembers } from './re
 /**
  * A group read whole: the group and every page of its members. Only Graph's 404 Request_ResourceNotFound for
  * `GET /groups/{id}` is `notFound`; a group whose read or any member page failed (after the retries) is
- * `failed`, never a part.
+ * `failed`, never a part. `paged`: its members spanned several pages and went to `memberPages` page by page,
+ * so `members.users` is empty (the non-users are still counted in `members.ignored`).
  */
 export type WholeGroupRead =
-  | { kind: 'found'; group: DirectoryGroup; members: GroupMembers }
+  | { kind: 'found'; group: DirectoryGroup; members: GroupMembers; paged: boolean }
   | { kind: 'notFound' }
   | { kind: 'failed'; failure: DirectoryFailure; whileReadingMembers: boolean };
 
@@ -38,7 +39,7 @@ export type WholeGroupRead =
 export async function readGroupsWhole(
   session: GraphSession,
   ids: string[],
-  options: { transitive?: boolean; signal?: AbortSignal } = {},
+  options: WholeGroupsOptions = {},
 ): Promise<Map<string, WholeGroupRead>> {
   const reads = new Map<string, WholeGroupRead>();
   const valid = [...new Set(ids)].filter((id) => {
@@ -60,14 +61,26 @@ export async function readGroupsWhole(
     const read = members.get(id) as MembersAnswer;
     if (group.kind !== 'found') reads.set(id, group);
     else if (read.kind === 'failed') reads.set(id, read);
-    else reads.set(id, { kind: 'found', group: group.group, members: read.members });
+    else reads.set(id, { kind: 'found', group: group.group, members: read.members, paged: read.paged });
   }
   return reads;
 }
 
+/**
+ * `memberPages`: where the members of a group of several pages go, each page (the first too) as it is read,
+ * awaited before the next page is asked for, instead of being held until the group is read whole. A group
+ * whose read fails after some of its pages went there is still `failed`: the receiver must not take those
+ * pages for the group's members.
+ */
+export interface WholeGroupsOptions {
+  transitive?: boolean;
+  signal?: AbortSignal;
+  memberPages?: (groupId: string, users: DirectoryUserEntry[]) => Promise<void>;
+}
+
 type GroupAnswer = Exclude<WholeGroupRead, { kind: 'found' }> | { kind: 'found'; group: DirectoryGroup };
 type MembersAnswer =
-  | { kind: 'found'; members: GroupMembers }
+  | { kind: 'found'; members: GroupMembers; paged: boolean }
   | { kind: 'failed'; failure: DirectoryFailure; whileReadingMembers: true };
 
 /** The groups by `$filter=id in (...)`, 20 filters a batch; the missing ones confirmed by id. */
@@ -127,11 +140,14 @@ function groupById(outcome: BatchItemOutcome | undefined): GroupAnswer {
   return { kind: 'failed', failure: failureOf(outcome), whileReadingMembers: false };
 }
 
-/** Every group's members: first pages 20 a batch, later pages followed beside the batches. */
+/**
+ * Every group's members: first pages 20 a batch, later pages followed beside the batches (and, with
+ * `memberPages`, handed there page by page).
+ */
 async function readMembers(
   session: GraphSession,
   ids: string[],
-  options: { transitive?: boolean; signal?: AbortSignal },
+  options: WholeGroupsOptions,
 ): Promise<Map<string, MembersAnswer>> {
   const answers = new Map<string, MembersAnswer>();
   const followed: Array<Promise<void>> = [];
@@ -150,14 +166,25 @@ async function readMembers(
       }
       const members = noMembers();
       addMembersOfPage(session, members, valuesOf(outcome.body));
-      answers.set(id, { kind: 'found', members });
       const next = (outcome.body as { '@odata.nextLink'?: unknown } | null)?.['@odata.nextLink'];
+      const { memberPages } = options;
+      const paged = typeof next === 'string' && memberPages !== undefined;
+      answers.set(id, { kind: 'found', members, paged });
       if (typeof next !== 'string') return;
+      /** A page's users: kept in `members`, or handed on and dropped. */
+      const take = async () => {
+        if (!paged) return;
+        await memberPages(id, members.users);
+        members.users = [];
+      };
       followed.push(
         following.run(async () => {
           try {
-            for await (const page of followPages(session, next, {}, options.signal))
+            await take();
+            for await (const page of followPages(session, next, {}, options.signal)) {
               addMembersOfPage(session, members, page.value);
+              await take();
+            }
           } catch (error) {
             const failure = groupPermissionFailure(error);
             if (!(failure instanceof DirectoryError)) throw failure;

@@ -1,6 +1,7 @@
 import {
   type DirectoryFailure,
   type DirectoryUser,
+  type DirectoryUserEntry,
   isAccessFailure,
   unstorableGroup,
   type WholeGroupRead,
@@ -8,6 +9,7 @@ import {
 import { importableProfile } from '../../directory-import/importer';
 import type { SyncPolicy } from '../policy';
 import { DirectoryRefusedError, type RunContext } from '../runs/run-context';
+import { dropStagedMembers, stagedMemberChanges, stageMemberPage } from './member-staging-repository';
 import type { GroupUpstream, SelectedGroup, UpstreamMember } from './outcomes';
 
 /**
@@ -16,21 +18,50 @@ import type { GroupUpstream, SelectedGroup, UpstreamMember } from './outcomes';
  * Graph's 404 for the group is `notFound`; a group whose read failed on any page (after the client's retries)
  * is `failed`, so none of its members is removed. Azure AD refusing the service itself ends the run
  * (DirectoryRefusedError).
+ *
+ * A group whose members span several pages is not held whole: each page is staged in the database as it comes
+ * (member-staging-repository.ts), and once every page has answered, the group's upstream is what its complete
+ * list changes here (`changes`: the members to add, the members here it lacks), found set-based. So memory
+ * holds a page of a group of 100,000 members, and the changes, whatever the group's size. The staged pages of
+ * a group whose read failed are dropped unused.
  */
 export async function readGroupsUpstream(
   context: RunContext,
   groups: SelectedGroup[],
   policy: Pick<SyncPolicy, 'accountState' | 'groupMembers'>,
 ): Promise<Array<SelectedGroup & { upstream: GroupUpstream }>> {
-  const { directory } = context.execution;
+  const { directory, db, run } = context.execution;
+  const retry = context.retryOnLostConnection;
+  const groupIds = new Map(groups.map((group) => [group.objectId, group.id]));
+  const staged = groups.map((group) => group.id);
   context.stopIfAsked();
-  const reads = await directory.client.readGroupsWhole(
-    groups.map((group) => group.objectId),
-    { transitive: policy.groupMembers === 'transitive', signal: context.signal },
-  );
-  return groups.map((group) => ({ ...group, upstream: upstreamOf(reads.get(group.objectId)) }));
+  try {
+    const reads = await directory.client.readGroupsWhole(
+      groups.map((group) => group.objectId),
+      {
+        transitive: policy.groupMembers === 'transitive',
+        signal: context.signal,
+        memberPages: (objectId, users) =>
+          retry(() =>
+            stageMemberPage(db, run.id, groupIds.get(objectId) as string, users.map(memberOfEntry)),
+          ),
+      },
+    );
+    const upstream: Array<SelectedGroup & { upstream: GroupUpstream }> = [];
+    for (const group of groups)
+      upstream.push({ ...group, upstream: await upstreamOf(group, reads.get(group.objectId)) });
+    return upstream;
+  } finally {
+    await retry(() => dropStagedMembers(db, run.id, staged));
+  }
 
-  function upstreamOf(read: WholeGroupRead | undefined): GroupUpstream {
+  function memberOfEntry(entry: DirectoryUserEntry): UpstreamMember {
+    return entry.kind === 'refused'
+      ? refusedMember(entry.id, entry.failure)
+      : upstreamMember(entry.user, directory, policy);
+  }
+
+  async function upstreamOf(group: SelectedGroup, read: WholeGroupRead | undefined): Promise<GroupUpstream> {
     if (!read) throw new Error('a selected group was not read');
     if (read.kind === 'notFound') return { kind: 'notFound' };
     if (read.kind === 'failed')
@@ -40,15 +71,13 @@ export async function readGroupsUpstream(
       );
     const unstorable = unstorableGroup(read.group);
     if (unstorable) return failedRead(unstorable);
-    return {
-      kind: 'found',
-      group: read.group,
-      members: read.members.users.map((entry) =>
-        entry.kind === 'refused'
-          ? refusedMember(entry.id, entry.failure)
-          : upstreamMember(entry.user, directory, policy),
-      ),
-    };
+    if (read.paged)
+      return {
+        kind: 'changes',
+        group: read.group,
+        ...(await retry(() => stagedMemberChanges(db, run.id, group.id))),
+      };
+    return { kind: 'found', group: read.group, members: read.members.users.map(memberOfEntry) };
   }
 }
 

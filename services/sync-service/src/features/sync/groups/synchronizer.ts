@@ -3,6 +3,7 @@ import { importedGroupsSelected } from '../../groups/repository';
 import { type GroupSelection, recordSelectedCount } from '../runs/run-repository';
 import type { SynchronizerFactory } from '../runs/synchronizer';
 import { groupChunkSteps } from './chunk-steps';
+import { dropStagedMembers } from './member-staging-repository';
 import type { GroupDecision, GroupsChunk, SelectedGroup, StoredGroups } from './outcomes';
 import type { GroupsPlan, GroupsRunSettings } from './plan';
 import { readGroupsUpstream } from './read';
@@ -13,13 +14,15 @@ const groupsPerChunk = 300;
 
 /**
  * Imported groups, kept in step with Azure AD: the second synchronizer. The read takes the selected groups a
- * chunk at a time, each group whole from Graph (the group and every page of its members, see read.ts), and
+ * chunk at a time, each group whole from Graph (the group and every page of its members, see read.ts; a group
+ * of several member pages is staged page by page in the database and compared there), and
  * commits each chunk as it comes: a group that keeps all its members is written at once, so progress moves
  * during the read; a group whose sync would remove members (or delete it) is staged in the database with what
  * its sync needs (staging-repository.ts). The deletion threshold judges the staged removals against the
  * memberships of the selected groups, so a run that would strip many members is held back like a mass
  * deletion; then the staged groups are decided, planned and applied chunk by chunk, removals held back or not.
- * Memory holds one chunk or two (the next is read while one is committed), whatever the selection.
+ * Memory holds one chunk or two (the next is read while one is committed), whatever the selection, and of a
+ * group of several member pages one page and its changes, whatever its size.
  */
 export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, GroupDecision, GroupsPlan> = (
   context,
@@ -95,9 +98,13 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
     nextDeferred: async () => null,
     settled: async () => undefined,
     // Staged groups left when the run ends (stopped before they were resolved) are dropped with it.
-    finish: async (trx) => dropStagedGroups(trx, run.id),
+    async finish(trx) {
+      await dropStagedGroups(trx, run.id);
+      await dropStagedMembers(trx, run.id);
+    },
     async abandon() {
       await dropStagedGroups(db, run.id).catch(() => undefined);
+      await dropStagedMembers(db, run.id).catch(() => undefined);
     },
   };
 };

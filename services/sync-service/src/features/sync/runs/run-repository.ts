@@ -1,6 +1,7 @@
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../../infra/http/cursor';
 import type { RunRequester } from '../../auth/identity';
+import { forgetStagedMembers } from '../groups/member-staging-repository';
 import { forgetRounds } from '../groups/round-repository';
 import type { DeletionBlock } from '../policy';
 import type { OutcomeCounts, SyncOutcome } from './outcomes';
@@ -389,6 +390,7 @@ export async function forgetRunStaging(db: Queryable, runIds: string[]): Promise
   await db('sync_run_pending').whereIn('run_id', runIds).delete();
   await db('sync_run_directory_users').whereIn('run_id', runIds).delete();
   await forgetRounds(db, runIds);
+  await forgetStagedMembers(db, runIds);
 }
 
 /** A part of the run that learns its work once its own read is done (the groups round) adds it to the total. */
