@@ -1,44 +1,12 @@
-import { type Simulator, startSimulator } from '@adsync/tenant-sim';
-import { mappableProperties } from '../../src/features/users/profile-fields';
-import { createGraphDirectoryClient } from '../../src/infra/directory';
 import { eventually } from '../support/eventually';
-import { testTenant } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/harness';
-import { storeConnection, testSyncEnv } from '../sync/sync-testbed';
-import { importedGroups } from './imported-groups';
+import { groupSyncBed } from '../support/group-sync-bed';
 
-let sim: Simulator;
-let t: TestApp;
-
-beforeAll(async () => {
-  // Four members a page: a group of 13 spans four pages and comes back between other groups.
-  sim = await startSimulator({
-    tenants: [testTenant({ userCount: 60, groupCount: 0, maxDeltaMembersPerPage: 4 })],
-  });
-  t = await startTestApp(
-    { ...testSyncEnv, SCHEDULER_TICK_SECONDS: '0.1' },
-    {
-      createDirectoryClient: (connection) =>
-        createGraphDirectoryClient(connection, {
-          maxRetries: 1,
-          timeoutMs: 5_000,
-          userProperties: mappableProperties,
-        }),
-    },
-  );
-  await storeConnection(t.app.db, t.app.directoryAccess.secretBox, sim);
+// Four members a page: a group of 13 spans four pages and comes back between other groups.
+const bed = groupSyncBed({
+  tenant: { userCount: 60, groupCount: 0, maxDeltaMembersPerPage: 4 },
+  env: { SCHEDULER_TICK_SECONDS: '0.1' },
 });
-afterAll(async () => {
-  await t.close();
-  await sim.close();
-});
-afterEach(() => sim.clearFaults());
-
-const tenant = () => sim.tenant();
-const { importUser, storeGroup, membersHere, graphReads } = importedGroups(
-  () => t.app.db,
-  () => sim,
-);
+const { tenant, importUser, storeGroup, membersHere, graphReads, groupItems } = bed;
 const user = (index: number) => tenant().userId(index);
 
 /** A group created in Azure AD with these members. */
@@ -50,37 +18,18 @@ function azureGroup(displayName: string, members: string[]): string {
 
 const groupsLink = async () =>
   (
-    await t.app
+    await bed.t.app
       .db('directory_delta_links')
       .where({ tenant_id: tenant().tenantId, kind: 'groups' })
       .first('delta_link')
   )?.delta_link ?? null;
 
-async function syncDirectory(options: { dryRun?: boolean; fullPass?: boolean } = {}) {
-  const response = await t.http
-    .post('/api/sync')
-    .set('cookie', t.adminCookie)
-    .set('prefer', 'wait=30')
-    .send({
-      selection: { wholeDirectory: options.fullPass ? { fullPass: true } : {} },
-      ...(options.dryRun ? { dryRun: true } : {}),
-      confirmDeletions: true,
-    });
-  expect(response.status).toBe(200);
-  return response.body;
-}
-
-async function groupItems(runId: string) {
-  const response = await t.http
-    .get(`/api/sync/runs/${runId}/group-items?limit=100`)
-    .set('cookie', t.adminCookie)
-    .expect(200);
-  return response.body.items as Array<{
-    groupId: string;
-    outcome: string;
-    applied: boolean;
-    members: Record<string, Array<{ objectId: string }>>;
-  }>;
+function syncDirectory(options: { dryRun?: boolean; fullPass?: boolean } = {}) {
+  return bed.syncAndWait({
+    selection: { wholeDirectory: options.fullPass ? { fullPass: true } : {} },
+    ...(options.dryRun ? { dryRun: true } : {}),
+    confirmDeletions: true,
+  });
 }
 
 const range = (from: number, to: number) =>
@@ -101,16 +50,16 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
     for (const id of range(6, 10)) await importUser(id);
     big = { objectId: bigObject, id: await storeGroup(bigObject, 'Big', [...range(0, 6), user(50)]) };
     small = { objectId: smallObject, id: await storeGroup(smallObject, 'Small old', [user(20)]) };
-    const deltaBefore = sim.stats().requests['groups.delta'] ?? 0;
+    const deltaBefore = bed.sim.stats().requests['groups.delta'] ?? 0;
 
     const run = await syncDirectory();
 
     expect(run.status).toBe('succeeded');
     expect(await membersHere(big.id)).toEqual(sorted(bigMembers));
     expect(await membersHere(small.id)).toEqual(sorted([user(20), user(21)]));
-    expect((await t.app.db('groups').where({ id: small.id }).first()).name).toBe('Small');
+    expect((await bed.t.app.db('groups').where({ id: small.id }).first()).name).toBe('Small');
     // 13 + 2 + 6 members and a device at four a page: the round took several pages.
-    expect((sim.stats().requests['groups.delta'] ?? 0) - deltaBefore).toBeGreaterThanOrEqual(6);
+    expect((bed.sim.stats().requests['groups.delta'] ?? 0) - deltaBefore).toBeGreaterThanOrEqual(6);
     expect(run.groupCounts).toEqual({
       membersAdded: 8,
       membersRemoved: 1,
@@ -123,12 +72,10 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
     expect(items.map((item) => item.groupId).sort()).toEqual([big.id, small.id].sort());
     const bigItem = items.find((item) => item.groupId === big.id)!;
     expect(bigItem.members.removed).toEqual([expect.objectContaining({ objectId: user(50) })]);
-    expect(bigItem.members.created.map((member: { objectId: string }) => member.objectId).sort()).toEqual(
-      sorted(range(10, 13)),
-    );
+    expect(bigItem.members.created.map((member) => member.objectId).sort()).toEqual(sorted(range(10, 13)));
     // The group not imported brought no user.
     expect(
-      await t.app
+      await bed.t.app
         .db('users')
         .where({ object_id: user(30) })
         .first(),
@@ -141,7 +88,7 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
     tenant().removeGroupMember(big.objectId, user(3));
     tenant().addGroupMember(big.objectId, { id: user(14) });
     // A membership Azure AD never had: an incremental round does not list whole groups, so it stays.
-    await t.app.db('group_members').insert({ group_id: big.id, user_id: await importUser(user(51)) });
+    await bed.t.app.db('group_members').insert({ group_id: big.id, user_id: await importUser(user(51)) });
 
     const run = await syncDirectory();
 
@@ -155,33 +102,33 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
 
   it('a failed round removes nobody, writes nothing and keeps the links; the next run applies it', async () => {
     const link = await groupsLink();
-    const usersLink = await t.app
+    const usersLink = await bed.t.app
       .db('directory_delta_links')
       .where({ tenant_id: tenant().tenantId, kind: 'users' })
       .first('delta_link');
     tenant().removeGroupMember(big.objectId, user(4));
     tenant().updateGroup(small.objectId, { displayName: 'Small renamed' });
-    sim.addFault({ route: 'groups.delta', kind: 'status', status: 500 });
+    bed.sim.addFault({ route: 'groups.delta', kind: 'status', status: 500 });
 
     const run = await syncDirectory();
 
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/server_error|service_unavailable/);
     expect(await membersHere(big.id)).toContain(user(4));
-    expect((await t.app.db('groups').where({ id: small.id }).first()).name).toBe('Small');
+    expect((await bed.t.app.db('groups').where({ id: small.id }).first()).name).toBe('Small');
     expect(await groupsLink()).toBe(link);
     expect(
-      await t.app
+      await bed.t.app
         .db('directory_delta_links')
         .where({ tenant_id: tenant().tenantId, kind: 'users' })
         .first('delta_link'),
     ).toEqual(usersLink);
 
-    sim.clearFaults();
+    bed.sim.clearFaults();
     const again = await syncDirectory();
     expect(again.status).toBe('succeeded');
     expect(await membersHere(big.id)).not.toContain(user(4));
-    expect((await t.app.db('groups').where({ id: small.id }).first()).name).toBe('Small renamed');
+    expect((await bed.t.app.db('groups').where({ id: small.id }).first()).name).toBe('Small renamed');
   });
 
   it('an expired link gives a full round, which removes members the complete list lacks', async () => {
@@ -210,10 +157,10 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
 
     expect(run.status).toBe('succeeded');
     expect(await membersHere(restored)).toEqual([user(40)]);
-    expect(await t.app.db('groups').where({ id: gone }).first()).toBeUndefined();
+    expect(await bed.t.app.db('groups').where({ id: gone }).first()).toBeUndefined();
     // The user stays; only the group and its memberships went.
     expect(
-      await t.app
+      await bed.t.app
         .db('users')
         .where({ object_id: user(41) })
         .first(),
@@ -233,14 +180,14 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
     tenant().removeGroupMember(big.objectId, user(0));
     tenant().updateGroup(big.objectId, { displayName: 'Big renamed' });
     const before = await membersHere(big.id);
-    const usersBefore = await t.app.db('users').count({ count: '*' }).first();
+    const usersBefore = await bed.t.app.db('users').count({ count: '*' }).first();
 
     const run = await syncDirectory({ dryRun: true });
 
     expect(run.status).toBe('succeeded');
     expect(await membersHere(big.id)).toEqual(before);
-    expect((await t.app.db('groups').where({ id: big.id }).first()).name).toBe('Big');
-    expect(await t.app.db('users').count({ count: '*' }).first()).toEqual(usersBefore);
+    expect((await bed.t.app.db('groups').where({ id: big.id }).first()).name).toBe('Big');
+    expect(await bed.t.app.db('users').count({ count: '*' }).first()).toEqual(usersBefore);
     expect(await groupsLink()).toBe(link);
     expect(run.groupCounts).toMatchObject({ membersAdded: 1, membersRemoved: 1, usersCreated: 1 });
     const item = (await groupItems(run.id)).find((entry) => entry.groupId === big.id);
@@ -248,29 +195,32 @@ describe('a whole-directory run covers imported groups with a /groups/delta roun
   });
 
   it("the schedule's run covers groups", async () => {
-    await t.http
+    await bed.t.http
       .put('/api/sync/schedule')
-      .set('cookie', t.adminCookie)
+      .set('cookie', bed.t.adminCookie)
       .send({ enabled: true, intervalMinutes: 60 })
       .expect(200);
-    await t.app.db('sync_schedule').update({ next_run_at: t.app.db.fn.now() });
+    await bed.t.app.db('sync_schedule').update({ next_run_at: bed.t.app.db.fn.now() });
     const run = await eventually(async () => {
-      const page = await t.http.get('/api/sync/runs?limit=20').set('cookie', t.adminCookie).expect(200);
+      const page = await bed.t.http
+        .get('/api/sync/runs?limit=20')
+        .set('cookie', bed.t.adminCookie)
+        .expect(200);
       return page.body.items.find(
         (entry: { trigger: string; status: string }) =>
           entry.trigger === 'scheduled' && !['queued', 'running'].includes(entry.status),
       );
     });
-    await t.http
+    await bed.t.http
       .put('/api/sync/schedule')
-      .set('cookie', t.adminCookie)
+      .set('cookie', bed.t.adminCookie)
       .send({ enabled: false, intervalMinutes: 60 })
       .expect(200);
     expect(run.status).toBe('succeeded');
     expect(await membersHere(big.id)).toEqual(
       sorted([...range(1, 13).filter((id) => id !== user(3) && id !== user(4)), user(14), user(16)]),
     );
-    expect((await t.app.db('groups').where({ id: big.id }).first()).name).toBe('Big renamed');
+    expect((await bed.t.app.db('groups').where({ id: big.id }).first()).name).toBe('Big renamed');
     expect(run.groupCounts).toMatchObject({ membersAdded: 1, membersRemoved: 1 });
   });
 });
@@ -299,7 +249,7 @@ describe('members counted transitively (the default policy)', () => {
     tenant().addGroupMember(child, { id: user(46) });
     // The parent's read fails: it removes nobody (and adds nobody); the run keeps the link, so the next one
     // reads the same changes again.
-    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: parentObject });
+    bed.sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: parentObject });
 
     const failed = await syncDirectory();
 
@@ -307,7 +257,7 @@ describe('members counted transitively (the default policy)', () => {
     expect(failed.groupCounts.groups).toMatchObject({ failed: 1 });
     expect(await membersHere(parent)).toEqual(sorted([user(44), user(45)]));
 
-    sim.clearFaults();
+    bed.sim.clearFaults();
     const run = await syncDirectory();
 
     expect(run.status).toBe('succeeded');
@@ -351,13 +301,13 @@ describe("the round's candidates", () => {
     const watch = ({ sql }: { sql: string }) => {
       if (sql.includes('sync_run_group_staging')) staging.push(sql);
     };
-    t.app.db.on('query', watch);
+    bed.t.app.db.on('query', watch);
 
     const run = await syncDirectory();
 
-    t.app.db.off('query', watch);
+    bed.t.app.db.off('query', watch);
     expect(run.status).toBe('succeeded');
-    expect(await t.app.db('groups').where({ id: gone }).first()).toBeUndefined();
+    expect(await bed.t.app.db('groups').where({ id: gone }).first()).toBeUndefined();
     expect(await membersHere(big.id)).toContain(user(19));
     // The deleted group was staged for the threshold, then resolved from there: one insert, one unstaging;
     // the chunk of groups the round met unstaged nothing.

@@ -1,39 +1,10 @@
-import { type Simulator, startSimulator } from '@adsync/tenant-sim';
-import { defaultMapping, mapProfile, mappableProperties } from '../../src/features/users/profile-fields';
-import { createGraphDirectoryClient } from '../../src/infra/directory';
-import { testTenant } from '../support/fixtures';
-import { startTestApp, type TestApp } from '../support/harness';
-import { storeConnection, testSyncEnv } from '../sync/sync-testbed';
-import { importedGroups } from './imported-groups';
+import { defaultMapping, mapProfile } from '../../src/features/users/profile-fields';
+import { groupSyncBed } from '../support/group-sync-bed';
+import { runUntilEnd } from '../sync/sync-testbed';
 
-let sim: Simulator;
-let t: TestApp;
-
-beforeAll(async () => {
-  sim = await startSimulator({ tenants: [testTenant({ userCount: 900, groupCount: 4, groupSize: 10 })] });
-  // Member pages of 10, so that a group of 50 takes 5 pages.
-  t = await startTestApp(testSyncEnv, {
-    createDirectoryClient: (connection) =>
-      createGraphDirectoryClient(connection, {
-        memberPageSize: 10,
-        maxRetries: 1,
-        timeoutMs: 5_000,
-        userProperties: mappableProperties,
-      }),
-  });
-  await storeConnection(t.app.db, t.app.directoryAccess.secretBox, sim);
-});
-afterAll(async () => {
-  await t.close();
-  await sim.close();
-});
-afterEach(() => sim.clearFaults());
-
-const tenant = () => sim.tenant();
-const { importUser, storeGroup, membersHere, graphReads } = importedGroups(
-  () => t.app.db,
-  () => sim,
-);
+// Member pages of 10, so that a group of 50 takes 5 pages.
+const bed = groupSyncBed({ tenant: { userCount: 900, groupCount: 4, groupSize: 10 }, memberPageSize: 10 });
+const { tenant, importUser, storeGroup, membersHere, graphReads, groupItems } = bed;
 const objectIdOf = (index: number) => tenant().userId(index);
 let nextUser = 0;
 /** Seeded users not used by another test yet. */
@@ -46,23 +17,8 @@ async function importedGroup(displayName: string, members: string[], description
   return { objectId: upstream.id, id: await storeGroup(upstream.id, displayName, members, description) };
 }
 
-async function syncGroups(selection: object, options: { dryRun?: boolean } = {}) {
-  const response = await t.http
-    .post('/api/sync')
-    .set('cookie', t.adminCookie)
-    .set('prefer', 'wait=30')
-    .send({ selection, ...options });
-  expect(response.status).toBe(200);
-  return response.body;
-}
-
-async function groupItems(runId: string) {
-  const response = await t.http
-    .get(`/api/sync/runs/${runId}/group-items?limit=100`)
-    .set('cookie', t.adminCookie)
-    .expect(200);
-  return response.body.items;
-}
+const syncGroups = (selection: object, options: { dryRun?: boolean } = {}) =>
+  bed.syncAndWait({ selection, ...options });
 
 const ref = (objectId: string) => expect.objectContaining({ objectId });
 
@@ -71,9 +27,9 @@ describe('synchronizing imported groups', () => {
     const [kept, leaving, existingNewcomer, brandNew, nestedNew, taken] = freshUsers(6);
     const group = await importedGroup('Analysts', [kept, leaving], 'Old description');
     await importUser(existingNewcomer);
-    const holder = await t.http
+    const holder = await bed.t.http
       .post('/api/users')
-      .set('cookie', t.adminCookie)
+      .set('cookie', bed.t.adminCookie)
       .send({
         username: 'local.holder',
         email: mapProfile(tenant().user(taken)!.user, defaultMapping).email.toUpperCase(),
@@ -114,9 +70,7 @@ describe('synchronizing imported groups', () => {
       expect.arrayContaining([ref(existingNewcomer), ref(brandNew), ref(nestedNew)]),
     );
     expect(item.members.added).toHaveLength(3);
-    expect(item.members.created.map((user: { objectId: string }) => user.objectId).sort()).toEqual(
-      [brandNew, nestedNew].sort(),
-    );
+    expect(item.members.created.map((user) => user.objectId).sort()).toEqual([brandNew, nestedNew].sort());
     for (const created of item.members.created) expect(created.userId).toEqual(expect.any(String));
     expect(item.members.notAdded).toEqual([
       {
@@ -132,12 +86,12 @@ describe('synchronizing imported groups', () => {
     ]);
 
     expect(await membersHere(group.id)).toEqual([kept, existingNewcomer, brandNew, nestedNew].sort());
-    const stored = await t.app.db('groups').where({ id: group.id }).first();
+    const stored = await bed.t.app.db('groups').where({ id: group.id }).first();
     expect(stored).toMatchObject({ name: 'Analysts EMEA', description: 'New description' });
     expect(stored.last_synced_at).not.toBeNull();
     // The removed member stays a user; the member whose email was taken was not created.
-    expect(await t.app.db('users').where({ id: leavingUserId }).first('id')).toBeDefined();
-    expect(await t.app.db('users').where({ object_id: taken }).first('id')).toBeUndefined();
+    expect(await bed.t.app.db('users').where({ id: leavingUserId }).first('id')).toBeDefined();
+    expect(await bed.t.app.db('users').where({ object_id: taken }).first('id')).toBeUndefined();
 
     // Nothing changed since: the next run finds it unchanged.
     const again = await syncGroups({ groupIds: [group.id] });
@@ -152,20 +106,20 @@ describe('synchronizing imported groups', () => {
     for (const id of [viaNested, nestedNew]) tenant().addGroupMember(nested.id, { id });
     tenant().addGroupMember(group.objectId, { id: nested.id });
     // Imported while transitive: the nested group's member is a member here.
-    await t.app.db('group_members').insert({ group_id: group.id, user_id: await importUser(viaNested) });
-    const policy = await t.http.get('/api/settings/sync').set('cookie', t.adminCookie).expect(200);
+    await bed.t.app.db('group_members').insert({ group_id: group.id, user_id: await importUser(viaNested) });
+    const policy = await bed.t.http.get('/api/settings/sync').set('cookie', bed.t.adminCookie).expect(200);
     const setPolicy = (body: object) =>
-      t.http.put('/api/settings/sync').set('cookie', t.adminCookie).send(body).expect(200);
+      bed.t.http.put('/api/settings/sync').set('cookie', bed.t.adminCookie).send(body).expect(200);
     await setPolicy({ ...policy.body, groupMembers: 'direct' });
     try {
       // The direct-member read fails: nobody is removed, though the member is not a direct one.
-      sim.addFault({ route: 'groups.members', kind: 'status', status: 500, match: group.objectId });
+      bed.sim.addFault({ route: 'groups.members', kind: 'status', status: 500, match: group.objectId });
       const failed = await syncGroups({ groupIds: [group.id] });
       expect(failed.counts).toMatchObject({ failed: 1, modified: 0 });
       expect(failed.groupCounts).toEqual({ membersAdded: 0, membersRemoved: 0, usersCreated: 0 });
       expect(await membersHere(group.id)).toEqual([own, viaNested].sort());
-      sim.clearFaults();
-      sim.resetStats();
+      bed.sim.clearFaults();
+      bed.sim.resetStats();
 
       const run = await syncGroups({ groupIds: [group.id] });
 
@@ -178,7 +132,7 @@ describe('synchronizing imported groups', () => {
       expect(item.members.removed).toEqual([ref(viaNested)]);
       expect(item.members.added).toEqual([]);
       expect(await membersHere(group.id)).toEqual([own]);
-      expect(await t.app.db('users').where({ object_id: nestedNew }).first('id')).toBeUndefined();
+      expect(await bed.t.app.db('users').where({ object_id: nestedNew }).first('id')).toBeUndefined();
       expect(graphReads('groups.members')).toBe(1);
       expect(graphReads('groups.transitiveMembers')).toBe(0);
     } finally {
@@ -213,10 +167,10 @@ describe('synchronizing imported groups', () => {
     const items = await groupItems(run.id);
     const deleted = items.find((item: { groupId: string }) => item.groupId === gone.id);
     expect(deleted).toMatchObject({ outcome: 'deleted', applied: true });
-    expect(deleted.members.removed).toHaveLength(2);
-    expect(await t.app.db('groups').where({ id: gone.id }).first()).toBeUndefined();
-    expect(await t.app.db('groups').where({ id: restored.id }).first()).toBeDefined();
-    expect(await t.app.db('users').where({ object_id: a }).first()).toBeDefined();
+    expect(deleted?.members.removed).toHaveLength(2);
+    expect(await bed.t.app.db('groups').where({ id: gone.id }).first()).toBeUndefined();
+    expect(await bed.t.app.db('groups').where({ id: restored.id }).first()).toBeDefined();
+    expect(await bed.t.app.db('users').where({ object_id: a }).first()).toBeDefined();
   });
 
   it('calls a group renamed to another group’s name duplicated and changes nothing of it', async () => {
@@ -237,7 +191,9 @@ describe('synchronizing imported groups', () => {
       duplicateOf: { groupId: other.id, name: 'Taken Name' },
       changes: [{ field: 'name', before: 'Renamed Group', after: 'TAKEN name' }],
     });
-    expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({ name: 'Renamed Group' });
+    expect(await bed.t.app.db('groups').where({ id: group.id }).first()).toMatchObject({
+      name: 'Renamed Group',
+    });
     expect(await membersHere(group.id)).toEqual([a]);
   });
 
@@ -248,7 +204,7 @@ describe('synchronizing imported groups', () => {
     for (const id of members.slice(0, 5)) tenant().addGroupMember(group.objectId, { id }); // back, still 50
     for (const id of members.slice(45)) tenant().removeGroupMember(group.objectId, id);
     tenant().updateGroup(group.objectId, { displayName: 'Fifty Renamed' });
-    sim.addFault({
+    bed.sim.addFault({
       route: 'groups.transitiveMembers',
       kind: 'status',
       status: 500,
@@ -266,16 +222,18 @@ describe('synchronizing imported groups', () => {
     expect(run.error).toMatch(/^1 of 1 group could not be synchronized/);
     const [item] = await groupItems(run.id);
     expect(item.outcome).toBe('failed');
-    expect(item.failure.message).toMatch(/no member was removed/);
+    expect(item.failure?.message).toMatch(/no member was removed/);
     expect(await membersHere(group.id)).toHaveLength(50);
-    expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({ name: 'Fifty Members' });
+    expect(await bed.t.app.db('groups').where({ id: group.id }).first()).toMatchObject({
+      name: 'Fifty Members',
+    });
   });
 
   it('fails a group whose member read stays throttled, removing nobody', async () => {
     const [a, b] = freshUsers(2);
     const group = await importedGroup('Throttled Group', [a, b]);
     tenant().removeGroupMember(group.objectId, b);
-    sim.addFault({
+    bed.sim.addFault({
       route: 'groups.transitiveMembers',
       kind: 'throttle',
       retryAfterSeconds: 0.2,
@@ -302,21 +260,23 @@ describe('synchronizing imported groups', () => {
     }
     const [leaving] = freshUsers(1);
     tenant().addGroupMember(groups[5].objectId, { id: leaving });
-    await t.app.db('group_members').insert({ group_id: groups[5].id, user_id: await importUser(leaving) });
+    await bed.t.app
+      .db('group_members')
+      .insert({ group_id: groups[5].id, user_id: await importUser(leaving) });
     tenant().removeGroupMember(groups[5].objectId, leaving);
-    sim.resetStats();
-    sim.setLatency(150);
+    bed.sim.resetStats();
+    bed.sim.setLatency(150);
     try {
-      const started = await t.http
+      const started = await bed.t.http
         .post('/api/sync')
-        .set('cookie', t.adminCookie)
+        .set('cookie', bed.t.adminCookie)
         .send({ selection: { groupIds: groups.map((group) => group.id) } })
         .expect(202);
       const seen: Array<{ status: string; processed: number }> = [];
       const listener = (row: { status: string; processed: number }) => seen.push(row);
-      t.app.syncEngine.progress.on(started.body.id, listener);
-      const run = await waitForEnd(started.body.id);
-      t.app.syncEngine.progress.off(started.body.id, listener);
+      bed.t.app.syncEngine.progress.on(started.body.id, listener);
+      const run = await runUntilEnd(bed, started.body.id);
+      bed.t.app.syncEngine.progress.off(started.body.id, listener);
 
       expect(run).toMatchObject({
         status: 'succeeded',
@@ -328,13 +288,13 @@ describe('synchronizing imported groups', () => {
       expect(during.some((processed) => processed > 0 && processed < 16)).toBe(true);
       expect(await membersHere(groups[5].id)).not.toContain(leaving);
       // Three chunks: one `$filter=id in` item and one batch of first member pages each; no per-group GET.
-      expect(sim.stats().batchItems['groups.list']).toBe(3);
+      expect(bed.sim.stats().batchItems['groups.list']).toBe(3);
       expect(graphReads('groups.get')).toBe(0);
-      expect(sim.stats().batchItems['groups.transitiveMembers']).toBe(16);
-      expect(sim.stats().requests.batch).toBe(6);
-      expect(await t.app.db('sync_run_group_staging').where({ run_id: run.id })).toEqual([]);
+      expect(bed.sim.stats().batchItems['groups.transitiveMembers']).toBe(16);
+      expect(bed.sim.stats().requests.batch).toBe(6);
+      expect(await bed.t.app.db('sync_run_group_staging').where({ run_id: run.id })).toEqual([]);
     } finally {
-      sim.setLatency(0);
+      bed.sim.setLatency(0);
     }
   });
 
@@ -353,14 +313,14 @@ describe('synchronizing imported groups', () => {
     ] as const)
       tenant().removeGroupMember(group.objectId, leaving);
     // Page 3 of 5 of the big group fails; so does the first member page (a batch item) of B.
-    sim.addFault({
+    bed.sim.addFault({
       route: 'groups.transitiveMembers',
       kind: 'status',
       status: 500,
       match: big.objectId,
       skip: 2,
     });
-    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: b.objectId });
+    bed.sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: b.objectId });
 
     const run = await syncGroups({ groupIds: [big.id, a.id, b.id, c.id] });
 
@@ -374,9 +334,9 @@ describe('synchronizing imported groups', () => {
     for (const failed of [big, b]) {
       const item = items.find((candidate: { groupId: string }) => candidate.groupId === failed.id);
       expect(item).toMatchObject({ outcome: 'failed', applied: false });
-      expect(item.failure.message).toMatch(/no member was removed/);
+      expect(item?.failure?.message).toMatch(/no member was removed/);
     }
-    expect(sim.stats().batchItems['groups.transitiveMembers']).toBeGreaterThanOrEqual(4);
+    expect(bed.sim.stats().batchItems['groups.transitiveMembers']).toBeGreaterThanOrEqual(4);
   });
 
   it('stages a group of several member pages in the database page by page, and finds its changes there', async () => {
@@ -386,27 +346,27 @@ describe('synchronizing imported groups', () => {
     await importUser(joining);
     for (const id of members.slice(0, 3)) tenant().removeGroupMember(group.objectId, id);
     for (const id of [joining, newcomer]) tenant().addGroupMember(group.objectId, { id });
-    sim.setLatency(100);
+    bed.sim.setLatency(100);
     try {
-      const started = await t.http
+      const started = await bed.t.http
         .post('/api/sync')
-        .set('cookie', t.adminCookie)
+        .set('cookie', bed.t.adminCookie)
         .send({ selection: { groupIds: [group.id] } })
         .expect(202);
       // While the 5 member pages (of 10) are read, the pages read so far wait in the database.
       const staged: number[] = [];
       for (let polls = 0; polls < 200; polls += 1) {
-        const row = await t.app
+        const row = await bed.t.app
           .db('sync_run_group_member_staging')
           .where({ run_id: started.body.id, group_id: group.id })
           .count<{ count: string | number }[]>({ count: '*' })
           .first();
         staged.push(Number(row?.count ?? 0));
-        const run = await t.app.db('sync_runs').where({ id: started.body.id }).first('status');
+        const run = await bed.t.app.db('sync_runs').where({ id: started.body.id }).first('status');
         if (run.status !== 'running' && run.status !== 'queued') break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      const run = await waitForEnd(started.body.id);
+      const run = await runUntilEnd(bed, started.body.id);
 
       expect(staged.some((count) => count > 0 && count < 44)).toBe(true);
       expect(run).toMatchObject({
@@ -415,14 +375,14 @@ describe('synchronizing imported groups', () => {
         groupCounts: { membersAdded: 2, membersRemoved: 3, usersCreated: 1 },
       });
       const [item] = await groupItems(run.id);
-      expect(item.members.removed.map((member: { objectId: string }) => member.objectId).sort()).toEqual(
+      expect(item.members.removed.map((member) => member.objectId).sort()).toEqual(
         members.slice(0, 3).sort(),
       );
       expect(item.members.created).toEqual([ref(newcomer)]);
       expect(await membersHere(group.id)).toEqual([...members.slice(3), joining, newcomer].sort());
-      expect(await t.app.db('sync_run_group_member_staging').where({ run_id: run.id })).toEqual([]);
+      expect(await bed.t.app.db('sync_run_group_member_staging').where({ run_id: run.id })).toEqual([]);
     } finally {
-      sim.setLatency(0);
+      bed.sim.setLatency(0);
     }
   });
 
@@ -446,11 +406,11 @@ describe('synchronizing imported groups', () => {
     expect((await groupItems(run.id))[0]).toMatchObject({ outcome: 'modified', applied: false });
     expect(await membersHere(group.id)).toHaveLength(15);
 
-    const confirmed = await t.http
+    const confirmed = await bed.t.http
       .post(`/api/sync/runs/${run.id}/confirm`)
-      .set('cookie', t.adminCookie)
+      .set('cookie', bed.t.adminCookie)
       .expect(202);
-    const ended = await waitForEnd(confirmed.body.id);
+    const ended = await runUntilEnd(bed, confirmed.body.id);
     expect(ended).toMatchObject({ status: 'succeeded', kind: 'groups', groupCounts: { membersRemoved: 12 } });
     expect(await membersHere(group.id)).toEqual(members.slice(0, 3).sort());
   });
@@ -473,10 +433,10 @@ describe('synchronizing imported groups', () => {
     expect(item).toMatchObject({ outcome: 'modified', applied: false });
     expect(item.members.created).toEqual([expect.objectContaining({ objectId: b, userId: null })]);
     expect(await membersHere(group.id)).toEqual([a]);
-    expect(await t.app.db('groups').where({ id: group.id }).first()).toMatchObject({
+    expect(await bed.t.app.db('groups').where({ id: group.id }).first()).toMatchObject({
       name: 'Dry Searchable',
     });
-    expect(await t.app.db('users').where({ object_id: b }).first()).toBeUndefined();
+    expect(await bed.t.app.db('users').where({ object_id: b }).first()).toBeUndefined();
   });
 
   it('ends a run failed, changing nothing, when Azure AD refuses the group permission', async () => {
@@ -501,10 +461,15 @@ describe('synchronizing imported groups', () => {
     tenant().updateGroup(duplicated.objectId, { displayName: 'rerun holder' });
     const failed = await importedGroup('Rerun Failed', [b]);
     const unchanged = await importedGroup('Rerun Unchanged', []);
-    sim.addFault({ route: 'groups.transitiveMembers', kind: 'status', status: 500, match: failed.objectId });
+    bed.sim.addFault({
+      route: 'groups.transitiveMembers',
+      kind: 'status',
+      status: 500,
+      match: failed.objectId,
+    });
     const first = await syncGroups({ groupIds: [duplicated.id, failed.id, unchanged.id] });
     expect(first.counts).toMatchObject({ duplicated: 1, failed: 1, unchanged: 1 });
-    sim.clearFaults();
+    bed.sim.clearFaults();
     tenant().updateGroup(duplicated.objectId, { displayName: 'Rerun Free Name' });
 
     const origin = { runId: first.id, outcomes: ['failed', 'duplicated'] };
@@ -517,46 +482,38 @@ describe('synchronizing imported groups', () => {
     expect(items.map((item: { groupId: string }) => item.groupId).sort()).toEqual(
       [duplicated.id, failed.id].sort(),
     );
-    expect(await t.app.db('groups').where({ id: duplicated.id }).first()).toMatchObject({
+    expect(await bed.t.app.db('groups').where({ id: duplicated.id }).first()).toMatchObject({
       name: 'Rerun Free Name',
     });
 
-    const none = await t.http
+    const none = await bed.t.http
       .post('/api/sync')
-      .set('cookie', t.adminCookie)
+      .set('cookie', bed.t.adminCookie)
       .send({ selection: { fromRun: { runId: rerun.id, outcomes: ['failed', 'duplicated'] } } })
       .expect(400);
     expect(none.body).toMatchObject({ code: 'no_groups_selected' });
   });
 
   it('refuses a run of groups while another run (of users) is running', async () => {
-    const [running] = await t.app
+    const [running] = await bed.t.app
       .db('sync_runs')
       .insert({
         status: 'running',
         selection: JSON.stringify({ kind: 'userIds', userIds: [], requested: 0 }),
         requested_by: JSON.stringify({ kind: 'administrator', id: null, name: 'admin' }),
-        started_at: t.app.db.fn.now(),
+        started_at: bed.t.app.db.fn.now(),
       })
       .returning('id');
     try {
       const group = await importedGroup('Waiting Group', []);
-      const refused = await t.http
+      const refused = await bed.t.http
         .post('/api/sync')
-        .set('cookie', t.adminCookie)
+        .set('cookie', bed.t.adminCookie)
         .send({ selection: { groupIds: [group.id] } })
         .expect(409);
       expect(refused.body).toMatchObject({ code: 'sync_already_running', runningRunId: running.id });
     } finally {
-      await t.app.db('sync_runs').where({ id: running.id }).update({ status: 'interrupted' });
+      await bed.t.app.db('sync_runs').where({ id: running.id }).update({ status: 'interrupted' });
     }
   });
 });
-
-async function waitForEnd(runId: string) {
-  for (;;) {
-    const { body } = await t.http.get(`/api/sync/runs/${runId}`).set('cookie', t.adminCookie).expect(200);
-    if (!['queued', 'running'].includes(body.status)) return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { importedGroups } from '../groups/imported-groups';
 import { eventually } from '../support/eventually';
+import { importedGroups } from '../support/imported-groups';
 import { type SyncTestbed, startSyncTestbed } from '../sync/sync-testbed';
 import { startMailSink, startWebhookSink } from './notification-sinks';
 

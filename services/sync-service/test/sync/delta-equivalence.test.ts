@@ -238,67 +238,25 @@ const expected = {
     ],
     differing: ['4 stale', '6 stale', '9 inactive', '16 inactive', '17 inactive'],
   },
-  dryRun: {
-    status: 'succeeded',
-    counts: {
-      modified: 2,
-      deleted: 4,
-      duplicated: 3,
-      unchanged: 21,
-      failed: 0,
-    },
-    progress: {
-      processed: 30,
-      total: 30,
-    },
-    items: [
-      '4 duplicated - reported email=HOLDER@local.example email of -1',
-      '6 duplicated - reported email=mail of 7 email of 7',
-      '9 deleted deleted reported - -',
-      '10 modified - reported isActive=true -',
-      '16 deleted deleted reported - -',
-      '17 deleted deleted reported - -',
-      '25 modified - reported lastName=Dry -',
-      '26 duplicated - reported email=mail of 27 email of 27',
-      '28 deleted deleted reported - -',
-    ],
-    differing: [
-      '4 stale',
-      '6 stale',
-      '9 inactive',
-      '16 inactive',
-      '17 inactive',
-      '25 stale',
-      '26 stale',
-      '28 active',
-    ],
-  },
-  deletePolicy: {
-    status: 'succeeded',
-    counts: {
-      modified: 2,
-      deleted: 4,
-      duplicated: 3,
-      unchanged: 21,
-      failed: 0,
-    },
-    progress: {
-      processed: 30,
-      total: 30,
-    },
-    items: [
-      '4 duplicated - applied email=HOLDER@local.example email of -1',
-      '6 duplicated - applied email=mail of 7 email of 7',
-      '9 deleted deleted applied - -',
-      '10 modified - applied isActive=true -',
-      '16 deleted deleted applied - -',
-      '17 deleted deleted applied - -',
-      '25 modified - applied lastName=Dry -',
-      '26 duplicated - applied email=mail of 27 email of 27',
-      '28 deleted deleted applied - -',
-    ],
-    differing: ['4 stale', '6 stale', '9 gone', '16 gone', '17 gone', '26 stale', '28 gone'],
-  },
+  dryRun: deletePolicyPass('reported', [
+    '4 stale',
+    '6 stale',
+    '9 inactive',
+    '16 inactive',
+    '17 inactive',
+    '25 stale',
+    '26 stale',
+    '28 active',
+  ]),
+  deletePolicy: deletePolicyPass('applied', [
+    '4 stale',
+    '6 stale',
+    '9 gone',
+    '16 gone',
+    '17 gone',
+    '26 stale',
+    '28 gone',
+  ]),
   keptItems: {
     status: 'succeeded',
     counts: {
@@ -343,3 +301,24 @@ const expected = {
     differing: ['4 stale', '6 stale', '9 gone', '16 gone', '17 gone', '26 stale', '28 gone'],
   },
 };
+
+/** The full pass under the delete policy: as its dry run reports it, or as the run applies it. */
+function deletePolicyPass(applied: 'reported' | 'applied', differing: string[]) {
+  return {
+    status: 'succeeded',
+    counts: { modified: 2, deleted: 4, duplicated: 3, unchanged: 21, failed: 0 },
+    progress: { processed: 30, total: 30 },
+    items: [
+      `4 duplicated - ${applied} email=HOLDER@local.example email of -1`,
+      `6 duplicated - ${applied} email=mail of 7 email of 7`,
+      `9 deleted deleted ${applied} - -`,
+      `10 modified - ${applied} isActive=true -`,
+      `16 deleted deleted ${applied} - -`,
+      `17 deleted deleted ${applied} - -`,
+      `25 modified - ${applied} lastName=Dry -`,
+      `26 duplicated - ${applied} email=mail of 27 email of 27`,
+      `28 deleted deleted ${applied} - -`,
+    ],
+    differing,
+  };
+}

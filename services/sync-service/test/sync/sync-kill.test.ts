@@ -1,15 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Simulator, startSimulator } from '@adsync/tenant-sim';
-import knex from 'knex';
 import { SecretBox } from '../../src/infra/crypto/secret-box';
 import { openDatabase } from '../../src/infra/db/database';
 import { migrateToLatest } from '../../src/infra/db/migrate';
+import { createServerDatabase, type ServerDatabase } from '../support/databases';
 import { testTenant } from '../support/fixtures';
-import { localPeersAllowed } from '../support/local-peers';
+import {
+  api,
+  killTestEnv,
+  type PageBody,
+  type RunningService,
+  restartService,
+  signIn,
+  startService,
+} from '../support/service-child';
 import { importSeededUsers, storeConnection } from './sync-testbed';
 
 /**
@@ -17,108 +24,20 @@ import { importSeededUsers, storeConnection } from './sync-testbed';
  * of a run; a restarted service must report the run `interrupted` with counts equal to what was committed,
  * and no user may be half-written.
  */
-const serviceDir = path.resolve(__dirname, '..', '..');
 const password = 'kill-test-password-123';
 const userCount = 150;
-
-interface RunningService {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-function startService(env: NodeJS.ProcessEnv): Promise<RunningService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: serviceDir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /adsync ready at (http:\/\/\S+)/.exec(output);
-      if (ready) resolve({ child, url: ready[1].replace('localhost', '127.0.0.1'), exited });
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    exited.then((code) => reject(new Error(`the service exited (${code}):\n${output}`)));
-  });
-}
-
-/** A killed embedded database keeps its lock file until the lock goes stale; keep trying until then. */
-async function restartService(env: NodeJS.ProcessEnv): Promise<RunningService> {
-  const deadline = Date.now() + 40_000;
-  for (;;) {
-    try {
-      return await startService(env);
-    } catch (error) {
-      if (Date.now() > deadline || !/another process/.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
-  }
-}
-
-async function signIn(service: RunningService): Promise<string> {
-  const response = await fetch(`${service.url}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password }),
-  });
-  expect(response.status).toBe(200);
-  return String(response.headers.get('set-cookie')).split(';')[0];
-}
-
-interface RunBody {
-  id: string;
-  status: string;
-  error: string | null;
-  finishedAt: string;
-  progress: { processed: number; total: number };
-  counts: Record<'modified' | 'deleted' | 'duplicated' | 'unchanged' | 'failed', number>;
-}
-
-interface PageBody<Item> {
-  items: Item[];
-}
-
-async function api<Body = RunBody>(
-  service: RunningService,
-  cookie: string,
-  url: string,
-  init: RequestInit = {},
-) {
-  const response = await fetch(`${service.url}${url}`, {
-    ...init,
-    headers: { cookie, 'content-type': 'application/json', origin: service.url, ...init.headers },
-  });
-  return { status: response.status, body: (await response.json()) as Body };
-}
 
 describe('a run killed mid-way', () => {
   let sim: Simulator;
   let dataDir: string;
-  let serverDatabase: { url: string; drop(): Promise<void> } | undefined;
+  let serverDatabase: ServerDatabase | undefined;
   const services: RunningService[] = [];
 
   beforeAll(async () => {
     sim = await startSimulator({ tenants: [testTenant({ userCount })] });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'adsync-kill-'));
-    if (process.env.DATABASE_URL) {
-      const name = `adsync_kill_${randomBytes(6).toString('hex')}`;
-      const admin = knex({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 0, max: 1 } });
-      await admin.raw(`create database ${name}`);
-      const url = new URL(process.env.DATABASE_URL);
-      url.pathname = `/${name}`;
-      serverDatabase = {
-        url: url.toString(),
-        async drop() {
-          await admin.raw(`drop database if exists ${name} with (force)`);
-          await admin.destroy();
-        },
-      };
-    }
+    if (process.env.DATABASE_URL)
+      serverDatabase = await createServerDatabase(process.env.DATABASE_URL, 'adsync_kill');
   });
 
   afterAll(async () => {
@@ -150,25 +69,16 @@ describe('a run killed mid-way', () => {
     }
     sim.setLatency(120);
 
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_OPTIONS: '',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      DATABASE_URL: serverDatabase?.url ?? '',
-      SECRET_ENCRYPTION_KEY: key.toString('base64'),
-      ADMIN_PASSWORD: password,
-      WEB_DIST_DIR: '/nonexistent',
-      SYNC_CHUNK_SIZE: '10',
-      SYNC_HEARTBEAT_SECONDS: '0.2',
-      SYNC_LEASE_SECONDS: '1',
-      ...localPeersAllowed,
-    };
+    const env = killTestEnv({
+      dataDir,
+      databaseUrl: serverDatabase?.url,
+      key,
+      password,
+      chunkSize: 10,
+    });
     const first = await startService(env);
     services.push(first);
-    const firstCookie = await signIn(first);
+    const firstCookie = await signIn(first, password);
     const started = await api(first, firstCookie, '/api/sync', {
       method: 'POST',
       body: JSON.stringify({ selection: { allMatching: { search: '' } } }),
@@ -187,7 +97,7 @@ describe('a run killed mid-way', () => {
 
     const second = await restartService(env);
     services.push(second);
-    const cookie = await signIn(second);
+    const cookie = await signIn(second, password);
     const { body: run } = await api(second, cookie, `/api/sync/runs/${runId}`);
     expect(run.status).toBe('interrupted');
     expect(run.error).toMatch(/stopped/);
@@ -250,7 +160,7 @@ describe('a run killed mid-way', () => {
 
     const third = await startService(env);
     services.push(third);
-    const thirdCookie = await signIn(third);
+    const thirdCookie = await signIn(third, password);
     const { body: stopped } = await api(third, thirdCookie, `/api/sync/runs/${resumed.body.id}`);
     expect(stopped.status).toBe('interrupted');
     expect(stopped.error).toMatch(/shut down/);

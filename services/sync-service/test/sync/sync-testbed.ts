@@ -112,7 +112,7 @@ export async function syncAndWait(bed: SyncTestbed, userIds: string[], options: 
 }
 
 /** Asks for the run until it is no longer queued or running; its final view. */
-export async function runUntilEnd(bed: SyncTestbed, runId: string) {
+export async function runUntilEnd(bed: Pick<SyncTestbed, 't'>, runId: string) {
   for (;;) {
     const { body } = await bed.t.http
       .get(`/api/sync/runs/${runId}`)
