@@ -34,34 +34,6 @@ export async function removeMembers(db: Queryable, groupId: string, userIds: str
     .delete();
 }
 
-export interface StoredMemberRow {
-  group_id: string;
-  user_id: string;
-  object_id: string | null;
-  username: string;
-  email: string;
-}
-
-/**
- * The members of these groups with what a sync compares and reports of them; with `objectIds`, only the
- * members among those object ids (a delta round's changes name a few members of a large group).
- */
-export async function membersOfGroups(
-  db: Queryable,
-  groupIds: string[],
-  objectIds?: string[],
-): Promise<StoredMemberRow[]> {
-  if (groupIds.length === 0 || objectIds?.length === 0) return [];
-  return db('group_members as m')
-    .join('users as u', 'u.id', 'm.user_id')
-    .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
-    .modify((query) => {
-      if (objectIds) query.whereRaw('u.object_id = any(?::text[])', [objectIds]);
-    })
-    .orderBy(['m.group_id', 'u.id'])
-    .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
-}
-
 /** How many members these groups hold, together. */
 export async function countMembersOfGroups(db: Queryable, groupIds: string[]): Promise<number> {
   if (groupIds.length === 0) return 0;

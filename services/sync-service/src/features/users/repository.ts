@@ -219,6 +219,35 @@ export async function importedUsersByObjectIds(
     .select('id', 'object_id', 'username', 'email');
 }
 
+export interface StoredMemberRow {
+  group_id: string;
+  user_id: string;
+  object_id: string | null;
+  username: string;
+  email: string;
+}
+
+/**
+ * The users who are members of these groups (`group_members`, see groups/member-repository.ts), with what a
+ * group sync compares and reports of them; with `objectIds`, only those among these object ids (a delta
+ * round's changes name a few members of a large group).
+ */
+export async function membersOfGroups(
+  db: Queryable,
+  groupIds: string[],
+  objectIds?: string[],
+): Promise<StoredMemberRow[]> {
+  if (groupIds.length === 0 || objectIds?.length === 0) return [];
+  return db('group_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
+    .modify((query) => {
+      if (objectIds) query.whereRaw('u.object_id = any(?::text[])', [objectIds]);
+    })
+    .orderBy(['m.group_id', 'u.id'])
+    .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
+}
+
 /**
  * Inserts imported users of a tenant. A user whose email or username a concurrent request has taken since
  * the caller checked is skipped, not refused: the caller finds it absent from the rows returned.

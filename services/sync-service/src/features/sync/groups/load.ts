@@ -1,9 +1,13 @@
 import type { Knex } from 'knex';
 import type { GroupDuplicateOf } from '../../groups/group';
-import { membersOfGroups, type StoredMemberRow } from '../../groups/member-repository';
 import { groupsNamed, lockGroups } from '../../groups/repository';
 import type { DuplicateOf } from '../../users/duplicates';
-import { findCollisions, importedUsersByObjectIds } from '../../users/repository';
+import {
+  findCollisions,
+  importedUsersByObjectIds,
+  membersOfGroups,
+  type StoredMemberRow,
+} from '../../users/repository';
 import type { GroupsChunk, MemberRef, StoredGroups, UpstreamMember } from './outcomes';
 
 /**
