@@ -65,6 +65,19 @@ test('the groups page leads to the group synchronization, which lists the import
   await expect(table.getByRole('row', { name: new RegExp(viewers.name) })).toContainText('3');
   await expect(table.getByRole('row', { name: new RegExp(archive.name) })).toBeVisible();
   await expect(page.getByRole('checkbox', { name: new RegExp(`^Select ${tag}`) })).toHaveCount(2);
+  // The listing counts its matches, and sorts by name either way.
+  await expect(page.getByText('1–2 of 2 groups')).toBeVisible();
+  const firstGroup = () =>
+    table
+      .getByRole('checkbox', { name: /^Select / })
+      .nth(1)
+      .getAttribute('aria-label');
+  await expect.poll(firstGroup).toBe(`Select ${archive.name}`);
+  await page.getByRole('button', { name: /^Name.*sorted ascending/ }).click();
+  await expect(page.getByRole('button', { name: /^Name.*sorted descending/ })).toBeVisible();
+  await expect.poll(firstGroup).toBe(`Select ${viewers.name}`);
+  await page.getByRole('button', { name: /^Name.*sorted descending/ }).click();
+  await expect.poll(firstGroup).toBe(`Select ${archive.name}`);
   await expect(page.getByRole('button', { name: 'Synchronize', exact: true })).toBeDisabled();
   await expectAccessible(page, 'group synchronization');
 });

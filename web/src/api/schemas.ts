@@ -15,6 +15,7 @@ export type UserSource = Schemas['UserSource'];
 export type LocalUserInput = Schemas['LocalUserInput'];
 export type LocalUserPatch = Schemas['LocalUserPatch'];
 export type ImportedUserPage = Schemas['ImportedUserPage'];
+export type ImportedGroupPage = Schemas['ImportedGroupPage'];
 export type DuplicateOf = Schemas['DuplicateOf'];
 export type DirectoryUser = Schemas['DirectoryUser'];
 export type ImportResult = Schemas['ImportResult'];
@@ -40,6 +41,8 @@ export type FieldChange = Schemas['FieldChange'];
 export type ImportedUserQuery = NonNullable<paths['/api/imported-users']['get']['parameters']['query']>;
 export type ImportedUserSort = NonNullable<ImportedUserQuery['sort']>;
 export type SortOrder = NonNullable<ImportedUserQuery['order']>;
+export type ImportedGroupQuery = NonNullable<paths['/api/imported-groups']['get']['parameters']['query']>;
+export type ImportedGroupSort = NonNullable<ImportedGroupQuery['sort']>;
 
 export type Group = Schemas['Group'];
 export type DirectoryGroup = Schemas['DirectoryGroup'];

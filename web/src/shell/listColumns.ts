@@ -12,6 +12,21 @@ type Column<Row> = DataTableColumn<Row> & {
 
 export type ListColumn<Row> = Column<Row>;
 
+/** A column the server sorts (a remote table): the column only shows which way, when it is the sort. */
+export function serverSorted<Sort extends string>(key: Sort, sort: Sort, order: 'asc' | 'desc') {
+  const sortOrder: 'ascend' | 'descend' | false =
+    key === sort ? (order === 'asc' ? 'ascend' : 'descend') : false;
+  return { key, sorter: true as const, sortOrder };
+}
+
+/** A remote table's sorter event as the listing's sort and order; null when it went back to no sort. */
+export function sortRequested<Sort extends string>(
+  state: DataTableSortState | null,
+): { sort: Sort; order: 'asc' | 'desc' } | null {
+  if (!state || state.order === false) return null;
+  return { sort: state.columnKey as Sort, order: state.order === 'ascend' ? 'asc' : 'desc' };
+}
+
 const SORT_WORDS = { ascend: 'shell.list.sortedAscending', descend: 'shell.list.sortedDescending' } as const;
 
 /** The column's header as text, or '' for a header that is a control (the select-all checkbox). */

@@ -19,9 +19,9 @@ function aGroup(id: string): Group {
   };
 }
 
-const pages: Record<string, { items: Group[]; nextCursor: string | null }> = {
-  first: { items: [aGroup('a'), aGroup('b')], nextCursor: 'c2' },
-  c2: { items: [aGroup('c')], nextCursor: null },
+const pages: Record<string, { items: Group[]; total: number; nextCursor: string | null }> = {
+  first: { items: [aGroup('a'), aGroup('b')], total: 3, nextCursor: 'c2' },
+  c2: { items: [aGroup('c')], total: 3, nextCursor: null },
 };
 
 describe('useImportedGroupsStore', () => {
@@ -37,16 +37,21 @@ describe('useImportedGroupsStore', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  it('asks for one page of imported groups with the trimmed search, the page size and the cursor', async () => {
+  it('asks for one page of imported groups with the trimmed search, the sort, the page size and the cursor', async () => {
     const store = useImportedGroupsStore();
     await store.setSearch('  view ');
     await store.setLimit(25);
     await store.list.nextPage();
     expect(Object.fromEntries(server.requests.at(-1)!.query)).toEqual({
       search: 'view',
+      sort: 'name',
+      order: 'asc',
       limit: '25',
       cursor: 'c2',
     });
+    await store.setSort('name', 'desc');
+    expect(Object.fromEntries(server.requests.at(-1)!.query)).toMatchObject({ order: 'desc' });
+    expect(server.requests.at(-1)!.query.has('cursor')).toBe(false);
   });
 
   it('sends picked groups as ids, kept across pages', async () => {
@@ -67,8 +72,11 @@ describe('useImportedGroupsStore', () => {
     store.togglePage(true);
     expect(store.isPageFullySelected).toBe(true);
     expect(store.morePages).toBe(true);
+    expect(store.selectedCount).toBe(2);
     store.selectAllMatching();
     expect(store.selection).toEqual({ allMatchingGroups: { search: 'view' } });
+    // How many groups the sync will select: every match, not the page.
+    expect(store.selectedCount).toBe(3);
     expect(store.isSelected('anything on any page')).toBe(true);
 
     // A new search drops "all matching", which meant the old one.

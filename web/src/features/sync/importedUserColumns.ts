@@ -2,18 +2,12 @@ import type { DataTableColumns } from 'naive-ui';
 import { h } from 'vue';
 import type { ImportedUserSort, ProfileField, SortOrder, User } from '@/api/schemas';
 import { t } from '@/i18n';
+import { serverSorted } from '@/shell/listColumns';
 import { PROFILE_FIELD_KEYS, PROFILE_FIELDS, profileFieldLabel } from '@/shell/profileFields';
 import { selectionColumn } from '@/shell/selectionColumn';
 import TimeStamp from '@/shell/TimeStamp.vue';
 
 type SelectionState = Parameters<typeof selectionColumn<User>>[0];
-
-// The server sorts (remote table); the column only shows which way.
-function sortable(key: ImportedUserSort, sort: ImportedUserSort, order: SortOrder) {
-  const sortOrder: 'ascend' | 'descend' | false =
-    key === sort ? (order === 'asc' ? 'ascend' : 'descend') : false;
-  return { key, sorter: true as const, sortOrder };
-}
 
 // Each profile field of the contract is a column, sorted by the server when the contract offers that sort.
 function profileColumn(
@@ -26,7 +20,7 @@ function profileColumn(
     title: profileFieldLabel(field),
     minWidth,
     ...(ellipsis ? { ellipsis: { tooltip: true } } : {}),
-    ...(byServer ? sortable(field as ImportedUserSort, sort, order) : { key: field }),
+    ...(byServer ? serverSorted(field as ImportedUserSort, sort, order) : { key: field }),
     render: (user) => user[field] ?? '—',
   };
 }
@@ -46,7 +40,7 @@ export function importedUserColumns(
       title: t('sync.table.lastSynchronized'),
       minWidth: 170,
       render: (user) => h(TimeStamp, { at: user.lastSyncedAt }),
-      ...sortable('lastSyncedAt', sort, order),
+      ...serverSorted<ImportedUserSort>('lastSyncedAt', sort, order),
     },
   ];
 }

@@ -5,7 +5,6 @@ export const groupSync = {
       'Groups imported from the Azure AD tenant configured now. Choose the groups to synchronize: their name and description are read from Azure AD, members added or removed there are added or removed here (a new member gets a user account), and groups deleted there are deleted here.',
     search: 'Search imported groups',
     noneSelected: 'No groups selected',
-    allMatchingSelected: 'All matching groups selected',
     noMatch: 'No imported group matches “{search}”.',
     noneImported: 'No groups have been imported from this tenant yet.',
   },
@@ -16,11 +15,11 @@ export const groupSync = {
     selectGroup: 'Select {name}',
   },
   banner: {
-    allSelected: 'All groups {which} are selected.',
+    allSelected: 'All {total} {which} are selected.',
     matching: 'matching “{search}”',
     fromTenant: 'imported from this tenant',
     pageSelected: 'The only group on this page is selected. | All {count} groups on this page are selected.',
-    selectAll: 'Select all groups {which}',
+    selectAll: 'Select all {total} {which}',
   },
   summary: {
     dryRun: 'Dry run of {groups}, nothing was changed: {counts}.',

@@ -33,23 +33,35 @@ export interface GroupListQuery {
   /** Only the imported groups of this tenant (a tenant id, or a subquery yielding the configured one). */
   tenantId?: string | Knex.QueryBuilder;
   search?: string;
+  /** By name, case-insensitively (groups_by_source_name serves both directions). */
+  order?: 'asc' | 'desc';
   limit: number;
   cursor?: string;
 }
 
-/** Groups by name then id, paged by keyset. */
+type GroupFilter = Pick<GroupListQuery, 'source' | 'tenantId' | 'search'>;
+
+/** The groups a listing, and its count, are of. */
+function matchingGroups(db: Queryable, query: GroupFilter): Knex.QueryBuilder {
+  return db('groups').modify((builder) => {
+    if (query.source) builder.where('source', query.source);
+    if (query.tenantId !== undefined)
+      builder.where({ source: 'azure_ad' }).where('tenant_id', query.tenantId);
+    if (query.search) builder.whereRaw("lower(name) like ? escape '\\'", [containsPattern(query.search)]);
+  });
+}
+
+/** Groups by name then id, ascending or descending, paged by keyset. */
 export async function listGroups(db: Queryable, query: GroupListQuery) {
   const after = decodeCursor(query.cursor, 2, ([key, id]) => typeof key === 'string' && isUuid(id));
-  const rows: GroupRow[] = await db('groups')
+  const descending = query.order === 'desc';
+  const direction = descending ? 'desc' : 'asc';
+  const rows: GroupRow[] = await matchingGroups(db, query)
     .select(groupColumns(db))
     .modify((builder) => {
-      if (query.source) builder.where('source', query.source);
-      if (query.tenantId !== undefined)
-        builder.where({ source: 'azure_ad' }).where('tenant_id', query.tenantId);
-      if (query.search) builder.whereRaw("lower(name) like ? escape '\\'", [containsPattern(query.search)]);
-      if (after) builder.whereRaw('(lower(name), id) > (?, ?::uuid)', after);
+      if (after) builder.whereRaw(`(lower(name), id) ${descending ? '<' : '>'} (?, ?::uuid)`, after);
     })
-    .orderByRaw('lower(name), id')
+    .orderByRaw(`lower(name) ${direction}, id ${direction}`)
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -57,6 +69,12 @@ export async function listGroups(db: Queryable, query: GroupListQuery) {
     rows: page,
     nextCursor: rows.length > query.limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
   };
+}
+
+/** How many groups match: the groups a sync of all matching a search selects. */
+export async function countGroups(db: Queryable, query: GroupFilter): Promise<number> {
+  const row = await matchingGroups(db, query).count({ count: '*' }).first();
+  return Number(row?.count ?? 0);
 }
 
 export function findGroup(db: Queryable, id: string): Promise<GroupRow | undefined> {

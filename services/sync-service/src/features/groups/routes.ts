@@ -10,7 +10,15 @@ import { existingUserIds, listUsers } from '../users/repository';
 import { userView } from '../users/user';
 import { groupView, isGroupNameViolation } from './group';
 import { addMembers, memberIdsOf, removeMember } from './member-repository';
-import { deleteGroup, findGroup, findGroupNamed, insertGroup, listGroups, updateGroup } from './repository';
+import {
+  countGroups,
+  deleteGroup,
+  findGroup,
+  findGroupNamed,
+  insertGroup,
+  listGroups,
+  updateGroup,
+} from './repository';
 
 const nameTaken = (extensions?: Record<string, unknown>) =>
   Problem.conflict('group_name_taken', 'Another group already has this name.', extensions);
@@ -51,8 +59,13 @@ export async function groupRoutes(app: FastifyInstance) {
   });
 
   serve(app, 'get', '/api/imported-groups', async (request) => {
-    const page = await listGroups(app.db, { ...request.query, tenantId: configuredTenant(app.db) });
-    return { items: page.rows.map(groupView), nextCursor: page.nextCursor };
+    const { search } = request.query;
+    // Both statements read the configured tenant themselves, so they run side by side.
+    const [page, total] = await Promise.all([
+      listGroups(app.db, { ...request.query, tenantId: configuredTenant(app.db) }),
+      countGroups(app.db, { search, tenantId: configuredTenant(app.db) }),
+    ]);
+    return { items: page.rows.map(groupView), total, nextCursor: page.nextCursor };
   });
 
   serve(app, 'get', '/api/groups/{id}', async (request) =>
