@@ -139,12 +139,16 @@ export async function importDirectory(
   while (next && imported < options.limit) {
     const response = await fetch(next, { headers: { authorization: `Bearer ${token}` } });
     const page = (await response.json()) as {
-      value: Array<Parameters<typeof mapProfile>[0] & { id: string }>;
+      value: Array<Parameters<typeof mapProfile>[0] & { id: string; accountEnabled?: boolean }>;
       '@odata.nextLink'?: string;
     };
     const rows = page.value.slice(0, options.limit - imported).map((user) => {
+      const disabled = user.accountEnabled === false;
       const row = {
         ...profileColumns(mapProfile(user, defaultMapping)),
+        // As import brings them under the default `accountState: sync`: a disabled account comes in inactive.
+        is_active: !disabled,
+        deactivated_by_sync: disabled,
         source: 'azure_ad',
         object_id: user.id,
         tenant_id: sim.tenantId,

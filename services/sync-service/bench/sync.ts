@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { mappableProperties } from '../src/features/users/profile-fields';
 import { userReading } from '../src/infra/directory/directory-user';
 import { importDirectory, type Seeder, staleEveryHundredth } from './bench-database';
-import { runBenchmark } from './benchmark';
+import { loadAverage, runBenchmark } from './benchmark';
 import { mb } from './service-process';
 import {
   graphLimitOptions,
@@ -85,7 +85,9 @@ runBenchmark(__filename, userCount, seed, async ({ sim, database, service, seede
 
   const rssBefore = service.rss();
   service.resetPeakRss();
+  const cpuBefore = service.cpuSeconds();
   const { run, seconds } = await service.sync({ allMatching: { search: '' } }, { dryRun: values['dry-run'] });
+  const cpuSeconds = service.cpuSeconds() - cpuBefore;
   const peakRss = service.peakRss();
   const graph = await simGraphStats(sim);
 
@@ -95,9 +97,11 @@ runBenchmark(__filename, userCount, seed, async ({ sim, database, service, seede
 
   const lines = [
     `${values['dry-run'] ? 'dry run' : 'sync'} of ${userCount.toLocaleString('en')} users, ${database.kind} database, simulator latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
+    `  load:              ${loadAverage()} at the run's end`,
     `  status:            ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}`,
     `  total time:        ${seconds.toFixed(1)} s (POST /api/sync to the run's end)`,
     `  throughput:        ${Math.round(userCount / seconds).toLocaleString('en')} users/s`,
+    `  service CPU:       ${cpuSeconds.toFixed(1)} s user + system during the run`,
     `  Graph requests:    ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)}), batch items ${JSON.stringify(graph.batchItems)}`,
     `  resource units:    ${graph.resourceUnits} (floor ceil(N/15) = ${Math.ceil(userCount / 15)}; ${deletedUpstream.length} deletions confirmed by id; ${graph.throttled} throttled)`,
     `  peak RSS:          ${mb(peakRss)} during the run, ${mb(rssBefore)} before it (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; the simulator runs apart)`,
