@@ -1,5 +1,5 @@
 // What the screen-by-screen specs share: signing in, and a few imported people to fill the lists.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { e2e } from './environment';
 import type { TenantSim } from './tenantSim';
 
@@ -26,4 +26,22 @@ export async function importPeople(
     data: { objectIds: people.map((person) => person.id) },
   });
   expect(imported.status(), await imported.text()).toBe(200);
+}
+
+/** The widths every screen is tried at: a laptop's and a phone's. */
+export const WIDTHS = [1280, 390] as const;
+
+/**
+ * Declares `tests` once for each width, in a block named after it whose first step sets the spec's shared
+ * page (`page()`, read when the block runs) to that width.
+ */
+export function atEachWidth(page: () => Page, tests: (width: number) => void): void {
+  for (const width of WIDTHS) {
+    test.describe(`at ${width} px`, () => {
+      test.beforeAll(async () => {
+        await page().setViewportSize({ width, height: 860 });
+      });
+      tests(width);
+    });
+  }
 }

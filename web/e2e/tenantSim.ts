@@ -42,7 +42,10 @@ export class TenantSim {
     return response.json();
   }
 
-  async changePerson(id: string, changes: Partial<Omit<DirectoryPerson, 'id'>> & { displayName?: string }) {
+  async changePerson(
+    id: string,
+    changes: Partial<Omit<DirectoryPerson, 'id'>> & { displayName?: string; accountEnabled?: boolean },
+  ) {
     const response = await this.api.patch(`/_sim/tenants/${this.tenantId}/users/${id}`, { data: changes });
     expect(response.ok(), await response.text()).toBe(true);
   }

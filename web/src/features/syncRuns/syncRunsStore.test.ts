@@ -2,7 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi } from '@/test-support/fakeApi';
 import { aRun } from '@/test-support/runs';
-import { itemsCsvUrl, noHistoryFilter, useSyncRunsStore } from './syncRunsStore';
+import { isFiltering, itemsCsvUrl, noHistoryFilter, useSyncRunsStore } from './syncRunsStore';
 
 const RUN_ID = '22222222-2222-4222-8222-222222222222';
 
@@ -71,5 +71,15 @@ describe('useSyncRunsStore', () => {
       dryRun: false,
       confirmDeletions: false,
     });
+  });
+
+  it('tells a filtered history from an unfiltered one, blanks in the requester included', () => {
+    expect(isFiltering(noHistoryFilter())).toBe(false);
+    expect(isFiltering({ ...noHistoryFilter(), requestedBy: '   ' })).toBe(false);
+    expect(isFiltering({ ...noHistoryFilter(), requestedBy: 'admin' })).toBe(true);
+    expect(isFiltering({ ...noHistoryFilter(), statuses: ['failed'] })).toBe(true);
+    expect(isFiltering({ ...noHistoryFilter(), triggers: ['scheduled'] })).toBe(true);
+    expect(isFiltering({ ...noHistoryFilter(), from: '2026-11-01T00:00:00.000Z' })).toBe(true);
+    expect(isFiltering({ ...noHistoryFilter(), to: '2026-11-02T00:00:00.000Z' })).toBe(true);
   });
 });

@@ -30,6 +30,14 @@ export const noHistoryFilter = (): RunHistoryFilter => ({
   requestedBy: '',
 });
 
+/** Whether `filter` leaves any run out. */
+export function isFiltering(filter: RunHistoryFilter): boolean {
+  const { statuses, triggers, from, to, requestedBy } = filter;
+  return (
+    statuses.length > 0 || triggers.length > 0 || from !== null || to !== null || requestedBy.trim() !== ''
+  );
+}
+
 export interface ItemFilter {
   outcomes?: SyncOutcome[];
   search?: string;

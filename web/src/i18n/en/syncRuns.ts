@@ -98,6 +98,7 @@ export const syncRuns = {
   history: {
     label: 'Synchronization runs',
     empty: 'No synchronization has run yet.',
+    noneMatch: 'No run matches these filters.',
     pages: 'Run history pages',
     page: 'Page {page}',
   },
