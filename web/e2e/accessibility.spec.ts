@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { importPeople, signIn } from './session';
+import { atEachWidth, importPeople, signIn } from './session';
 import { TenantSim } from './tenantSim';
 
 // Every page and dialog, at a laptop's width and a phone's, checked by axe-core with real data shown.
@@ -24,12 +24,9 @@ test.afterAll(async () => {
   await sim?.dispose();
 });
 
-for (const width of [1280, 390]) {
-  test.describe(`at ${width} px`, () => {
-    test.beforeAll(async () => {
-      await page.setViewportSize({ width, height: 860 });
-    });
-
+atEachWidth(
+  () => page,
+  (width) => {
     test('sign-in', async () => {
       await page.context().clearCookies();
       await page.goto('/sign-in');
@@ -117,5 +114,5 @@ for (const width of [1280, 390]) {
       await expect(page.getByRole('heading', { name: 'Page not found' }).first()).toBeVisible();
       await expectAccessible(page, 'not found');
     });
-  });
-}
+  },
+);

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { signIn } from './session';
+import { atEachWidth, signIn } from './session';
 import { TenantSim } from './tenantSim';
 
 // The import search reads up to 1,000 Azure AD users and pages through them; when more match, it says so
@@ -35,12 +35,9 @@ async function searchFor(term: string) {
   await page.getByRole('button', { name: 'Search', exact: true }).click();
 }
 
-for (const width of [1280, 390]) {
-  test.describe(`at ${width} px`, () => {
-    test.beforeAll(async () => {
-      await page.setViewportSize({ width, height: 860 });
-    });
-
+atEachWidth(
+  () => page,
+  () => {
     test('more than 1,000 matches: the first 1,000 are paged through, and the search is to be refined', async () => {
       await searchFor(tag);
       const hint = page.getByTestId('more-matches');
@@ -64,5 +61,5 @@ for (const width of [1280, 390]) {
       await expect(page.getByTestId('more-matches')).toHaveCount(0);
       await expect(page.getByRole('navigation', { name: 'Azure AD users pages' })).toHaveCount(0);
     });
-  });
-}
+  },
+);

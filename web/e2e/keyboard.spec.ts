@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { e2e } from './environment';
-import { importPeople, signIn } from './session';
+import { atEachWidth, importPeople, signIn } from './session';
 import { TenantSim } from './tenantSim';
 
 // The administrator's tasks with the keyboard alone, at a laptop's width and a phone's.
@@ -59,12 +59,9 @@ test.afterAll(async () => {
   await sim?.dispose();
 });
 
-for (const width of [1280, 390]) {
-  test.describe(`at ${width} px`, () => {
-    test.beforeAll(async () => {
-      await page.setViewportSize({ width, height: 860 });
-    });
-
+atEachWidth(
+  () => page,
+  (width) => {
     test('signs in with the keyboard alone', async () => {
       await page.context().clearCookies();
       await page.goto('/sign-in');
@@ -141,6 +138,53 @@ for (const width of [1280, 390]) {
       await expect(page.getByRole('searchbox', { name: 'Search imported users' })).toBeFocused();
     });
 
+    test('imports a directory user with the keyboard alone', async () => {
+      const betty = await sim.createPerson(`${tag}.betty${width}`, 'Betty', 'Holberton');
+      await page.goto('/users/import');
+      const search = page.getByRole('searchbox', { name: 'Search Azure AD users' });
+      await tabTo(search);
+      await page.keyboard.type(betty.userPrincipalName);
+      await page.keyboard.press('Enter');
+      const pick = page.getByRole('checkbox', { name: `Select ${betty.userPrincipalName}` });
+      await tabTo(pick);
+      await page.keyboard.press(' ');
+      await expect(pick).toBeChecked();
+      await tabTo(page.getByRole('button', { name: 'Import 1 selected' }));
+      await page.keyboard.press('Enter');
+      await expect(page.getByText('Import finished')).toBeVisible();
+      await expect(page.getByText('1 imported, 0 refused as duplicates')).toBeVisible();
+    });
+
+    test('changes a setting with the keyboard alone, told what is wrong before it is saved', async () => {
+      await page.goto('/settings');
+      const retained = page.getByRole('textbox', { name: 'Finished runs kept in history' });
+      await tabTo(retained, 120);
+      const before = await retained.inputValue();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('0');
+      await page.keyboard.press('Tab');
+      // The refusal stands at the field, in words, and the field says it is invalid.
+      await expect(retained).toHaveAttribute('aria-invalid', 'true');
+      await retained.focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(String(Number(before) + 1));
+      const save = page.getByRole('button', { name: 'Save policy' });
+      await tabTo(save);
+      await page.keyboard.press('Enter');
+      await expect(page.getByText('Sync policy saved')).toBeVisible();
+      const policy = await (await page.request.get('/api/settings/sync')).json();
+      expect(policy.retainRuns).toBe(Number(before) + 1);
+      // Put it back, the same way.
+      await retained.focus();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(before);
+      await tabTo(save);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(async () => (await (await page.request.get('/api/settings/sync')).json()).retainRuns)
+        .toBe(Number(before));
+    });
+
     test('a dialog hands focus back to the button that opened it', async () => {
       await page.goto('/users');
       const opener = page.getByRole('button', { name: 'New local user' });
@@ -182,5 +226,5 @@ for (const width of [1280, 390]) {
       await expect(revoke).toHaveCount(0);
       await expect(page.locator('#main-content')).toBeFocused();
     });
-  });
-}
+  },
+);

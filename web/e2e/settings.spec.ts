@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { signIn } from './session';
+import { atEachWidth, signIn } from './session';
 
 // The settings say what is wrong with a value at its field, before anything is saved, and the schedule
 // shows when a cron expression will run as it is typed. Nothing here is saved: a refused save changes
@@ -16,12 +16,9 @@ test.afterAll(async () => {
   await page?.context().close();
 });
 
-for (const width of [1280, 390]) {
-  test.describe(`at ${width} px`, () => {
-    test.beforeAll(async () => {
-      await page.setViewportSize({ width, height: 860 });
-    });
-
+atEachWidth(
+  () => page,
+  (width) => {
     test('the connection says at each field what is wrong, in plain words, before saving', async () => {
       await page.goto('/settings');
       const tenant = page.getByRole('textbox', { name: 'Directory (tenant) ID' });
@@ -89,5 +86,5 @@ for (const width of [1280, 390]) {
       await expectAccessible(page, 'settings with a cron preview');
       await page.screenshot({ path: `e2e/screenshots/settings-cron-preview-${width}.png`, fullPage: true });
     });
-  });
-}
+  },
+);

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { importPeople, signIn } from './session';
+import { atEachWidth, importPeople, signIn } from './session';
 import { TenantSim } from './tenantSim';
 
 // Timestamps in the browser's time zone, named, with the UTC time on hover and in a run's detail; counts in
@@ -38,12 +38,9 @@ test.afterAll(async () => {
   await sim?.dispose();
 });
 
-for (const width of [1280, 390]) {
-  test.describe(`at ${width} px`, () => {
-    test.beforeAll(async () => {
-      await page.setViewportSize({ width, height: 860 });
-    });
-
+atEachWidth(
+  () => page,
+  (width) => {
     test("a run's start shows the browser's time zone, and the UTC time on hover", async () => {
       await page.goto('/history');
       const run = page
@@ -78,5 +75,5 @@ for (const width of [1280, 390]) {
       await expect(page).toHaveTitle('Sync run · Azure AD sync · Bold Reports');
       await expectAccessible(page, `run detail (time zone) ${width}`);
     });
-  });
-}
+  },
+);

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { signIn } from './session';
+import { atEachWidth, signIn } from './session';
 import { type DirectoryPerson, TenantSim } from './tenantSim';
 
 // One imported user synchronized from the Users page: the run is started for that user alone, its
@@ -31,12 +31,9 @@ test.afterAll(async () => {
   await sim?.dispose();
 });
 
-for (const width of [1280, 390]) {
-  test.describe(`at ${width} px`, () => {
-    test.beforeAll(async () => {
-      await page.setViewportSize({ width, height: 860 });
-    });
-
+atEachWidth(
+  () => page,
+  (width) => {
     test('an administrator synchronizes one user from its row and sees the result', async () => {
       const givenName = `Augusta${width}`;
       await sim.changePerson(ada.id, { givenName, displayName: `${givenName} Lovelace` });
@@ -87,5 +84,5 @@ for (const width of [1280, 390]) {
       await expect(progress).toHaveCount(0);
       await expect(synchronizeGrace).toBeEnabled();
     });
-  });
-}
+  },
+);
