@@ -3,7 +3,7 @@ import { groupSyncBed } from '../support/group-sync-bed';
 import { runUntilEnd } from '../sync/sync-testbed';
 
 // Member pages of 10, so that a group of 50 takes 5 pages.
-const bed = groupSyncBed({ tenant: { userCount: 900, groupCount: 4, groupSize: 10 }, memberPageSize: 10 });
+const bed = groupSyncBed({ tenant: { userCount: 1000, groupCount: 4, groupSize: 10 }, memberPageSize: 10 });
 const { tenant, importUser, storeGroup, membersHere, graphReads, groupItems } = bed;
 const objectIdOf = (index: number) => tenant().userId(index);
 let nextUser = 0;
@@ -296,6 +296,29 @@ describe('synchronizing imported groups', () => {
     } finally {
       bed.sim.setLatency(0);
     }
+  });
+
+  it('ends a chunk of groups before the group that would take it over ten times SYNC_CHUNK_SIZE members', async () => {
+    // Chunks of 7 groups and 70 members: groups of 25 go two to a chunk.
+    const groups = [];
+    for (let index = 0; index < 3; index += 1) {
+      const members = freshUsers(25);
+      const group = await importedGroup(`Held ${index}`, members);
+      tenant().removeGroupMember(group.objectId, members[0]);
+      groups.push(group);
+    }
+    bed.sim.resetStats();
+
+    const run = await syncGroups({ groupIds: groups.map((group) => group.id) });
+
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      counts: { modified: 3 },
+      groupCounts: { membersRemoved: 3 },
+    });
+    // Two chunks: one `$filter=id in` item each.
+    expect(bed.sim.stats().batchItems['groups.list']).toBe(2);
+    for (const group of groups) expect(await membersHere(group.id)).toHaveLength(24);
   });
 
   it('fails only the groups whose batch item or later member page failed, removing nobody from them', async () => {

@@ -11,6 +11,13 @@ import { dropStagedGroups, nextStagedGroups, stagedRemovals } from './staging-re
 
 /** Groups read and committed at once: 20 `$filter` items of 15 groups, one `$batch` of groups. */
 const groupsPerChunk = 300;
+/**
+ * Members a chunk holds, as a multiple of SYNC_CHUNK_SIZE (users a chunk of users holds): a chunk of groups
+ * ends before the group that would take it over, so 300 groups of 999 members are not held at once. A group
+ * of several member pages counts one page: its pages are staged, not held.
+ */
+const membersPerChunkSize = 10;
+const memberPage = 999;
 
 /**
  * Imported groups, kept in step with Azure AD: the second synchronizer. The read takes the selected groups a
@@ -21,8 +28,9 @@ const groupsPerChunk = 300;
  * its sync needs (staging-repository.ts). The deletion threshold judges the staged removals against the
  * memberships of the selected groups, so a run that would strip many members is held back like a mass
  * deletion; then the staged groups are decided, planned and applied chunk by chunk, removals held back or not.
- * Memory holds one chunk or two (the next is read while one is committed), whatever the selection, and of a
- * group of several member pages one page and its changes, whatever its size.
+ * Memory holds one chunk or two (the next is read while one is committed), each of at most 300 groups and
+ * ten times SYNC_CHUNK_SIZE members, whatever the selection, and of a group of several member pages one page
+ * and its changes, whatever its size.
  */
 export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, GroupDecision, GroupsPlan> = (
   context,
@@ -40,19 +48,38 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
       tenantId,
       selection.kind === 'groupIds' ? { groupIds: selection.groupIds } : { search: selection.search },
     );
-  const nextSelected = (after: string | null): Promise<SelectedGroup[]> =>
-    retry(() =>
+  const membersPerChunk = chunkSize * membersPerChunkSize;
+  /** The next groups after `after`, as many as `membersPerChunk` members here allow (one at least). */
+  const nextSelected = async (after: string | null) => {
+    const rows: Array<SelectedGroup & { held: string | number }> = await retry(() =>
       selected()
         .modify((builder) => {
           if (after) builder.where('id', '>', after);
         })
         .orderBy('id')
         .limit(perChunk)
-        .select('id', { objectId: 'object_id' }),
+        .select(
+          'id',
+          { objectId: 'object_id' },
+          db.raw(
+            '(select count(*) from (select 1 from group_members m where m.group_id = groups.id limit ?) as page) as held',
+            [memberPage],
+          ),
+        ),
     );
+    let held = 0;
+    let taken = 0;
+    for (const row of rows) {
+      held += Number(row.held);
+      if (taken > 0 && held > membersPerChunk) break;
+      taken += 1;
+    }
+    const groups = rows.slice(0, taken).map(({ id, objectId }): SelectedGroup => ({ id, objectId }));
+    return { groups, more: rows.length === perChunk || taken < rows.length };
+  };
   /** The chunk of groups after `after`, read upstream, with the memberships they hold here; null at the end. */
   const readChunk = async (after: string | null) => {
-    const groups = await nextSelected(after);
+    const { groups, more } = await nextSelected(after);
     if (groups.length === 0) return null;
     const [upstream, memberships] = await Promise.all([
       readGroupsUpstream(context, groups, policy),
@@ -63,7 +90,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
         ),
       ),
     ]);
-    return { upstream, memberships, last: groups[groups.length - 1].id, full: groups.length === perChunk };
+    return { upstream, memberships, last: groups[groups.length - 1].id, more };
   };
 
   return {
@@ -79,7 +106,7 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
       for (let chunk = await next; chunk !== null; chunk = await next) {
         context.stopIfAsked();
         // The next chunk is read from Graph while this one is written.
-        next = chunk.full ? readChunk(chunk.last) : Promise.resolve(null);
+        next = chunk.more ? readChunk(chunk.last) : Promise.resolve(null);
         next.catch(() => undefined);
         memberships += chunk.memberships;
         await commit({ mode: 'read', groups: chunk.upstream });
