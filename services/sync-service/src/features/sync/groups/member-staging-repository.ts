@@ -1,10 +1,11 @@
 import type { Queryable } from '../../../infra/db/queryable';
+import { membersHereNotStaged, stagedMembersNotMembersHere } from '../../users/repository';
 import type { UpstreamMember } from './outcomes';
 
 /**
  * Every query on `sync_run_group_member_staging` (migration 027): the members of a group of several member
  * pages, staged page by page while a run reads them, then compared with the group's members here in the
- * database.
+ * database (that comparison joins `users`, so its two statements are the users' repository's).
  */
 
 /** One page of a group's members, in one statement; a member listed twice is staged once. */
@@ -33,28 +34,8 @@ export async function stagedMemberChanges(
   runId: string,
   groupId: string,
 ): Promise<{ members: UpstreamMember[]; absent: string[] }> {
-  const newcomers: Array<{ member: UpstreamMember }> = await db('sync_run_group_member_staging as s')
-    .where({ 's.run_id': runId, 's.group_id': groupId })
-    .whereNotExists(
-      db('group_members as m')
-        .join('users as u', 'u.id', 'm.user_id')
-        .where('m.group_id', groupId)
-        .whereRaw('lower(u.object_id) = s.object_id'),
-    )
-    .orderBy('s.object_id')
-    .select('s.member');
-  const absent: Array<{ object_id: string }> = await db('group_members as m')
-    .join('users as u', 'u.id', 'm.user_id')
-    .where('m.group_id', groupId)
-    .whereNotNull('u.object_id')
-    .whereNotExists(
-      db('sync_run_group_member_staging as s')
-        .where({ 's.run_id': runId, 's.group_id': groupId })
-        .whereRaw('s.object_id = lower(u.object_id)'),
-    )
-    .orderBy('u.object_id')
-    .select('u.object_id');
-  return { members: newcomers.map((row) => row.member), absent: absent.map((row) => row.object_id) };
+  const members = await stagedMembersNotMembersHere<UpstreamMember>(db, runId, groupId);
+  return { members, absent: await membersHereNotStaged(db, runId, groupId) };
 }
 
 /** Drops the staged members of these groups (all of the run's without `groupIds`). */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../../infra/db/queryable';
 import type { GroupDeltaPage } from '../../../infra/directory';
+import { membershipsRemovedByRound, roundMembersNotMembersHere } from '../../users/repository';
 import type { DeltaPass } from '../runs/run-repository';
 
 /**
@@ -260,15 +261,7 @@ function removalsQuery(db: Queryable, round: RoundPass, groupIds?: string[]): Kn
   const met = trustedMet(db, round).modify((query) => {
     if (groupIds) query.whereRaw('group_id = any(?::uuid[])', [groupIds]);
   });
-  const memberships = db('group_members as gm')
-    .join('users as u', 'u.id', 'gm.user_id')
-    .whereIn('gm.group_id', met)
-    .whereNotNull('u.object_id');
-  const staged = (removed: boolean) =>
-    db('sync_run_round_members as s')
-      .whereRaw('s.run_id = ? and s.group_id = gm.group_id and s.member_id = u.object_id', [runId])
-      .where('s.removed', removed);
-  return pass === 'full' ? memberships.whereNotExists(staged(false)) : memberships.whereExists(staged(true));
+  return membershipsRemovedByRound(db, { runId, pass }, met);
 }
 
 export async function countRoundRemovals(db: Queryable, round: RoundPass): Promise<number> {
@@ -288,16 +281,7 @@ export async function memberChangesOf(
   const changes = new Map(groupIds.map((id) => [id, { added: [] as string[], removed: [] as string[] }]));
   if (groupIds.length === 0) return changes;
   const { runId } = round;
-  const added: Array<{ group_id: string; member_id: string }> = await db('sync_run_round_members as s')
-    .where({ 's.run_id': runId, 's.removed': false })
-    .whereRaw('s.group_id = any(?::uuid[])', [groupIds])
-    .whereNotExists(
-      db('group_members as gm')
-        .join('users as u', 'u.id', 'gm.user_id')
-        .whereRaw('gm.group_id = s.group_id and u.object_id = s.member_id'),
-    )
-    .orderBy(['s.group_id', 's.member_id'])
-    .select('s.group_id', 's.member_id');
+  const added = await roundMembersNotMembersHere(db, round.runId, groupIds);
   const removed: Array<{ group_id: string; object_id: string }> = await removalsQuery(db, round, groupIds)
     .orderBy(['gm.group_id', 'u.object_id'])
     .select('gm.group_id', 'u.object_id');

@@ -1,5 +1,10 @@
 import { type DeltaPage, DirectoryError, type UserLookup } from '../../../infra/directory';
 import { chunksOf } from '../../../infra/directory/bounded-pool';
+import {
+  type PageUser,
+  stageRemovedUsersAsCandidates,
+  stageUnchangedPageUsers,
+} from '../../users/repository';
 import { followDeltaRound } from '../delta-round';
 import { commitTallied } from '../runs/chunk-commit';
 import { noOutcomes } from '../runs/outcomes';
@@ -14,10 +19,7 @@ import { findDeltaLink } from './delta-link-repository';
 import {
   analyzeRound,
   importedByObjectIds,
-  markCandidates,
   markDecided,
-  markUnchanged,
-  type PageUser,
   unconfirmedChunk,
 } from './directory-round-repository';
 import { enabledUpstream, missingUniqueField, type Upstream } from './outcomes';
@@ -148,7 +150,7 @@ async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPa
     if (upstream.size > 0) await commit({ phase: 'read', upstream });
     if (replays.size > 0) await commit({ phase: 'replay', upstream: replays });
   }
-  await retry(() => markCandidates(db, round, [...removedIds]));
+  await retry(() => stageRemovedUsersAsCandidates(db, round, [...removedIds]));
 }
 
 /**
@@ -173,7 +175,7 @@ async function judgeUnchanged(context: RunContext, present: ReadonlyMap<string, 
   }
   if (users.length === 0) return new Set<string>();
   const marked = await commitTallied(context, async (trx) => {
-    const objectIds = await markUnchanged(
+    const objectIds = await stageUnchangedPageUsers(
       trx,
       { runId: run.id, tenantId: directory.tenantId },
       users,

@@ -1,11 +1,12 @@
 import type { Queryable } from '../../../infra/db/queryable';
-import { profileColumnNames, profileColumns } from '../../users/profile-fields';
 import { importedUsersAsU, importedUsersByObjectIds } from '../../users/repository';
-import type { UserProfile } from '../../users/user';
 import type { DeltaPass } from '../runs/run-repository';
 import { nextChunk, type SelectedUser, toSelectedUser } from './selection';
 
-/** Migration 006: the imported users a run's delta round has met, staged in the database. */
+/**
+ * Migration 006: the imported users a run's delta round has met, staged in the database. The statements that
+ * stage a page's users straight from `users` are the users' repository's (`directory-rounds.ts`).
+ */
 const roundUsers = 'sync_run_directory_users';
 
 /** The imported users of the tenant among these object ids; directory users never imported are not here. */
@@ -48,85 +49,6 @@ export async function markDecided(
     fresh: new Set(rows.filter((row) => row.fresh).map((row) => row.user_id)),
     replayed: new Set(rows.filter((row) => !row.fresh).map((row) => row.user_id)),
   };
-}
-
-/**
- * Users the round announced as removed (by lower-case object id; directory users never imported are not
- * marked): confirmed by id once the round is read. A user already judged from an earlier page becomes a
- * candidate too: a deletion must never be lost to a replay.
- */
-export async function markCandidates(
-  db: Queryable,
-  round: { runId: string; tenantId: string },
-  objectIds: string[],
-): Promise<void> {
-  if (objectIds.length === 0) return;
-  await db.raw(
-    `insert into ${roundUsers} (run_id, user_id, state)
-     select ?, u.id, 'candidate' from users u
-     where u.tenant_id = ? and u.source = 'azure_ad' and u.object_id = any(?::text[])
-     on conflict (run_id, user_id) do update set state = 'candidate'`,
-    [round.runId, round.tenantId, objectIds],
-  );
-}
-
-/** A user as a delta page carries it: its (lower-case) object id, mapped profile and state under the policy. */
-export interface PageUser {
-  objectId: string;
-  profile: UserProfile;
-  /** Enabled, disabled, or unknown under the policy's `accountState` (see enabledUpstream). */
-  enabled: boolean | null;
-}
-
-/**
- * Of a page's users, marks as judged those that are imported users of the tenant, not yet met in this round,
- * and equal to what the page carries: every profile field the same, and no change of state (not disabled
- * upstream while active here, not enabled upstream while deactivated by sync). They are `unchanged` whatever
- * else the run holds, so one statement judges them all; `stamp` stamps them as synchronized now in the same
- * statement. Answers their object ids: the caller judges the page's other users one by one.
- */
-export async function markUnchanged(
-  db: Queryable,
-  round: { runId: string; tenantId: string },
-  users: ReadonlyArray<PageUser>,
-  stamp: boolean,
-): Promise<string[]> {
-  if (users.length === 0) return [];
-  const page = JSON.stringify(
-    users.map((user) => ({
-      object_id: user.objectId,
-      ...profileColumns(user.profile),
-      enabled: user.enabled,
-    })),
-  );
-  const equal = profileColumnNames.map((column) => `u.${column} is not distinct from p.${column}`);
-  const stamped = stamp
-    ? `, stamped as (
-         update user_sync_stamps set synced_at = now() where user_id in (select user_id from marked)
-       )`
-    : '';
-  const result = await db.raw(
-    `with page as (
-       select * from jsonb_to_recordset(?::jsonb)
-         as p(object_id text, ${profileColumnNames.map((column) => `${column} text`).join(', ')}, enabled boolean)
-     ),
-     unchanged as (
-       select u.id, u.object_id from page p
-       join users u on u.tenant_id = ? and u.source = 'azure_ad' and u.object_id = p.object_id
-       where ${equal.join(' and ')}
-         and not (p.enabled is false and u.is_active)
-         and not (p.enabled is true and u.deactivated_by_sync and not u.is_active)
-     ),
-     marked as (
-       insert into ${roundUsers} (run_id, user_id, state)
-       select ?, id, 'decided' from unchanged
-       on conflict (run_id, user_id) do nothing
-       returning user_id
-     )${stamped}
-     select object_id from unchanged where id in (select user_id from marked)`,
-    [page, round.tenantId, round.runId],
-  );
-  return (result.rows as Array<{ object_id: string }>).map((row) => row.object_id);
 }
 
 /**

@@ -1,0 +1,43 @@
+import type { Queryable } from '../../../infra/db/queryable';
+import { profileColumnNames } from '../profile-fields';
+
+/** The columns a user is read with, and the search pattern every listing of users shares. */
+
+/** The columns of the `users` table. */
+export const tableColumns = [
+  'id',
+  ...profileColumnNames,
+  'is_active',
+  'source',
+  'object_id',
+  'tenant_id',
+  'created_at',
+  'updated_at',
+];
+
+/** When a user of `users` was last synchronized (migration 008). */
+export const stampOfUser = '(select synced_at from user_sync_stamps where user_id = users.id)';
+
+/** A user as read from `users`: its columns, and when it was last synchronized. */
+export function userColumns(db: Queryable) {
+  return [...tableColumns, db.raw(`${stampOfUser} as last_synced_at`)];
+}
+
+/** A user as read with its stamp joined (`join user_sync_stamps`): what a listing sorted by it needs. */
+export const joinedUserColumns = [
+  ...tableColumns.map((column) => `users.${column}`),
+  'user_sync_stamps.synced_at as last_synced_at',
+];
+
+/**
+ * A user as returned by the insert that created it: an imported user is stamped by the insert itself
+ * (a trigger running at the end of the statement, so after RETURNING), at the transaction's time.
+ */
+export function insertedUserColumns(db: Queryable) {
+  return [...tableColumns, db.raw("case when source = 'azure_ad' then now() end as last_synced_at")];
+}
+
+/** Escapes LIKE wildcards so a search matches its text literally. */
+export function containsPattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}

@@ -1,0 +1,79 @@
+import type { Knex } from 'knex';
+import type { Queryable } from '../../../infra/db/queryable';
+import { profileColumns, type UserProfile } from '../profile-fields';
+import type { UserRow } from '../user';
+import { containsPattern, insertedUserColumns } from './columns';
+
+/** The imported users of a tenant (`source = 'azure_ad'`): how import inserts them and how others find them. */
+
+/** A tenant id, or a subquery that yields one (the configured tenant, read in the same statement). */
+export type TenantRef = string | Knex.QueryBuilder;
+
+/** The imported users of one tenant matching a search: the base of listing and of "sync all matching". */
+export function importedUsersMatching(
+  db: Queryable,
+  tenantId: TenantRef,
+  search?: string,
+): Knex.QueryBuilder {
+  return db('users')
+    .where('users.tenant_id', tenantId)
+    .where({ source: 'azure_ad' })
+    .modify((builder) => {
+      if (search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(search)]);
+    });
+}
+
+/** The imported users of the tenant among these user ids. */
+export function importedUsersByIds(db: Queryable, tenantId: string, userIds: string[]): Knex.QueryBuilder {
+  return db('users')
+    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .whereRaw('id = any(?::uuid[])', [userIds]);
+}
+
+/**
+ * The imported users of the tenant, named `u`, for queries that combine them with a run's staged users
+ * (migration 006).
+ */
+export function importedUsersAsU(db: Queryable, tenantId: string): Knex.QueryBuilder {
+  return db('users as u').where({ 'u.tenant_id': tenantId, 'u.source': 'azure_ad' });
+}
+
+/** The imported users of the tenant among these object ids; directory users never imported are not here. */
+export async function importedUsersByObjectIds(
+  db: Queryable,
+  tenantId: string,
+  objectIds: string[],
+): Promise<Array<{ id: string; object_id: string; username: string; email: string }>> {
+  if (objectIds.length === 0) return [];
+  return db('users')
+    .where({ tenant_id: tenantId, source: 'azure_ad' })
+    .whereRaw('object_id = any(?::text[])', [objectIds])
+    .select('id', 'object_id', 'username', 'email');
+}
+
+/**
+ * Inserts imported users of a tenant. A user whose email or username a concurrent request has taken since
+ * the caller checked is skipped, not refused: the caller finds it absent from the rows returned.
+ */
+export async function insertImportedUsers(
+  db: Queryable,
+  tenantId: string,
+  users: ReadonlyArray<{ objectId: string; profile: UserProfile; disabled?: boolean }>,
+): Promise<UserRow[]> {
+  if (users.length === 0) return [];
+  return db('users')
+    .insert(
+      users.map(({ objectId, profile, disabled }) => ({
+        ...profileColumns(profile),
+        // Disabled in Azure AD under `accountState: sync`: inactive, and marked so sync reactivates it.
+        is_active: !disabled,
+        deactivated_by_sync: disabled === true,
+        source: 'azure_ad',
+        object_id: objectId,
+        tenant_id: tenantId,
+      })),
+    )
+    .onConflict()
+    .ignore()
+    .returning(insertedUserColumns(db));
+}
