@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed } from 'vue';
 import { api, call } from '@/api/client';
 import type { DirectoryUser, ImportResult } from '@/api/schemas';
+import { useDirectoryImport } from '@/shell/useDirectoryImport';
 import { usePagedList } from '@/shell/usePagedList';
 
 /** How many users one search reads from Azure AD at most. */
@@ -9,15 +10,20 @@ export const SEARCH_LIMIT = 1000;
 const ROWS_PER_PAGE = 50;
 
 /**
- * Searching the live tenant, picking users that are not imported yet, and importing them. A search reads
- * up to SEARCH_LIMIT users at once (Graph answers them in one or two pages) and says when more match; the
- * list pages through them here, so the picks of every page are one selection.
+ * Searching the live tenant, picking users that are not imported yet, and importing them (see
+ * useDirectoryImport). A search reads up to SEARCH_LIMIT users at once (Graph answers them in one or two
+ * pages) and says when more match; the list pages through them here, so the picks of every page are one
+ * selection.
  */
 export const useDirectoryImportStore = defineStore('directoryImport', () => {
-  const search = ref('');
-  const directoryUsers = ref<DirectoryUser[]>([]);
-  /** More users than SEARCH_LIMIT match the search: only the first ones are listed. */
-  const moreMatches = ref(false);
+  const userImport = useDirectoryImport<DirectoryUser, ImportResult>({
+    read: (search) =>
+      call(api.GET('/api/directory/users', { params: { query: { search, limit: SEARCH_LIMIT } } })),
+    importObjects: (objectIds) => call(api.POST('/api/imported-users', { body: { objectIds } })),
+    // After an import, the page the administrator was on.
+    shown: (after): Promise<void> => (after === 'search' ? list.firstPage() : list.load()),
+  });
+  const directoryUsers = userImport.found;
   // The cursor of a page of the results is where it starts.
   const list = usePagedList<DirectoryUser>(
     async (cursor) => {
@@ -30,77 +36,7 @@ export const useDirectoryImportStore = defineStore('directoryImport', () => {
     },
     () => ROWS_PER_PAGE,
   );
-  const searched = ref(false);
-  const searching = ref(false);
-  const importing = ref(false);
-  const selectedObjectIds = ref<string[]>([]);
-  const lastResult = ref<ImportResult | null>(null);
-
   const availableUsers = computed(() => directoryUsers.value.filter((user) => user.status === 'available'));
 
-  async function searchDirectory(term: string): Promise<void> {
-    search.value = term.trim();
-    await readDirectory();
-    await list.firstPage();
-  }
-
-  async function readDirectory(): Promise<void> {
-    searching.value = true;
-    try {
-      const answer = await call(
-        api.GET('/api/directory/users', {
-          params: { query: { search: search.value || undefined, limit: SEARCH_LIMIT } },
-        }),
-      );
-      directoryUsers.value = answer.items;
-      moreMatches.value = answer.moreMatches;
-      // Picks from earlier searches stay: the admin may gather users from several searches.
-      searched.value = true;
-    } finally {
-      searching.value = false;
-    }
-  }
-
-  function setSelection(objectIds: string[]): void {
-    selectedObjectIds.value = [...objectIds];
-  }
-
-  async function importSelected(): Promise<ImportResult> {
-    importing.value = true;
-    try {
-      const result = await call(
-        api.POST('/api/imported-users', { body: { objectIds: [...selectedObjectIds.value] } }),
-      );
-      lastResult.value = result;
-      selectedObjectIds.value = [];
-      // The flags changed (imported, or found to be duplicates): show the tenant as it is now, on the
-      // page the administrator was on.
-      await readDirectory();
-      await list.load();
-      return result;
-    } finally {
-      importing.value = false;
-    }
-  }
-
-  function dismissResult(): void {
-    lastResult.value = null;
-  }
-
-  return {
-    search,
-    directoryUsers,
-    moreMatches,
-    list,
-    searched,
-    searching,
-    importing,
-    selectedObjectIds,
-    lastResult,
-    availableUsers,
-    searchDirectory,
-    setSelection,
-    importSelected,
-    dismissResult,
-  };
+  return { ...userImport, directoryUsers, list, availableUsers };
 });
