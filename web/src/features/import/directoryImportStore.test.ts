@@ -1,8 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DirectoryUser } from '@/api/schemas';
+import { SEARCH_LIMIT } from '@/shell/useDirectoryImport';
 import { fakeApi } from '@/test-support/fakeApi';
-import { SEARCH_LIMIT, useDirectoryImportStore } from './directoryImportStore';
+import { useDirectoryImportStore } from './directoryImportStore';
 
 function aDirectoryUser(objectId: string, status: DirectoryUser['status']): DirectoryUser {
   const username = `${objectId}@contoso.example`;

@@ -58,6 +58,9 @@ export const groups = {
     searchPlaceholder: 'Search Azure AD groups, e.g. “Sales”',
     searchAction: 'Search',
     label: 'Azure AD groups',
+    pages: 'Azure AD groups pages',
+    moreMatches:
+      'More than {limit} Azure AD groups match this search, and only the first {limit} are listed: refine the search to find the others.',
     empty: 'No Azure AD group matches this search.',
     notSearched: 'Search to list Azure AD groups.',
     select: 'Select {name}',

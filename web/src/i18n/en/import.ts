@@ -11,8 +11,6 @@ export const directoryImport = {
   imported: 'No user imported | {count} user imported | {count} users imported',
   label: 'Azure AD users',
   pages: 'Azure AD users pages',
-  range: '{range} of {total}',
-  rangeOfFirst: '{range} of the first {total}',
   moreMatches:
     'More than {limit} Azure AD users match this search, and only the first {limit} are listed: refine the search to find the others.',
   noMatch: 'No Azure AD user matches this search.',

@@ -58,6 +58,8 @@ export const shell = {
     rowsPerPage: 'Rows per page',
     previous: 'Previous page',
     next: 'Next page',
+    range: '{range} of {total}',
+    rangeOfFirst: '{range} of the first {total}',
   },
   confirm: {
     cancel: 'Cancel',

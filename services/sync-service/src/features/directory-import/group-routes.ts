@@ -7,15 +7,17 @@ import { identityOf } from '../auth/plugin';
 import { groupView } from '../groups/group';
 import { groupsNamed, importedGroupsByObjectIds } from '../groups/repository';
 import { userView } from '../users/user';
+import { firstMatches } from './first-matches';
 import { importGroups } from './group-importer';
 import { asProblem } from './routes';
 
 export async function directoryGroupRoutes(app: FastifyInstance) {
   serve(app, 'get', '/api/directory/groups', async (request) => {
     const directory = await app.directoryAccess.open();
-    const groups = await directory.client
-      .searchGroups(request.query.search?.trim() ?? '', request.query.limit)
-      .catch(asProblem);
+    const { items: groups, moreMatches } = await firstMatches(
+      (limit) => directory.client.searchGroups(request.query.search?.trim() ?? '', limit),
+      request.query.limit,
+    ).catch(asProblem);
     // A name the database cannot hold is shown, never sent to it.
     const refusals = new Map(groups.map((group) => [group.id, unstorableGroup(group)]));
     const storable = groups.filter((group) => !refusals.get(group.id));
@@ -52,6 +54,7 @@ export async function directoryGroupRoutes(app: FastifyInstance) {
           reason: refusal?.message ?? null,
         };
       }),
+      moreMatches,
     };
   });
 

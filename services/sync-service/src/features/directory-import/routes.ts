@@ -8,6 +8,7 @@ import { identityOf } from '../auth/plugin';
 import { mapProfile } from '../users/profile-fields';
 import { findCollisions, importedUsersByObjectIds } from '../users/repository';
 import { userView } from '../users/user';
+import { firstMatches } from './first-matches';
 import { importUsers } from './importer';
 
 /** A directory failure is reported as a 502 naming Azure AD's reason; it never reads as "no such user". */
@@ -19,12 +20,10 @@ export function asProblem(error: unknown): never {
 export async function directoryImportRoutes(app: FastifyInstance) {
   serve(app, 'get', '/api/directory/users', async (request) => {
     const directory = await app.directoryAccess.open();
-    const { limit } = request.query;
-    // One user more than asked tells whether more match, without counting the whole tenant.
-    const found = await directory.client
-      .searchUsers(request.query.search?.trim() ?? '', limit + 1)
-      .catch(asProblem);
-    const users = found.slice(0, limit);
+    const { items: users, moreMatches } = await firstMatches(
+      (limit) => directory.client.searchUsers(request.query.search?.trim() ?? '', limit),
+      request.query.limit,
+    ).catch(asProblem);
     const profiles = users.map((user) => mapProfile(user, directory.mapping));
     const imported = await importedUsersByObjectIds(
       app.db,
@@ -47,7 +46,7 @@ export async function directoryImportRoutes(app: FastifyInstance) {
           importedUserId,
         };
       }),
-      moreMatches: found.length > limit,
+      moreMatches,
     };
   });
 
