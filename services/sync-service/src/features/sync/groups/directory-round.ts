@@ -11,6 +11,7 @@ import type { GroupDecision, GroupsChunk, StoredGroups, UpstreamMember } from '.
 import type { GroupsPlan, GroupsRunSettings } from './plan';
 import { readGroupsUpstream, refusedMember, upstreamMember } from './read';
 import {
+  analyzeRoundGroups,
   countRoundRemovals,
   forgetRounds,
   importedGroupsTally,
@@ -93,6 +94,7 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
         deltaLink = await followRound(context, null);
       }
       const round = { runId: run.id, tenantId, pass, transitive };
+      await retry(() => analyzeRoundGroups(db));
       removals = await retry(() => countRoundRemovals(db, round));
       const { met, ignored } = await retry(() => roundTally(db, run.id));
       await retry(async () => {
