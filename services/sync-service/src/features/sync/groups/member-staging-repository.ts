@@ -48,8 +48,3 @@ export async function dropStagedMembers(db: Queryable, runId: string, groupIds?:
     })
     .delete();
 }
-
-/** Drops what runs that ended staged (an interrupted run's leftovers). */
-export async function forgetStagedMembers(db: Queryable, runIds: string[]): Promise<void> {
-  await db('sync_run_group_member_staging').whereIn('run_id', runIds).delete();
-}

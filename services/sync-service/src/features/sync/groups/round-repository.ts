@@ -178,7 +178,8 @@ export async function forgetRounds(db: Queryable, runIds: string[]): Promise<voi
   for (const table of roundTables) await db(table).whereIn('run_id', runIds).delete();
 }
 
-const roundTables = [
+/** The tables a `/groups/delta` round stages in, by run id. */
+export const roundTables = [
   'sync_run_round_members',
   'sync_run_round_groups',
   'sync_run_round_nesting',

@@ -1,6 +1,5 @@
 import type { Queryable } from '../../../../infra/db/queryable';
-import { forgetStagedMembers } from '../../groups/member-staging-repository';
-import { forgetRounds } from '../../groups/round-repository';
+import { roundTables } from '../../groups/round-repository';
 import type { DeletionBlock } from '../../policy';
 import { runColumns } from './columns';
 import {
@@ -126,12 +125,18 @@ export async function tallyFailures(
   return { processed: row.processed, failed: row.failed, mainFailure: row.main_failure };
 }
 
-/** Staging only matters while a run runs. */
+/** Every table a run stages in while it runs, by run id (the users', the groups', and their rounds'). */
+const runStagingTables = [
+  'sync_run_pending',
+  'sync_run_directory_users',
+  'sync_run_group_staging',
+  'sync_run_group_member_staging',
+  ...roundTables,
+] as const;
+
+/** Staging only matters while a run runs: a run that ended, or was found interrupted, leaves none. */
 export async function forgetRunStaging(db: Queryable, runIds: string[]): Promise<void> {
-  await db('sync_run_pending').whereIn('run_id', runIds).delete();
-  await db('sync_run_directory_users').whereIn('run_id', runIds).delete();
-  await forgetRounds(db, runIds);
-  await forgetStagedMembers(db, runIds);
+  for (const table of runStagingTables) await db(table).whereIn('run_id', runIds).delete();
 }
 
 /** A whole-directory run's groups' round starts: the run covers groups, and reports them. */
