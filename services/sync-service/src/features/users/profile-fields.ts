@@ -113,24 +113,28 @@ function firstValue(user: GraphUserAttributes, properties: readonly GraphPropert
   return null;
 }
 
+/** Each field with its declaration, in the fields' order: what the per-user conversions below walk. */
+const fieldSpecs = profileFields.map((field) => ({ field, ...profileFieldTable[field] }));
+
+// The three conversions below run for every user a sync reads: plain loops into one object, no
+// intermediate arrays (a sync of 100,000 users spends measurably more in Object.fromEntries).
+
 /** Turns a directory user into the reporting server's profile fields. */
 export function mapProfile(user: GraphUserAttributes, mapping: AttributeMapping): UserProfile {
-  return Object.fromEntries(
-    profileFields.map((field) => {
-      const value = firstValue(user, mapping[field]);
-      return [field, value ?? (profileFieldTable[field].optional ? null : '')];
-    }),
-  ) as UserProfile;
+  const profile: Record<string, string | null> = {};
+  for (const { field, optional } of fieldSpecs)
+    profile[field] = firstValue(user, mapping[field]) ?? (optional ? null : '');
+  return profile as UserProfile;
 }
 
 export function profileOf(row: ProfileColumns): UserProfile {
-  return Object.fromEntries(
-    profileFields.map((field) => [field, row[profileFieldTable[field].column]]),
-  ) as UserProfile;
+  const profile: Record<string, string | null> = {};
+  for (const { field, column } of fieldSpecs) profile[field] = row[column];
+  return profile as UserProfile;
 }
 
 export function profileColumns(profile: UserProfile): ProfileColumns {
-  return Object.fromEntries(
-    profileFields.map((field) => [profileFieldTable[field].column, profile[field]]),
-  ) as ProfileColumns;
+  const columns: Record<string, string | null> = {};
+  for (const { field, column } of fieldSpecs) columns[column] = profile[field];
+  return columns as ProfileColumns;
 }

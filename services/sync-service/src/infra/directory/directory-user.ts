@@ -73,15 +73,22 @@ export const MAX_ATTRIBUTE_BYTES = 1024;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, 2 units, takes 4). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+
 /**
  * What makes a value unstorable: NUL (PostgreSQL text and jsonb refuse it), a lone UTF-16 surrogate (jsonb
  * refuses it; text would silently store U+FFFD instead), or a length no Graph attribute has, which would
- * overflow an index entry.
+ * overflow an index entry. Checked on every attribute of every user a run reads: the common case (short,
+ * well-formed) costs two scans and no allocation; the exact finding is looked for only when one fails.
  */
 export function unstorableValue(value: string): string | null {
   if (value.includes('\u0000')) return 'contains a NUL character (U+0000)';
-  const surrogate = LONE_SURROGATE.exec(value)?.[0];
-  if (surrogate) return `contains a lone UTF-16 surrogate (${codePoint(surrogate)})`;
+  if (!value.isWellFormed()) {
+    const surrogate = LONE_SURROGATE.exec(value)?.[0] as string;
+    return `contains a lone UTF-16 surrogate (${codePoint(surrogate)})`;
+  }
+  if (value.length * MAX_UTF8_BYTES_PER_UNIT <= MAX_ATTRIBUTE_BYTES) return null;
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_ATTRIBUTE_BYTES)
     return `is ${bytes} bytes long (at most ${MAX_ATTRIBUTE_BYTES} are stored)`;
@@ -89,11 +96,16 @@ export function unstorableValue(value: string): string | null {
 }
 
 function unstorableAttribute(user: DirectoryUser): string | null {
-  for (const [attribute, value] of Object.entries(user)) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const item of values) {
-      const problem = typeof item === 'string' ? unstorableValue(item) : null;
+  for (const attribute in user) {
+    const value = user[attribute];
+    if (typeof value === 'string') {
+      const problem = unstorableValue(value);
       if (problem) return `${attribute} ${problem}`;
+    } else if (Array.isArray(value)) {
+      for (const item of value) {
+        const problem = unstorableValue(item);
+        if (problem) return `${attribute} ${problem}`;
+      }
     }
   }
   return null;
