@@ -173,6 +173,41 @@ describe('synchronizing imported groups', () => {
     expect(await bed.t.app.db('users').where({ object_id: a }).first()).toBeDefined();
   });
 
+  it('compares a group read whole by object id without case, keeps its members without one, and removes a member from one group only', async () => {
+    const [shared, upperCased, other] = freshUsers(3);
+    const left = await importedGroup('Left Group', [shared, upperCased, other]);
+    const right = await importedGroup('Right Group', [shared, other]);
+    // A member stored with its object id upper-cased (as Azure AD spelled it once) is the same member.
+    await bed.t.app
+      .db('users')
+      .where({ object_id: upperCased })
+      .update({ object_id: upperCased.toUpperCase() });
+    // A local user (no object id) made a member of the imported group here: never Azure AD's to remove.
+    const [local] = await bed.t.app
+      .db('users')
+      .insert({
+        username: 'local.member',
+        email: 'local.member@example.test',
+        first_name: '',
+        last_name: '',
+        source: 'local',
+      })
+      .returning('id');
+    await bed.t.app.db('group_members').insert({ group_id: left.id, user_id: local.id });
+    tenant().removeGroupMember(left.objectId, shared);
+
+    const run = await syncGroups({ groupIds: [left.id, right.id] });
+
+    expect(run.counts).toMatchObject({ modified: 1, unchanged: 1, failed: 0 });
+    expect(run.groupCounts).toEqual({ membersAdded: 0, membersRemoved: 1, usersCreated: 0 });
+    const items = await groupItems(run.id);
+    const leftItem = items.find((item: { groupId: string }) => item.groupId === left.id);
+    expect(leftItem?.members.removed).toEqual([ref(shared)]);
+    expect(leftItem?.members.added).toEqual([]);
+    expect(await membersHere(left.id)).toEqual([null, other, upperCased.toUpperCase()].sort());
+    expect(await membersHere(right.id)).toEqual([shared, other].sort());
+  });
+
   it('calls a group renamed to another group’s name duplicated and changes nothing of it', async () => {
     const [a, b] = freshUsers(2);
     const other = await importedGroup('Taken Name', []);

@@ -25,13 +25,30 @@ export async function removeMember(db: Queryable, groupId: string, userId: strin
   return removed > 0;
 }
 
-/** Removes these users from a group (the users stay); returns how many memberships went. */
-export async function removeMembers(db: Queryable, groupId: string, userIds: string[]): Promise<number> {
-  if (userIds.length === 0) return 0;
-  return db('group_members')
-    .where({ group_id: groupId })
-    .whereRaw('user_id = any(?::uuid[])', [userIds])
-    .delete();
+/** Memberships as a group sync writes them, many groups at once. */
+export interface Membership {
+  groupId: string;
+  userId: string;
+}
+
+/** Adds these memberships in one statement (those already there are left as they are). */
+export async function addMemberships(db: Queryable, memberships: Membership[]): Promise<void> {
+  if (memberships.length === 0) return;
+  await db.raw(
+    `insert into group_members (group_id, user_id)
+     select * from unnest(?::uuid[], ?::uuid[]) on conflict (group_id, user_id) do nothing`,
+    [memberships.map((row) => row.groupId), memberships.map((row) => row.userId)],
+  );
+}
+
+/** Removes these memberships in one statement (the users stay). */
+export async function removeMemberships(db: Queryable, memberships: Membership[]): Promise<void> {
+  if (memberships.length === 0) return;
+  await db.raw(
+    `delete from group_members m using unnest(?::uuid[], ?::uuid[]) as gone (group_id, user_id)
+     where m.group_id = gone.group_id and m.user_id = gone.user_id`,
+    [memberships.map((row) => row.groupId), memberships.map((row) => row.userId)],
+  );
 }
 
 /** How many members these groups hold, together. */

@@ -1,14 +1,16 @@
 import type { Knex } from 'knex';
 import { chunksOf } from '../../../infra/directory/bounded-pool';
-import { addMembers, removeMembers } from '../../groups/member-repository';
+import { addMemberships, removeMemberships } from '../../groups/member-repository';
 import { deleteGroup, markGroupsSynced, updateGroup } from '../../groups/repository';
 import { importedUsersByObjectIds, insertImportedUsers } from '../../users/repository';
 import { addMembershipCounts, insertGroupItems } from './item-repository';
 import type { GroupsPlan } from './plan';
 import { stageGroups, unstageGroups } from './staging-repository';
 
-/** Rows per insert statement: a group may gain thousands of members, a statement holds 65,535 values. */
+/** Users per insert statement (a statement holds 65,535 values). */
 const rowsPerInsert = 500;
+/** Memberships per statement: two arrays of ids, so no limit of values; bounded to keep statements small. */
+const rowsPerStatement = 10_000;
 
 /** A user the plan creates took a key another writer took since: the chunk is judged again. */
 export class MemberKeyTaken extends Error {}
@@ -34,17 +36,15 @@ export async function applyGroupsPlan(
   const createdIds = new Map(
     (await importedUsersByObjectIds(trx, tenantId, unresolved)).map((user) => [user.object_id, user.id]),
   );
-  const additions = new Map<string, string[]>();
-  for (const { groupId, userId, objectId } of plan.additions) {
+  const additions = plan.additions.flatMap(({ groupId, userId, objectId }) => {
     const id = userId ?? createdIds.get(objectId ?? '');
-    if (!id) continue;
-    const ids = additions.get(groupId);
-    if (ids) ids.push(id);
-    else additions.set(groupId, [id]);
-  }
-  for (const [groupId, userIds] of additions)
-    for (const slice of chunksOf(userIds, rowsPerInsert)) await addMembers(trx, groupId, slice);
-  for (const { groupId, userIds } of plan.removals) await removeMembers(trx, groupId, userIds);
+    return id ? [{ groupId, userId: id }] : [];
+  });
+  for (const slice of chunksOf(additions, rowsPerStatement)) await addMemberships(trx, slice);
+  const removals = plan.removals.flatMap(({ groupId, userIds }) =>
+    userIds.map((userId) => ({ groupId, userId })),
+  );
+  for (const slice of chunksOf(removals, rowsPerStatement)) await removeMemberships(trx, slice);
   for (const { groupId, name, description } of plan.updates)
     await updateGroup(trx, groupId, { name, description });
   for (const groupId of plan.deletions) await deleteGroup(trx, groupId);

@@ -23,7 +23,7 @@ import {
   stageRoundPage,
   unconfirmedGroupsAfter,
 } from './round-repository';
-import { dropStagedGroups, nextStagedGroups, stagedRemovals } from './staging-repository';
+import { nextStagedGroups, stagedRemovals } from './staging-repository';
 
 type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;
 
@@ -152,13 +152,10 @@ export const directoryGroupsSynchronizer: SynchronizerFactory<
         await saveDeltaLink(trx, tenantId, deltaLink, 'groups');
         await saveRoundNesting(trx, { runId: run.id, tenantId, pass });
       }
-      // Staged groups left (a run stopped before it resolved them) go with the run, as the round's staging.
-      await dropStagedGroups(trx, run.id);
     },
-    // The round's staging goes with the run's end (finishRun).
-    async abandon() {
-      await dropStagedGroups(db, run.id).catch(() => undefined);
-    },
+    // Staged groups left (a run stopped before it resolved them) go with the round's staging at the run's
+    // end, whatever way it ends (forgetRunStaging).
+    abandon: async () => undefined,
   };
 };
 

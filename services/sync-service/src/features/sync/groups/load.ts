@@ -5,16 +5,19 @@ import type { DuplicateOf } from '../../users/duplicates';
 import {
   findCollisions,
   importedUsersByObjectIds,
+  memberObjectIdsOfGroups,
   membersOfGroups,
   type StoredMemberRow,
 } from '../../users/repository';
 import type { GroupsChunk, MemberRef, StoredGroups, UpstreamMember } from './outcomes';
 
 /**
- * What a chunk of groups needs from the database, in its transaction: the groups locked, their members (of a
- * group a delta round reported changes of, only the members those changes name), the tenant's imported users
- * among the upstream members (and those a dry run would create, `plannedUsers`), the holders of the new
- * members' keys and of the new names.
+ * What a chunk of groups needs from the database, in its transaction: the groups locked, the members each
+ * sync may remove (of a group read whole, those Azure AD's list lacks, found from its members' object ids; of
+ * a group a delta round reported changes of, those the changes name), the tenant's imported users among the
+ * upstream members not members here yet (and those a dry run would create, `plannedUsers`), the holders of
+ * the new members' keys and of the new names. Only what differs is read in full: a group of 180 members
+ * that lost one reads one member's row, not 180.
  */
 export async function loadGroups(
   trx: Knex.Transaction,
@@ -24,33 +27,53 @@ export async function loadGroups(
 ): Promise<StoredGroups> {
   const ids = chunk.groups.map((group) => group.id);
   const rows = await lockGroups(trx, ids);
-  const whole = chunk.groups.filter(({ upstream }) => upstream.kind !== 'changes').map((group) => group.id);
-  const changed = chunk.groups.flatMap(({ id, upstream }) =>
-    upstream.kind === 'changes' ? [{ id, upstream }] : [],
-  );
-  const named = changed.flatMap(({ upstream }) => [
-    ...upstream.members.map((member) => member.objectId),
-    ...upstream.absent,
-  ]);
+  const present = new Map<string, Set<string>>();
+  for (const row of await memberObjectIdsOfGroups(
+    trx,
+    chunk.groups.flatMap(({ id, upstream }) => (upstream.kind === 'found' ? [id] : [])),
+  ))
+    present.set(row.group_id, new Set(row.object_ids.map((objectId) => objectId.toLowerCase())));
+
+  /** Members here a sync may remove or add (object ids, compared without case); upstream members not here. */
+  const named: string[] = [];
+  const newcomerIds = new Set<string>();
+  for (const { id, upstream } of chunk.groups) {
+    if (upstream.kind === 'changes') {
+      named.push(...upstream.absent);
+      for (const member of upstream.members) {
+        named.push(member.objectId);
+        newcomerIds.add(member.objectId);
+      }
+    } else if (upstream.kind === 'found') {
+      const here = present.get(id) ?? new Set<string>();
+      const listed = new Set(upstream.members.map((member) => member.objectId.toLowerCase()));
+      for (const objectId of here) if (!listed.has(objectId)) named.push(objectId);
+      for (const member of upstream.members)
+        if (!here.has(member.objectId.toLowerCase())) newcomerIds.add(member.objectId);
+    }
+  }
+  const deleted = chunk.groups.filter(({ upstream }) => upstream.kind === 'notFound').map(({ id }) => id);
   const members = membersByGroup([
-    ...(await membersOfGroups(trx, whole)),
+    // A group deleted in Azure AD loses every member: each is reported.
+    ...(await membersOfGroups(trx, deleted)),
     ...(await membersOfGroups(
       trx,
-      changed.map((group) => group.id),
+      chunk.groups.filter(({ upstream }) => upstream.kind !== 'notFound').map(({ id }) => id),
       named,
     )),
   ]);
   const upstreamMembers = chunk.groups.flatMap(({ upstream }): UpstreamMember[] =>
     upstream.kind === 'found' || upstream.kind === 'changes' ? upstream.members : [],
   );
-  const objectIds = [...new Set(upstreamMembers.map((member) => member.objectId))];
   const users = new Map<string, MemberRef>(plannedUsers);
-  for (const row of await importedUsersByObjectIds(trx, tenantId, objectIds))
+  for (const row of await importedUsersByObjectIds(trx, tenantId, [...newcomerIds]))
     users.set(row.object_id, memberRef({ ...row, user_id: row.id }));
   const newcomers = [
     ...new Map(
       upstreamMembers.flatMap((member) =>
-        member.importable && !users.has(member.objectId) ? [[member.objectId, member.importable]] : [],
+        member.importable && newcomerIds.has(member.objectId) && !users.has(member.objectId)
+          ? [[member.objectId, member.importable]]
+          : [],
       ),
     ).values(),
   ];
@@ -72,6 +95,7 @@ export async function loadGroups(
   return {
     groups: new Map(rows.map((row) => [row.id, row])),
     members,
+    present,
     nameHolders,
     users,
     keyHolders,

@@ -38,13 +38,11 @@ export async function stagedMemberChanges(
   return { members, absent: await membersHereNotStaged(db, runId, groupId) };
 }
 
-/** Drops the staged members of these groups (all of the run's without `groupIds`). */
-export async function dropStagedMembers(db: Queryable, runId: string, groupIds?: string[]): Promise<void> {
-  if (groupIds?.length === 0) return;
+/** Drops the staged members of these groups (the run's end drops the rest, with its other staging). */
+export async function dropStagedMembers(db: Queryable, runId: string, groupIds: string[]): Promise<void> {
+  if (groupIds.length === 0) return;
   await db('sync_run_group_member_staging')
     .where({ run_id: runId })
-    .modify((query) => {
-      if (groupIds) query.whereRaw('group_id = any(?::uuid[])', [groupIds]);
-    })
+    .whereRaw('group_id = any(?::uuid[])', [groupIds])
     .delete();
 }

@@ -62,8 +62,16 @@ export interface StoredGroup {
 export interface StoredGroups {
   /** The selected groups still stored, locked. */
   groups: Map<string, StoredGroup>;
-  /** Their members now, by group id. */
+  /**
+   * Their members now, by group id: of a group deleted upstream, all; of the others, those their sync may
+   * remove or add (see loadGroups), with others the chunk's other groups named.
+   */
   members: Map<string, MemberRef[]>;
+  /**
+   * Of each group read whole, the object ids (lower-case) of all its members here. A group without an entry
+   * is judged by `members` alone (a group deleted upstream, or one a delta round reported changes of).
+   */
+  present?: Map<string, Set<string>>;
   /** Groups holding the new names Azure AD gave, by lower-cased name. */
   nameHolders: Map<string, GroupDuplicateOf>;
   /** Imported users of the tenant among the upstream members, by object id. */

@@ -124,9 +124,9 @@ export function decideGroups(chunk: GroupsChunk, stored: StoredGroups): GroupDec
           ? membersToRemove(members, upstream.members)
           : membersAbsent(members, upstream.absent),
     };
-    const present = new Set(
-      members.flatMap((member) => (member.objectId ? [member.objectId.toLowerCase()] : [])),
-    );
+    const present =
+      stored.present?.get(group.id) ??
+      new Set(members.flatMap((member) => (member.objectId ? [member.objectId.toLowerCase()] : [])));
     const create: ImportedProfile[] = [];
     for (const member of upstream.members) {
       if (present.has(member.objectId.toLowerCase())) continue;

@@ -33,7 +33,8 @@ export async function readGroupsUpstream(
   const { directory, db, run } = context.execution;
   const retry = context.retryOnLostConnection;
   const groupIds = new Map(groups.map((group) => [group.objectId, group.id]));
-  const staged = groups.map((group) => group.id);
+  /** Groups with a member page staged: theirs are dropped once the chunk's upstream is known. */
+  const staged = new Set<string>();
   context.stopIfAsked();
   try {
     const reads = await directory.client.readGroupsWhole(
@@ -41,10 +42,11 @@ export async function readGroupsUpstream(
       {
         transitive: policy.groupMembers === 'transitive',
         signal: context.signal,
-        memberPages: (objectId, users) =>
-          retry(() =>
-            stageMemberPage(db, run.id, groupIds.get(objectId) as string, users.map(memberOfEntry)),
-          ),
+        memberPages: (objectId, users) => {
+          const groupId = groupIds.get(objectId) as string;
+          staged.add(groupId);
+          return retry(() => stageMemberPage(db, run.id, groupId, users.map(memberOfEntry)));
+        },
       },
     );
     const upstream: Array<SelectedGroup & { upstream: GroupUpstream }> = [];
@@ -52,7 +54,7 @@ export async function readGroupsUpstream(
       upstream.push({ ...group, upstream: await upstreamOf(group, reads.get(group.objectId)) });
     return upstream;
   } finally {
-    await retry(() => dropStagedMembers(db, run.id, staged));
+    if (staged.size > 0) await retry(() => dropStagedMembers(db, run.id, [...staged]));
   }
 
   function memberOfEntry(entry: DirectoryUserEntry): UpstreamMember {

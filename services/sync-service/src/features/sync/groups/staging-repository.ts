@@ -55,7 +55,3 @@ export async function stagedRemovals(db: Queryable, runId: string): Promise<numb
     .first();
   return Number(row?.total ?? 0);
 }
-
-export async function dropStagedGroups(db: Queryable, runId: string): Promise<void> {
-  await db('sync_run_group_staging').where({ run_id: runId }).delete();
-}

@@ -3,11 +3,10 @@ import { importedGroupsSelected } from '../../groups/repository';
 import { type GroupSelection, recordSelectedCount } from '../runs/run-repository';
 import type { SynchronizerFactory } from '../runs/synchronizer';
 import { groupChunkSteps } from './chunk-steps';
-import { dropStagedMembers } from './member-staging-repository';
 import type { GroupDecision, GroupsChunk, SelectedGroup, StoredGroups } from './outcomes';
 import type { GroupsPlan, GroupsRunSettings } from './plan';
 import { readGroupsUpstream } from './read';
-import { dropStagedGroups, nextStagedGroups, stagedRemovals } from './staging-repository';
+import { nextStagedGroups, stagedRemovals } from './staging-repository';
 
 /** Groups read and committed at once: 20 `$filter` items of 15 groups, one `$batch` of groups. */
 const groupsPerChunk = 300;
@@ -124,14 +123,9 @@ export const groupsSynchronizer: SynchronizerFactory<GroupsChunk, StoredGroups, 
     },
     nextDeferred: async () => null,
     settled: async () => undefined,
-    // Staged groups left when the run ends (stopped before they were resolved) are dropped with it.
-    async finish(trx) {
-      await dropStagedGroups(trx, run.id);
-      await dropStagedMembers(trx, run.id);
-    },
-    async abandon() {
-      await dropStagedGroups(db, run.id).catch(() => undefined);
-      await dropStagedMembers(db, run.id).catch(() => undefined);
-    },
+    // What the run staged (groups held for the threshold, member pages) goes with the run's end, whatever
+    // way it ends (forgetRunStaging).
+    finish: async () => undefined,
+    abandon: async () => undefined,
   };
 };

@@ -16,8 +16,8 @@ export interface StoredMemberRow {
 
 /**
  * The users who are members of these groups (`group_members`, see groups/member-repository.ts), with what a
- * group sync compares and reports of them; with `objectIds`, only those among these object ids (a delta
- * round's changes name a few members of a large group).
+ * group sync compares and reports of them; with `objectIds`, only those among these object ids, compared
+ * without case (the members a sync may remove or add: a few of a large group).
  */
 export async function membersOfGroups(
   db: Queryable,
@@ -29,10 +29,29 @@ export async function membersOfGroups(
     .join('users as u', 'u.id', 'm.user_id')
     .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
     .modify((query) => {
-      if (objectIds) query.whereRaw('u.object_id = any(?::text[])', [objectIds]);
+      if (objectIds)
+        query.whereRaw('lower(u.object_id) = any(?::text[])', [objectIds.map((id) => id.toLowerCase())]);
     })
     .orderBy(['m.group_id', 'u.id'])
     .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
+}
+
+/**
+ * The object ids of the members of these groups, one row a group (a JSON list, parsed natively): what a
+ * group read whole is compared with before anything else of its members is read. Members without an object
+ * id (local users) are left out: they were never Azure AD's to remove.
+ */
+export async function memberObjectIdsOfGroups(
+  db: Queryable,
+  groupIds: string[],
+): Promise<Array<{ group_id: string; object_ids: string[] }>> {
+  if (groupIds.length === 0) return [];
+  return db('group_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
+    .whereNotNull('u.object_id')
+    .groupBy('m.group_id')
+    .select('m.group_id', db.raw('json_agg(u.object_id) as object_ids'));
 }
 
 /**
