@@ -7,6 +7,7 @@ import {
   importedUsersByObjectIds,
   memberObjectIdsOfGroups,
   membersOfGroups,
+  namedMembersOfGroups,
   type StoredMemberRow,
 } from '../../users/repository';
 import type { GroupsChunk, MemberRef, StoredGroups, UpstreamMember } from './outcomes';
@@ -27,14 +28,18 @@ export async function loadGroups(
 ): Promise<StoredGroups> {
   const ids = chunk.groups.map((group) => group.id);
   const rows = await lockGroups(trx, ids);
+  /** Of each group read whole, its members' object ids as stored, and lower-cased to compare. */
+  const stored = new Map<string, string[]>();
   const present = new Map<string, Set<string>>();
   for (const row of await memberObjectIdsOfGroups(
     trx,
     chunk.groups.flatMap(({ id, upstream }) => (upstream.kind === 'found' ? [id] : [])),
-  ))
+  )) {
+    stored.set(row.group_id, row.object_ids);
     present.set(row.group_id, new Set(row.object_ids.map((objectId) => objectId.toLowerCase())));
+  }
 
-  /** Members here a sync may remove or add (object ids, compared without case); upstream members not here. */
+  /** Members here a sync may remove (or finds already there), by object id as stored; upstream members not here. */
   const named: string[] = [];
   const newcomerIds = new Set<string>();
   for (const { id, upstream } of chunk.groups) {
@@ -47,7 +52,8 @@ export async function loadGroups(
     } else if (upstream.kind === 'found') {
       const here = present.get(id) ?? new Set<string>();
       const listed = new Set(upstream.members.map((member) => member.objectId.toLowerCase()));
-      for (const objectId of here) if (!listed.has(objectId)) named.push(objectId);
+      for (const objectId of stored.get(id) ?? [])
+        if (!listed.has(objectId.toLowerCase())) named.push(objectId);
       for (const member of upstream.members)
         if (!here.has(member.objectId.toLowerCase())) newcomerIds.add(member.objectId);
     }
@@ -56,10 +62,11 @@ export async function loadGroups(
   const members = membersByGroup([
     // A group deleted in Azure AD loses every member: each is reported.
     ...(await membersOfGroups(trx, deleted)),
-    ...(await membersOfGroups(
+    ...(await namedMembersOfGroups(
       trx,
+      tenantId,
       chunk.groups.filter(({ upstream }) => upstream.kind !== 'notFound').map(({ id }) => id),
-      named,
+      [...new Set(named)],
     )),
   ]);
   const upstreamMembers = chunk.groups.flatMap(({ upstream }): UpstreamMember[] =>

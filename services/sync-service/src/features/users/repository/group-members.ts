@@ -16,22 +16,34 @@ export interface StoredMemberRow {
 
 /**
  * The users who are members of these groups (`group_members`, see groups/member-repository.ts), with what a
- * group sync compares and reports of them; with `objectIds`, only those among these object ids, compared
- * without case (the members a sync may remove or add: a few of a large group).
+ * group sync compares and reports of them.
  */
-export async function membersOfGroups(
-  db: Queryable,
-  groupIds: string[],
-  objectIds?: string[],
-): Promise<StoredMemberRow[]> {
-  if (groupIds.length === 0 || objectIds?.length === 0) return [];
+export async function membersOfGroups(db: Queryable, groupIds: string[]): Promise<StoredMemberRow[]> {
+  if (groupIds.length === 0) return [];
   return db('group_members as m')
     .join('users as u', 'u.id', 'm.user_id')
     .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
-    .modify((query) => {
-      if (objectIds)
-        query.whereRaw('lower(u.object_id) = any(?::text[])', [objectIds.map((id) => id.toLowerCase())]);
-    })
+    .orderBy(['m.group_id', 'u.id'])
+    .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
+}
+
+/**
+ * The same, of only the tenant's imported users among `objectIds` (as stored): the few members a sync may
+ * remove or add of groups that hold many. Found from the users' side, by the tenant's object id index and
+ * the memberships' primary key, so a group's other members are not read.
+ */
+export async function namedMembersOfGroups(
+  db: Queryable,
+  tenantId: string,
+  groupIds: string[],
+  objectIds: string[],
+): Promise<StoredMemberRow[]> {
+  if (groupIds.length === 0 || objectIds.length === 0) return [];
+  return db('users as u')
+    .join('group_members as m', 'm.user_id', 'u.id')
+    .where({ 'u.tenant_id': tenantId, 'u.source': 'azure_ad' })
+    .whereRaw('u.object_id = any(?::text[])', [objectIds])
+    .whereRaw('m.group_id = any(?::uuid[])', [groupIds])
     .orderBy(['m.group_id', 'u.id'])
     .select('m.group_id', 'm.user_id', 'u.object_id', 'u.username', 'u.email');
 }
