@@ -153,10 +153,7 @@ export class ServiceProcess {
    * machine it moves far less with the load than the time a run takes, so two builds compare by it too.
    */
   cpuSeconds(): number {
-    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks (USER_HZ = 100).
-    const stat = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return processCpuSeconds(this.child.pid as number);
   }
 
   /** Starts a new peak: the kernel sets VmHWM to the current RSS. */
@@ -173,3 +170,19 @@ export class ServiceProcess {
 }
 
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+/** The processor time (user and system) process `pid` has used since it started, in seconds. */
+export function processCpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks (USER_HZ = 100).
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The whole machine's processor time so far, busy and in all, in seconds of one core (from /proc/stat). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
+}
