@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { atEachWidth, importPeople, signIn } from './session';
-import { TenantSim } from './tenantSim';
+import { atEachWidth, importPeople, signedInSession, signIn } from './session';
+import type { TenantSim } from './tenantSim';
 
 // Every page and dialog, at a laptop's width and a phone's, checked by axe-core with real data shown.
 // Not serial: one page failing its check must not hide the figures of the pages after it.
@@ -10,18 +10,9 @@ const tag = `a11y${Date.now().toString(36)}`;
 let sim: TenantSim;
 let page: Page;
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  // axe-core needs a page of a context the test made itself.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  await signIn(page);
+signedInSession({ viewport: { width: 1280, height: 860 } }, async (session) => {
+  ({ sim, page } = session);
   await importPeople(page, sim, tag, ['ada', 'grace', 'alan']);
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-  await sim?.dispose();
 });
 
 atEachWidth(

@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { signIn } from './session';
-import { TenantSim } from './tenantSim';
+import { signedInSession } from './session';
+import type { TenantSim } from './tenantSim';
 
 // Groups: an Azure AD group imported with its members (one a device, not imported), its members paged on
 // the groups page, and a local group created and deleted; each screen checked by axe-core.
@@ -13,22 +13,14 @@ const groupName = `${tag} Report Viewers`;
 let sim: TenantSim;
 let page: Page;
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  await signIn(page);
+signedInSession({ viewport: { width: 1280, height: 860 } }, async (session) => {
+  ({ sim, page } = session);
   const group = await sim.createGroup(groupName, 'Reads the quarterly reports');
   for (const nickname of ['ada', 'grace', 'alan']) {
     const person = await sim.createPerson(`${tag}.${nickname}`, nickname, 'Viewer');
     await sim.addGroupMember(group.id, { id: person.id });
   }
   await sim.addGroupMember(group.id, { type: 'device', displayName: `${tag} kiosk` });
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-  await sim?.dispose();
 });
 
 test('an Azure AD group is imported with its members', async () => {

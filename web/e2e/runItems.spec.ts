@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { atEachWidth, signIn } from './session';
-import { type DirectoryPerson, TenantSim } from './tenantSim';
+import { atEachWidth, signedInSession } from './session';
+import type { DirectoryPerson, TenantSim } from './tenantSim';
 
 // What an administrator does with a run once it has ended: its users filtered by outcome and searched, the
 // list downloaded as CSV, the history narrowed down to it, and its failed and duplicated users run again.
@@ -42,10 +42,8 @@ async function runEnded(id: string): Promise<RunBody> {
   return run as RunBody;
 }
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  await signIn(page);
+signedInSession({ acceptDownloads: true }, async (session) => {
+  ({ sim, page } = session);
   people.ada = await sim.createPerson(`${tag}.ada`, 'Ada', 'Lovelace');
   people.alan = await sim.createPerson(`${tag}.alan`, 'Alan', 'Turing');
   people.edsger = await sim.createPerson(`${tag}.edsger`, 'Edsger', 'Dijkstra');
@@ -67,11 +65,6 @@ test.beforeAll(async ({ browser }) => {
   const run = await synchronizeTaggedPeople();
   expect(run.counts).toMatchObject({ modified: 2, duplicated: 1, unchanged: 1, deleted: 0, failed: 0 });
   runId = run.id;
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-  await sim?.dispose();
 });
 
 atEachWidth(

@@ -1,7 +1,7 @@
 // What the screen-by-screen specs share: signing in, and a few imported people to fill the lists.
-import { expect, type Page, test } from '@playwright/test';
+import { type BrowserContextOptions, expect, type Page, test } from '@playwright/test';
 import { e2e } from './environment';
-import type { TenantSim } from './tenantSim';
+import { TenantSim } from './tenantSim';
 
 export async function signIn(page: Page): Promise<void> {
   await page.goto('/sign-in');
@@ -9,6 +9,36 @@ export async function signIn(page: Page): Promise<void> {
   await page.getByLabel('Password').fill(e2e.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+}
+
+/** The tenant simulator and the signed-in page that the tests of one spec share. */
+export interface SignedInSession {
+  sim: TenantSim;
+  page: Page;
+}
+
+/**
+ * Declares the hooks of a spec whose tests share one signed-in page: before them, connects to the tenant
+ * simulator, opens a page in a browser context of the spec's own (axe-core needs one the test made itself),
+ * signs in and hands both to `prepare`; after them, closes the context and the simulator's connection.
+ */
+export function signedInSession(
+  contextOptions: BrowserContextOptions,
+  prepare: (session: SignedInSession) => Promise<void>,
+): void {
+  const session: Partial<SignedInSession> = {};
+  test.beforeAll(async ({ browser }) => {
+    const sim = await TenantSim.connect();
+    session.sim = sim;
+    const page = await (await browser.newContext(contextOptions)).newPage();
+    session.page = page;
+    await signIn(page);
+    await prepare({ sim, page });
+  });
+  test.afterAll(async () => {
+    await session.page?.context().close();
+    await session.sim?.dispose();
+  });
 }
 
 /** Creates directory people named after `tag` and imports them through the API, as the signed-in admin. */

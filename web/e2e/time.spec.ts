@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { atEachWidth, importPeople, signIn } from './session';
-import { TenantSim } from './tenantSim';
+import { atEachWidth, importPeople, signedInSession } from './session';
+import type { TenantSim } from './tenantSim';
 
 // Timestamps in the browser's time zone, named, with the UTC time on hover and in a run's detail; counts in
 // the right plural. The browser is put in New York so its zone differs from UTC.
@@ -21,21 +21,14 @@ function zoneName(iso: string): string {
   return named.endsWith('EDT') ? 'EDT' : 'EST';
 }
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  page = await (await browser.newContext({ timezoneId: TIME_ZONE, locale: 'en-US' })).newPage();
-  await signIn(page);
+signedInSession({ timezoneId: TIME_ZONE, locale: 'en-US' }, async (session) => {
+  ({ sim, page } = session);
   await importPeople(page, sim, tag, ['ada']);
   const started = await page.request.post('/api/sync', {
     data: { selection: { allMatching: { search: tag } } },
     headers: { Prefer: 'wait=30' },
   });
   expect([200, 202], await started.text()).toContain(started.status());
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-  await sim?.dispose();
 });
 
 atEachWidth(
