@@ -15,11 +15,7 @@ export const groupSync = {
     selectGroup: 'Select {name}',
   },
   banner: {
-    allSelected: 'All {total} {which} are selected.',
-    matching: 'matching “{search}”',
-    fromTenant: 'imported from this tenant',
     pageSelected: 'The only group on this page is selected. | All {count} groups on this page are selected.',
-    selectAll: 'Select all {total} {which}',
   },
   summary: {
     dryRun: 'Dry run of {groups}, nothing was changed: {counts}.',
