@@ -2,7 +2,7 @@ import type { DataTableColumns } from 'naive-ui';
 import { h, type VNodeChild } from 'vue';
 import type { GroupFieldChange, GroupMemberRef, SyncOutcome, SyncRunGroupItem } from '@/api/schemas';
 import { t } from '@/i18n';
-import { renderNotApplied } from './itemColumns';
+import { failureColumn, renderNotApplied } from './itemColumns';
 
 type NotAdded = SyncRunGroupItem['members']['notAdded'][number];
 
@@ -86,17 +86,7 @@ const detailColumns: Record<SyncOutcome, () => DataTableColumns<SyncRunGroupItem
       render: (item) => h('ul', { class: 'changes' }, item.changes.map(fieldChange)),
     },
   ],
-  failed: () => [
-    {
-      title: t('groupSync.column.reason'),
-      key: 'failure',
-      minWidth: 280,
-      render: (item) =>
-        item.failure
-          ? h('div', [h('div', item.failure.message), h('code', { class: 'muted' }, item.failure.code)])
-          : '—',
-    },
-  ],
+  failed: () => [failureColumn(t('groupSync.column.reason'))],
 };
 
 export function groupItemColumns(outcome: SyncOutcome): DataTableColumns<SyncRunGroupItem> {

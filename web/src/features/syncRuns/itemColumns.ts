@@ -12,6 +12,17 @@ export function renderNotApplied(item: { applied: boolean }) {
     : h(NTag, { size: 'tiny', bordered: false, type: 'warning' }, () => t('syncRuns.tag.notApplied'));
 }
 
+/** Why an item failed: the service's message, over its code. */
+export const failureColumn = (title: string) => ({
+  title,
+  key: 'failure',
+  minWidth: 280,
+  render: (item: Pick<SyncRunItem, 'failure'>) =>
+    item.failure
+      ? h('div', [h('div', item.failure.message), h('code', { class: 'muted' }, item.failure.code)])
+      : '—',
+});
+
 const userColumn = () => ({
   title: t('syncRuns.column.user'),
   key: 'user',
@@ -80,15 +91,7 @@ const detailColumn: Record<SyncOutcome, () => DataTableColumns<SyncRunItem>[numb
           ])
         : '—',
   }),
-  failed: () => ({
-    title: t('syncRuns.column.reason'),
-    key: 'failure',
-    minWidth: 280,
-    render: (item) =>
-      item.failure
-        ? h('div', [h('div', item.failure.message), h('code', { class: 'muted' }, item.failure.code)])
-        : '—',
-  }),
+  failed: () => failureColumn(t('syncRuns.column.reason')),
   unchanged: () => null,
 };
 
