@@ -4,12 +4,13 @@ import { useSaving } from './useSaving';
 
 /**
  * The form of a dialog that creates a thing or edits the one it is given (FormDialog.vue): filled from
- * `initial` each time the dialog opens, saved with useSaving, the fields the server refused marked with its
- * words (`feedback`).
+ * `initial` each time the dialog opens, saved with useSaving and then closed (`close`), the fields the server
+ * refused marked with its words (`feedback`).
  */
 export function useDialogForm<Form extends object, Edited>(
   opened: () => readonly [show: boolean, edited: Edited | null],
   initial: (edited: Edited | null) => Form,
+  close: () => void,
 ) {
   const form = reactive({ ...initial(null) }) as Form;
   const invalid = ref<Record<string, string>>({});
@@ -23,7 +24,11 @@ export function useDialogForm<Form extends object, Edited>(
 
   function submit(action: () => Promise<unknown>, done: string) {
     invalid.value = {};
-    return save(action, done, (error) => {
+    const saveAndClose = async () => {
+      await action();
+      close();
+    };
+    return save(saveAndClose, done, (error) => {
       if (error instanceof ApiError) invalid.value = fieldErrors(error.problem);
       return Object.keys(invalid.value).length > 0;
     });
