@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { atEachWidth, signIn } from './session';
-import { TenantSim } from './tenantSim';
+import { atEachWidth, signedInSession } from './session';
+import type { TenantSim } from './tenantSim';
 
 // The import searches read up to 1,000 Azure AD users, or groups, and page through them; when more match,
 // they say so and ask for a narrower search rather than pretending the list is whole.
@@ -28,11 +28,9 @@ const KINDS = [
   },
 ] as const;
 
-test.beforeAll(async ({ browser }) => {
+signedInSession({}, async (session) => {
+  ({ sim, page } = session);
   test.setTimeout(600_000);
-  sim = await TenantSim.connect();
-  page = await (await browser.newContext()).newPage();
-  await signIn(page);
   // 1,001 people and 1,001 groups whose names start with the tag: one more than a search lists.
   for (const { create } of KINDS) {
     for (let start = 0; start < MATCHING; start += 50) {
@@ -40,11 +38,6 @@ test.beforeAll(async ({ browser }) => {
       await Promise.all(batch.map(create));
     }
   }
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-  await sim?.dispose();
 });
 
 atEachWidth(

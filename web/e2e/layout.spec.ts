@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { importPeople, signIn } from './session';
-import { TenantSim } from './tenantSim';
+import { importPeople, signedInSession } from './session';
+import type { TenantSim } from './tenantSim';
 
 // Every list at a laptop's width shows all its columns; on a phone each record is a card, the navigation
 // keeps its labels, and the page titles are whole. Screenshots of both go into e2e/screenshots.
@@ -28,11 +28,8 @@ async function open(list: (typeof lists)[number]) {
   if (list.search) await page.getByRole('searchbox', { name: list.search }).fill(tag);
 }
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  // axe-core needs a page of a context the test made itself.
-  page = await (await browser.newContext()).newPage();
-  await signIn(page);
+signedInSession({}, async (session) => {
+  ({ sim, page } = session);
   await importPeople(page, sim, tag, ['ada', 'grace']);
   const started = await page.request.post('/api/sync', {
     data: { selection: { allMatching: { search: tag } } },
@@ -44,11 +41,6 @@ test.beforeAll(async ({ browser }) => {
     data: { name: `${tag} reports`, scopes: ['users:read'] },
   });
   expect(key.status(), await key.text()).toBe(201);
-});
-
-test.afterAll(async () => {
-  await page?.context().close();
-  await sim?.dispose();
 });
 
 test.describe('at 1280 px', () => {
