@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { signIn } from './session';
-import { type DirectoryPerson, TenantSim } from './tenantSim';
+import { signedInSession } from './session';
+import type { DirectoryPerson, TenantSim } from './tenantSim';
 
 // Synchronizing imported groups, as an administrator does it: two groups imported; in Azure AD one is
 // renamed, loses a member and gains two people new to the server (one directly, one through a nested
@@ -25,27 +25,25 @@ function resultDialog() {
   return page.getByRole('dialog');
 }
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  await signIn(page);
-  for (const nickname of ['ada', 'grace', 'alan', 'edsger', 'linus'] as const) {
-    people[nickname] = await sim.createPerson(`${tag}.${nickname}`, nickname, 'Member');
-  }
-  viewers.id = (await sim.createGroup(viewers.name, 'Reads the reports')).id;
-  for (const person of [people.ada, people.grace, people.alan]) {
-    await sim.addGroupMember(viewers.id, { id: person.id });
-  }
-  archive.id = (await sim.createGroup(archive.name, 'Old reports')).id;
-  await sim.addGroupMember(archive.id, { id: people.alan.id });
-});
-
-test.afterAll(async () => {
+signedInSession(
+  { viewport: { width: 1280, height: 860 } },
+  async (session) => {
+    ({ sim, page } = session);
+    for (const nickname of ['ada', 'grace', 'alan', 'edsger', 'linus'] as const) {
+      people[nickname] = await sim.createPerson(`${tag}.${nickname}`, nickname, 'Member');
+    }
+    viewers.id = (await sim.createGroup(viewers.name, 'Reads the reports')).id;
+    for (const person of [people.ada, people.grace, people.alan]) {
+      await sim.addGroupMember(viewers.id, { id: person.id });
+    }
+    archive.id = (await sim.createGroup(archive.name, 'Old reports')).id;
+    await sim.addGroupMember(archive.id, { id: people.alan.id });
+  },
   // The browser tests share one product: the next spec finds the sync policy as it was.
-  if (policyBefore) await page.request.put('/api/settings/sync', { data: policyBefore });
-  await page?.context().close();
-  await sim?.dispose();
-});
+  async () => {
+    if (policyBefore) await page.request.put('/api/settings/sync', { data: policyBefore });
+  },
+);
 
 test('two Azure AD groups are imported with their members', async () => {
   const imported = await page.request.post('/api/imported-groups', {

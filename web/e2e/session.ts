@@ -20,11 +20,13 @@ export interface SignedInSession {
 /**
  * Declares the hooks of a spec whose tests share one signed-in page: before them, connects to the tenant
  * simulator, opens a page in a browser context of the spec's own (axe-core needs one the test made itself),
- * signs in and hands both to `prepare`; after them, closes the context and the simulator's connection.
+ * signs in and hands both to `prepare`; after them, runs `tidyUp` (what the spec changed for the specs after
+ * it), then closes the context and the simulator's connection.
  */
 export function signedInSession(
   contextOptions: BrowserContextOptions,
   prepare: (session: SignedInSession) => Promise<void>,
+  tidyUp?: () => Promise<void>,
 ): void {
   const session: Partial<SignedInSession> = {};
   test.beforeAll(async ({ browser }) => {
@@ -36,6 +38,7 @@ export function signedInSession(
     await prepare({ sim, page });
   });
   test.afterAll(async () => {
+    await tidyUp?.();
     await session.page?.context().close();
     await session.sim?.dispose();
   });

@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { expectAccessible } from './axe';
-import { atEachWidth, signIn } from './session';
-import { type DirectoryPerson, TenantSim } from './tenantSim';
+import { atEachWidth, signedInSession } from './session';
+import type { DirectoryPerson, TenantSim } from './tenantSim';
 
 // One imported user synchronized from the Users page: the run is started for that user alone, its
 // progress and result are shown there, and a run already going is said plainly instead of failing.
@@ -13,23 +13,21 @@ let grace: DirectoryPerson;
 
 const resultDialog = () => page.getByRole('dialog');
 
-test.beforeAll(async ({ browser }) => {
-  sim = await TenantSim.connect();
-  page = await (await browser.newContext()).newPage();
-  await signIn(page);
-  ada = await sim.createPerson(`${tag}.ada`, 'Ada', 'Lovelace');
-  grace = await sim.createPerson(`${tag}.grace`, 'Grace', 'Hopper');
-  const imported = await page.request.post('/api/imported-users', {
-    data: { objectIds: [ada.id, grace.id] },
-  });
-  expect(imported.status(), await imported.text()).toBe(200);
-});
-
-test.afterAll(async () => {
-  await sim?.setLatency(0);
-  await page?.context().close();
-  await sim?.dispose();
-});
+signedInSession(
+  {},
+  async (session) => {
+    ({ sim, page } = session);
+    ada = await sim.createPerson(`${tag}.ada`, 'Ada', 'Lovelace');
+    grace = await sim.createPerson(`${tag}.grace`, 'Grace', 'Hopper');
+    const imported = await page.request.post('/api/imported-users', {
+      data: { objectIds: [ada.id, grace.id] },
+    });
+    expect(imported.status(), await imported.text()).toBe(200);
+  },
+  async () => {
+    await sim?.setLatency(0);
+  },
+);
 
 atEachWidth(
   () => page,
