@@ -26,29 +26,38 @@ export const MEMBER_SHAPE: ResourceShape<string> = {
 };
 
 /**
- * A member as a directoryObject: its `@odata.type` and, for users and groups, the selected properties
- * it has (or its type's defaults); devices, service principals and contacts have an id and a name.
+ * How members are shown as directoryObjects: each with its `@odata.type` and, for users and groups, the
+ * selected properties of its type (or its type's defaults); devices, service principals and contacts have
+ * an id and a name. Which properties each type shows is worked out once, not per member: a page of 999
+ * members is shown with one lookup of each member's record and one object.
  */
-export function memberView(
+export function memberViews(
   tenant: SimTenant,
-  member: MemberRef,
   select: ReadonlyArray<string> | undefined,
-): Record<string, unknown> {
-  const typed = { '@odata.type': odataTypeOf(member.kind) };
-  if (member.kind === 'user') {
-    const user = tenant.directory.find(member.id)?.user as UserRecord;
-    const properties = select?.filter((name): name is keyof UserRecord => name in user);
-    return { ...typed, ...project(user, properties ?? DEFAULT_USER_PROPERTIES) };
-  }
-  if (member.kind === 'group') {
-    const group = tenant.groups.find(member.id)?.group as GroupRecord;
-    const properties = select?.filter((name): name is keyof GroupRecord => name in group);
-    return { ...typed, ...project(group, properties ?? DEFAULT_GROUP_PROPERTIES) };
-  }
-  const other = tenant.groups.otherMember(member.id);
-  const record = { id: member.id, displayName: other?.displayName ?? null };
-  const properties = select?.filter((name): name is 'id' | 'displayName' => name in record);
-  return { ...typed, ...project(record, properties ?? ['id', 'displayName']) };
+): (member: MemberRef) => Record<string, unknown> {
+  const ofType = <P extends string>(all: ReadonlyArray<P>, defaults: ReadonlyArray<P>): ReadonlyArray<P> =>
+    select ? (select.filter((name) => (all as ReadonlyArray<string>).includes(name)) as P[]) : defaults;
+  const userProperties = ofType(USER_PROPERTIES, DEFAULT_USER_PROPERTIES);
+  const groupProperties = ofType(GROUP_PROPERTIES, DEFAULT_GROUP_PROPERTIES);
+  const otherProperties = ofType<'id' | 'displayName'>(['id', 'displayName'], ['id', 'displayName']);
+  const shown = <P extends string>(
+    member: MemberRef,
+    record: Record<P, unknown>,
+    properties: ReadonlyArray<P>,
+  ) => {
+    const view: Record<string, unknown> = { '@odata.type': odataTypeOf(member.kind) };
+    // A property the record lacks is left out (undefined is not serialized).
+    for (const property of properties) view[property] = record[property];
+    return view;
+  };
+  return (member) => {
+    if (member.kind === 'user')
+      return shown(member, tenant.directory.find(member.id)?.user as UserRecord, userProperties);
+    if (member.kind === 'group')
+      return shown(member, tenant.groups.find(member.id)?.group as GroupRecord, groupProperties);
+    const other = tenant.groups.otherMember(member.id);
+    return shown(member, { id: member.id, displayName: other?.displayName ?? null }, otherProperties);
+  };
 }
 
 /** A group's JSON on `/groups` and `/groups/{id}`: its projection, and its first members when expanded. */
@@ -60,9 +69,10 @@ export function groupView(
     const view = project(group, query.select);
     if (!query.expand.includes('members')) return view;
     const members: Record<string, unknown>[] = [];
+    const memberView = memberViews(tenant, ['id', 'displayName']);
     for (const member of tenant.groups.liveMembers(group.id)) {
       if (members.length === EXPANDED_MEMBERS) break;
-      members.push(memberView(tenant, member, ['id', 'displayName']));
+      members.push(memberView(member));
     }
     return { ...view, members };
   };
@@ -110,9 +120,9 @@ export function listMembers(
     });
   }
   const wanted = (member: MemberRef) => !request.usersOnly || member.kind === 'user';
-  const select = query.selected ? query.select : undefined;
+  const shown = memberViews(tenant, query.selected ? query.select : undefined);
   const view = (member: MemberRef) => {
-    const item = memberView(tenant, member, select);
+    const item = shown(member);
     if (request.usersOnly) delete item['@odata.type'];
     return item;
   };
