@@ -150,6 +150,16 @@ test("the run's page in the history lists its groups with their member changes",
   await expect(page.getByTestId('group-items-modified')).toContainText(
     `Members removed: ${people.grace.userPrincipalName}`,
   );
+  // The groups are searched by name: the one the run gave, or the one they had.
+  const search = page.getByRole('textbox', { name: 'Search modified groups by name' });
+  await search.fill('readers');
+  await expect(page.getByTestId('group-items-modified')).toContainText(viewers.renamed);
+  await search.fill(viewers.name.toUpperCase());
+  await expect(page.getByTestId('group-items-modified')).toContainText(viewers.renamed);
+  await search.fill(`${tag} archive`);
+  await expect(page.getByTestId('group-items-modified')).not.toContainText(viewers.renamed);
+  await expect(page.getByText('No modified groups in this run.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Download CSV' })).toHaveCount(0);
   await expectAccessible(page, 'group run in the history');
 });
 

@@ -208,6 +208,29 @@ describe('synchronizing imported groups', () => {
     expect(await membersHere(right.id)).toEqual([shared, other].sort());
   });
 
+  it('searches a run’s group items by the name before the run or the name it gave, wildcards taken literally', async () => {
+    const [a, b] = freshUsers(2);
+    const renamed = await importedGroup('Treasury', [a]);
+    const kept = await importedGroup('Payroll 100%', [b]);
+    tenant().updateGroup(renamed.objectId, { displayName: 'Treasury EMEA' });
+    const run = await syncGroups({ groupIds: [renamed.id, kept.id] });
+    const search = async (text: string) => {
+      const response = await bed.t.http
+        .get(`/api/sync/runs/${run.id}/group-items`)
+        .query({ search: text })
+        .set('cookie', bed.t.adminCookie)
+        .expect(200);
+      return (response.body.items as Array<{ groupId: string }>).map((item) => item.groupId);
+    };
+
+    expect(await search('emea')).toEqual([renamed.id]);
+    expect(await search('TREASURY')).toEqual([renamed.id]);
+    expect(await search('100%')).toEqual([kept.id]);
+    expect(await search('%')).toEqual([kept.id]);
+    expect(await search('_')).toEqual([]);
+    expect((await search('')).sort()).toEqual([renamed.id, kept.id].sort());
+  });
+
   it('calls a group renamed to another group’s name duplicated and changes nothing of it', async () => {
     const [a, b] = freshUsers(2);
     const other = await importedGroup('Taken Name', []);

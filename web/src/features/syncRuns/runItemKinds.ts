@@ -14,8 +14,11 @@ export interface RunItemKind {
   label(outcome: SyncOutcome): MessageKey;
   pagerLabel(outcome: SyncOutcome): MessageKey;
   empty(outcome: SyncOutcome): MessageKey;
-  /** Users' items search by username or email and download as CSV; groups' items do neither. */
-  searchLabel: ((outcome: SyncOutcome) => MessageKey) | null;
+  /** Users' items search by username or email, groups' items by name; the search box's label. */
+  searchLabel(outcome: SyncOutcome): MessageKey;
+  searchPlaceholder: MessageKey;
+  /** Users' items download as CSV (the items listed, with their search). */
+  csv: boolean;
   testId: string;
 }
 
@@ -26,6 +29,8 @@ export const RUN_ITEM_KINDS: Record<RunObjects, RunItemKind> = {
     pagerLabel: (outcome) => `syncRuns.outcomePages.${outcome}`,
     empty: (outcome) => `syncRuns.noOutcomeUsers.${outcome}`,
     searchLabel: (outcome) => `syncRuns.searchOutcomeUsers.${outcome}`,
+    searchPlaceholder: 'syncRuns.item.searchPlaceholder',
+    csv: true,
     testId: 'items',
   },
   groups: {
@@ -33,7 +38,9 @@ export const RUN_ITEM_KINDS: Record<RunObjects, RunItemKind> = {
     label: (outcome) => `groupSync.outcomeGroups.${outcome}`,
     pagerLabel: (outcome) => `groupSync.outcomePages.${outcome}`,
     empty: (outcome) => `groupSync.noOutcomeGroups.${outcome}`,
-    searchLabel: null,
+    searchLabel: (outcome) => `groupSync.searchOutcomeGroups.${outcome}`,
+    searchPlaceholder: 'groupSync.searchItemsPlaceholder',
+    csv: false,
     testId: 'group-items',
   },
 };

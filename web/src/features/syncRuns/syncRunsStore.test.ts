@@ -52,6 +52,20 @@ describe('useSyncRunsStore', () => {
     expect(server.requests[1].query.has('search')).toBe(false);
   });
 
+  it('lists group items by outcome and name search, leaving an empty search out', async () => {
+    server.on('GET', `/api/sync/runs/${RUN_ID}/group-items`, {
+      status: 200,
+      body: { items: [], nextCursor: null },
+    });
+    const syncRuns = useSyncRunsStore();
+    await syncRuns.fetchGroupItems(RUN_ID, { outcome: 'modified', search: ' finance ' });
+    await syncRuns.fetchGroupItems(RUN_ID, { outcome: 'failed', search: ' ' });
+    expect(server.requests[0].query.getAll('outcome')).toEqual(['modified']);
+    expect(server.requests[0].query.get('search')).toBe('finance');
+    expect(server.requests[1].query.getAll('outcome')).toEqual(['failed']);
+    expect(server.requests[1].query.has('search')).toBe(false);
+  });
+
   it('links the CSV download with the same filters', () => {
     expect(itemsCsvUrl(RUN_ID)).toBe(`/api/sync/runs/${RUN_ID}/items.csv`);
     expect(itemsCsvUrl(RUN_ID, { outcomes: ['failed', 'duplicated'], search: 'a&b' })).toBe(

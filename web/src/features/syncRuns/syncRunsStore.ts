@@ -106,16 +106,20 @@ export const useSyncRunsStore = defineStore('syncRuns', () => {
     );
   }
 
-  /** A run of groups' group items with the given outcome. */
+  /** A run of groups' group items with the given outcome, of groups whose name contains `search`. */
   function fetchGroupItems(
     runId: string,
-    options: { outcome: SyncOutcome; cursor?: string; limit?: number },
+    options: { outcome: SyncOutcome; search?: string; cursor?: string; limit?: number },
   ): Promise<SyncRunGroupItemPage> {
     return call(
       api.GET('/api/sync/runs/{id}/group-items', {
         params: {
           path: { id: runId },
-          query: { outcome: [options.outcome], cursor: options.cursor, limit: options.limit ?? 50 },
+          query: {
+            ...itemQuery({ outcomes: [options.outcome], search: options.search }),
+            cursor: options.cursor,
+            limit: options.limit ?? 50,
+          },
         },
       }),
     );

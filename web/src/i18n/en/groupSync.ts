@@ -61,6 +61,14 @@ export const groupSync = {
     unchanged: 'Unchanged groups',
     failed: 'Failed groups',
   },
+  searchOutcomeGroups: {
+    modified: 'Search modified groups by name',
+    deleted: 'Search deleted groups by name',
+    duplicated: 'Search duplicated groups by name',
+    unchanged: 'Search unchanged groups by name',
+    failed: 'Search failed groups by name',
+  },
+  searchItemsPlaceholder: 'Search group name',
   outcomePages: {
     modified: 'Modified groups pages',
     deleted: 'Deleted groups pages',

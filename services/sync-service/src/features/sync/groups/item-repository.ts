@@ -1,5 +1,6 @@
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor } from '../../../infra/http/cursor';
+import { containsPattern } from '../../users/repository';
 import { itemIdsWithOutcomes } from '../runs/item-repository';
 import type { SyncOutcome } from '../runs/outcomes';
 import type { GroupItem, MembershipCounts } from './plan';
@@ -57,17 +58,30 @@ export async function addMembershipCounts(
 export const groupIdsWithOutcomes = (db: Queryable, runId: string, outcomes: SyncOutcome[]) =>
   itemIdsWithOutcomes(db, { table: 'sync_run_group_items', column: 'group_id' }, runId, outcomes);
 
-/** One page of a run's group items in id order, optionally of some outcomes only. */
+/**
+ * One page of a run's group items in id order, optionally of some outcomes only, and of groups whose name
+ * before the run or the name the run gave them contains `search`.
+ */
 export async function listGroupItems(
   db: Queryable,
   runId: string,
-  query: { outcomes?: SyncOutcome[]; limit: number; cursor?: string },
+  query: { outcomes?: SyncOutcome[]; search?: string; limit: number; cursor?: string },
 ) {
   const after = decodeCursor(query.cursor, 1, ([id]) => typeof id === 'number' && Number.isSafeInteger(id));
   const rows: GroupItemRow[] = await db('sync_run_group_items')
     .where({ run_id: runId })
     .modify((builder) => {
       if (query.outcomes && query.outcomes.length > 0) builder.whereIn('outcome', query.outcomes);
+      if (query.search) {
+        const pattern = containsPattern(query.search);
+        builder.where((names) =>
+          names.whereRaw("lower(name) like ? escape '\\'", [pattern]).orWhereRaw(
+            `exists (select 1 from jsonb_array_elements(changes) as change
+             where change->>'field' = 'name' and lower(change->>'after') like ? escape '\\')`,
+            [pattern],
+          ),
+        );
+      }
       if (after) builder.where('id', '>', after[0] as number);
     })
     .orderBy('id')

@@ -8,8 +8,13 @@ import { groupItemView, listGroupItems } from './item-repository';
 export async function syncGroupRoutes(app: FastifyInstance) {
   serve(app, 'get', '/api/sync/runs/{id}/group-items', async (request) => {
     if (!(await findRun(app.db, request.params.id))) throw Problem.notFound('This sync run');
-    const { outcome, limit, cursor } = request.query;
-    const page = await listGroupItems(app.db, request.params.id, { outcomes: outcome, limit, cursor });
+    const { outcome, search, limit, cursor } = request.query;
+    const page = await listGroupItems(app.db, request.params.id, {
+      outcomes: outcome,
+      search,
+      limit,
+      cursor,
+    });
     return { items: page.rows.map(groupItemView), nextCursor: page.nextCursor };
   });
 }
