@@ -91,7 +91,14 @@ export async function executeRun<Chunk, Stored, Decision, Plan extends ChunkPlan
       // After a drop during COMMIT: the run reads ended if the transaction landed.
       { signal, budgetMs, landed: () => endedRun(db, run.id) },
     );
-    if (ended) context.progress(ended);
+    if (ended) {
+      // The history is trimmed before the end is told, so whoever waited for the run reads it trimmed; a
+      // trim that fails leaves the run as it ended (the next run trims again).
+      await retry(() => applyRetention(db, execution.policy.retainRuns)).catch((error) =>
+        log.error({ err: error }, 'could not trim the history of sync runs'),
+      );
+      context.progress(ended);
+    }
     if (ended)
       log.info(
         {
@@ -103,7 +110,6 @@ export async function executeRun<Chunk, Stored, Decision, Plan extends ChunkPlan
         },
         'sync run ended',
       );
-    await retry(() => applyRetention(db, execution.policy.retainRuns));
     return ended;
   } catch (error) {
     await synchronizer.abandon();
