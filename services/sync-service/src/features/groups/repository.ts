@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
+import { contains } from '../../infra/db/contains';
 import type { Queryable } from '../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isUuid } from '../../infra/http/cursor';
-import { containsPattern } from '../users/repository';
 import type { GroupDuplicateOf, GroupRow } from './group';
 
 /**
@@ -47,7 +47,7 @@ function matchingGroups(db: Queryable, query: GroupFilter): Knex.QueryBuilder {
     if (query.source) builder.where('source', query.source);
     if (query.tenantId !== undefined)
       builder.where({ source: 'azure_ad' }).where('tenant_id', query.tenantId);
-    if (query.search) builder.whereRaw("lower(name) like ? escape '\\'", [containsPattern(query.search)]);
+    if (query.search) builder.whereRaw(...contains('lower(name)', query.search));
   });
 }
 
@@ -166,8 +166,7 @@ export function importedGroupsSelected(
     .where({ tenant_id: tenantId, source: 'azure_ad' })
     .modify((builder) => {
       if ('groupIds' in selection) builder.whereRaw('id = any(?::uuid[])', [selection.groupIds]);
-      else if (selection.search)
-        builder.whereRaw("lower(name) like ? escape '\\'", [containsPattern(selection.search)]);
+      else if (selection.search) builder.whereRaw(...contains('lower(name)', selection.search));
     });
 }
 

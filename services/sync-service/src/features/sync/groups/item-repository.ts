@@ -1,6 +1,6 @@
+import { contains } from '../../../infra/db/contains';
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor } from '../../../infra/http/cursor';
-import { containsPattern } from '../../users/repository';
 import { itemIdsWithOutcomes } from '../runs/item-repository';
 import type { SyncOutcome } from '../runs/outcomes';
 import type { GroupItem, MembershipCounts } from './plan';
@@ -72,13 +72,15 @@ export async function listGroupItems(
     .where({ run_id: runId })
     .modify((builder) => {
       if (query.outcomes && query.outcomes.length > 0) builder.whereIn('outcome', query.outcomes);
-      if (query.search) {
-        const pattern = containsPattern(query.search);
+      const search = query.search;
+      if (search) {
+        // The name the group had, or the one the run gave it.
+        const [renamedTo, pattern] = contains("lower(change->>'after')", search);
         builder.where((names) =>
-          names.whereRaw("lower(name) like ? escape '\\'", [pattern]).orWhereRaw(
+          names.whereRaw(...contains('lower(name)', search)).orWhereRaw(
             `exists (select 1 from jsonb_array_elements(changes) as change
-             where change->>'field' = 'name' and lower(change->>'after') like ? escape '\\')`,
-            [pattern],
+             where change->>'field' = 'name' and ${renamedTo})`,
+            pattern,
           ),
         );
       }

@@ -28,15 +28,13 @@ export async function loadGroups(
 ): Promise<StoredGroups> {
   const ids = chunk.groups.map((group) => group.id);
   const rows = await lockGroups(trx, ids);
-  /** Of each group read whole, its members' object ids as stored, and lower-cased to compare. */
-  const stored = new Map<string, string[]>();
-  const present = new Map<string, Set<string>>();
+  /** Of each group read whole, its members' object ids: lower-cased to compare, to each its spelling as stored. */
+  const present = new Map<string, Map<string, string>>();
   for (const row of await memberObjectIdsOfGroups(
     trx,
     chunk.groups.flatMap(({ id, upstream }) => (upstream.kind === 'found' ? [id] : [])),
   )) {
-    stored.set(row.group_id, row.object_ids);
-    present.set(row.group_id, new Set(row.object_ids.map((objectId) => objectId.toLowerCase())));
+    present.set(row.group_id, new Map(row.object_ids.map((objectId) => [objectId.toLowerCase(), objectId])));
   }
 
   /** Members here a sync may remove (or finds already there), by object id as stored; upstream members not here. */
@@ -50,10 +48,9 @@ export async function loadGroups(
         newcomerIds.add(member.objectId);
       }
     } else if (upstream.kind === 'found') {
-      const here = present.get(id) ?? new Set<string>();
+      const here = present.get(id) ?? new Map<string, string>();
       const listed = new Set(upstream.members.map((member) => member.objectId.toLowerCase()));
-      for (const objectId of stored.get(id) ?? [])
-        if (!listed.has(objectId.toLowerCase())) named.push(objectId);
+      for (const [lowerCase, asStored] of here) if (!listed.has(lowerCase)) named.push(asStored);
       for (const member of upstream.members)
         if (!here.has(member.objectId.toLowerCase())) newcomerIds.add(member.objectId);
     }

@@ -68,10 +68,11 @@ export interface StoredGroups {
    */
   members: Map<string, MemberRef[]>;
   /**
-   * Of each group read whole, the object ids (lower-case) of all its members here. A group without an entry
-   * is judged by `members` alone (a group deleted upstream, or one a delta round reported changes of).
+   * Of each group read whole, the object ids of all its members here, lower-cased (each mapped to its
+   * spelling as stored). A group without an entry is judged by `members` alone (a group deleted upstream, or
+   * one a delta round reported changes of).
    */
-  present?: Map<string, Set<string>>;
+  present?: Map<string, ReadonlyMap<string, string>>;
   /** Groups holding the new names Azure AD gave, by lower-cased name. */
   nameHolders: Map<string, GroupDuplicateOf>;
   /** Imported users of the tenant among the upstream members, by object id. */

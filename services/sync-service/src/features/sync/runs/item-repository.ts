@@ -1,7 +1,7 @@
+import { contains } from '../../../infra/db/contains';
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor } from '../../../infra/http/cursor';
 import type { DuplicateOf } from '../../users/duplicates';
-import { containsPattern } from '../../users/repository';
 import type { UserView } from '../../users/user';
 import type { FieldChange } from '../users/outcomes';
 import type { SyncFailure, SyncOutcome } from './outcomes';
@@ -101,11 +101,10 @@ function itemsAfter(
       if (query.outcomes && query.outcomes.length > 0) builder.whereIn('outcome', query.outcomes);
       const search = query.search?.trim();
       if (search) {
-        const pattern = containsPattern(search);
         builder.where((matching) =>
           matching
-            .whereRaw("lower(username) like ? escape '\\'", [pattern])
-            .orWhereRaw("lower(email) like ? escape '\\'", [pattern]),
+            .whereRaw(...contains('lower(username)', search))
+            .orWhereRaw(...contains('lower(email)', search)),
         );
       }
       if (afterId !== null) builder.where('id', '>', afterId);

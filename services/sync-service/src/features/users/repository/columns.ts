@@ -36,8 +36,3 @@ export const joinedUserColumns = [
 export function insertedUserColumns(db: Queryable) {
   return [...tableColumns, db.raw("case when source = 'azure_ad' then now() end as last_synced_at")];
 }
-
-/** Escapes LIKE wildcards so a search matches its text literally. */
-export function containsPattern(search: string): string {
-  return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}

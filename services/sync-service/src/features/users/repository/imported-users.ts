@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import { contains } from '../../../infra/db/contains';
 import type { Queryable } from '../../../infra/db/queryable';
 import { profileColumns, type UserProfile } from '../profile-fields';
 import type { UserRow } from '../user';
-import { containsPattern, insertedUserColumns } from './columns';
+import { insertedUserColumns } from './columns';
 
 /** The imported users of a tenant (`source = 'azure_ad'`): how import inserts them and how others find them. */
 
@@ -19,7 +20,7 @@ export function importedUsersMatching(
     .where('users.tenant_id', tenantId)
     .where({ source: 'azure_ad' })
     .modify((builder) => {
-      if (search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(search)]);
+      if (search) builder.whereRaw(...contains('search_text', search));
     });
 }
 

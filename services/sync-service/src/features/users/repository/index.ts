@@ -5,7 +5,6 @@
  * statements whole-directory rounds (directory-rounds.ts) and group syncs (group-members.ts) run against users.
  */
 
-export { containsPattern } from './columns';
 export * from './directory-rounds';
 export * from './group-members';
 export * from './imported-listing';

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
+import { contains } from '../../../infra/db/contains';
 import type { Queryable } from '../../../infra/db/queryable';
 import { decodeCursor, encodeCursor, isUuid } from '../../../infra/http/cursor';
 import { type DuplicateOf, duplicateOf } from '../duplicates';
 import { profileColumns, type UserProfile } from '../profile-fields';
 import type { UserRow } from '../user';
-import { containsPattern, insertedUserColumns, userColumns } from './columns';
+import { insertedUserColumns, userColumns } from './columns';
 
 /** Users of every source as the users API reads and writes them, and who already holds an email or username. */
 
@@ -26,7 +27,7 @@ export async function listUsers(db: Queryable, query: UserListQuery, within?: Kn
     .modify((builder) => {
       if (within) builder.whereIn('id', within);
       if (query.source) builder.where('source', query.source);
-      if (query.search) builder.whereRaw("search_text like ? escape '\\'", [containsPattern(query.search)]);
+      if (query.search) builder.whereRaw(...contains('search_text', query.search));
       if (after) builder.whereRaw('(lower(username), id) > (?, ?::uuid)', after);
     })
     .orderByRaw('lower(username), id')
