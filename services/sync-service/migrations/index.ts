@@ -21,6 +21,7 @@ import * as groupSyncStaging from './025_group_sync_staging';
 import * as runsCoveringGroups from './026_runs_covering_groups';
 import * as groupMemberStaging from './027_group_member_staging';
 import * as groupNesting from './028_group_nesting';
+import * as uncheckedRunStaging from './029_unchecked_run_staging';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -52,4 +53,5 @@ export const migrations: Migration[] = [
   groupNesting,
   // Numbered before 028 but written after it: it runs last on a database that has 028.
   groupMemberStaging,
+  uncheckedRunStaging,
 ];

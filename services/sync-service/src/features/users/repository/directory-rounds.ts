@@ -72,7 +72,7 @@ export async function stageUnchangedPageUsers(
          as p(object_id text, ${profileColumnNames.map((column) => `${column} text`).join(', ')}, enabled boolean)
      ),
      unchanged as (
-       select u.id, u.object_id from page p
+       select u.id from page p
        join users u on u.tenant_id = ? and u.source = 'azure_ad' and u.object_id = p.object_id
        where ${equal.join(' and ')}
          and not (p.enabled is false and u.is_active)
@@ -84,7 +84,7 @@ export async function stageUnchangedPageUsers(
        on conflict (run_id, user_id) do nothing
        returning user_id
      )${stamped}
-     select object_id from unchanged where id in (select user_id from marked)`,
+     select u.object_id from marked m join users u on u.id = m.user_id`,
     [page, round.tenantId, round.runId],
   );
   return (result.rows as Array<{ object_id: string }>).map((row) => row.object_id);
