@@ -11,6 +11,10 @@
  *                    package.json`, unpacked into DIR with node_modules linked beside it): measured first, on
  *                    the same data under the migrations it knows, then this tree's migrations are applied and
  *                    this tree's service measured; both figures are printed side by side.
+ *   --keep           leaves the seeded PostgreSQL database in place and prints its URL, for psql or --reuse
+ *   --reuse URL      measures on a database --keep left, without seeding it again
+ *   --explain        before measuring a scenario, serves one request of it and prints every statement it ran
+ *                    with its plan (`EXPLAIN (ANALYZE, BUFFERS)`, run again on the same data)
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -23,10 +27,10 @@ import { loadConfig } from '../src/config';
 import { bootstrapAdministrator } from '../src/features/auth/bootstrap';
 import { loadContract } from '../src/infra/contract/contract';
 import { SecretBox } from '../src/infra/crypto/secret-box';
-import type { Database } from '../src/infra/db/database';
+import { type Database, openDatabase } from '../src/infra/db/database';
 import { migrateToLatest, migratorConfigFor } from '../src/infra/db/migrate';
 import { encodeCursor } from '../src/infra/http/cursor';
-import { openTestDatabase } from '../test/support/databases';
+import { createServerDatabase, openTestDatabase } from '../test/support/databases';
 import { configureTenant } from '../test/support/fixtures';
 
 const { values } = parseArgs({
@@ -35,6 +39,9 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     databases: { type: 'string', default: 'postgresql' },
     baseline: { type: 'string' },
+    explain: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const userCount = Number(values.users);
@@ -138,7 +145,7 @@ async function middleCursor(db: Knex, sort: 'username' | 'lastSyncedAt', order: 
           .first()
       : await db('users')
           .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
-          .where({ tenant_id: tenantId, source: 'azure_ad' })
+          .where({ 'users.tenant_id': tenantId, 'users.source': 'azure_ad' })
           // ISO 8601, a key every version of the listing reads back.
           .select(
             db.raw(`to_char(synced_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as key`),
@@ -212,6 +219,33 @@ function describe(figures: Figures | undefined) {
 
 type BuildApp = typeof buildApp;
 
+/**
+ * Serves one request of the scenario while recording the statements it runs, then prints each with its plan
+ * on the same data: which index serves which listing. Statements that write (a session's touch) are listed
+ * without a plan.
+ */
+async function explainScenario(db: Knex, url: string, cookie: string, scenario: Scenario) {
+  const statements: Array<{ sql: string; bindings: readonly unknown[] }> = [];
+  const record = (query: { sql: string; bindings?: readonly unknown[] }) =>
+    statements.push({ sql: query.sql, bindings: query.bindings ?? [] });
+  db.on('query', record);
+  try {
+    const response = await fetch(url, { headers: { cookie } });
+    if (!response.ok) throw new Error(`${scenario.path}: ${response.status} ${await response.text()}`);
+  } finally {
+    db.off('query', record);
+  }
+  console.log(`\n  ${scenario.label}: ${scenario.path}, ${statements.length} statements`);
+  for (const { sql, bindings } of statements) {
+    console.log(`    ${sql}`);
+    if (!/^\s*(select|with)\b/i.test(sql)) continue;
+    // The event shows the statement as sent, with PostgreSQL's numbered placeholders; knex.raw takes `?`.
+    const raw = sql.replace(/\$\d+/g, '?');
+    const plan = await db.raw(`explain (analyze, buffers, costs off) ${raw}`, bindings as Knex.RawBinding[]);
+    for (const row of plan.rows as Array<{ 'QUERY PLAN': string }>) console.log(`      ${row['QUERY PLAN']}`);
+  }
+}
+
 /** Serves the listings from `build` and measures every scenario; the database stays open. */
 async function measureAll(build: BuildApp, database: Database, secretBox: SecretBox, list: Scenario[]) {
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST_DIR: '/nonexistent' });
@@ -229,6 +263,7 @@ async function measureAll(build: BuildApp, database: Database, secretBox: Secret
     await measure(`${base}${list[0].path}`, cookie, 2);
     const figures: Figures[] = [];
     for (const scenario of list) {
+      if (values.explain) await explainScenario(database.knex, `${base}${scenario.path}`, cookie, scenario);
       figures.push(await measure(`${base}${scenario.path}`, cookie));
       console.log(`  ${scenario.label.padEnd(38)} ${describe(figures.at(-1))}`);
     }
@@ -241,9 +276,15 @@ async function measureAll(build: BuildApp, database: Database, secretBox: Secret
 async function benchOne(kind: 'embedded' | 'postgresql') {
   if (kind === 'postgresql') process.env.DATABASE_URL = serverUrl;
   else delete process.env.DATABASE_URL;
-  const database = await openTestDatabase({ migrated: false });
+  const database = await openBenchDatabase();
   const secretBox = new SecretBox(randomBytes(32));
   try {
+    if (values.reuse) {
+      await database.knex('azure_ad_connection').del();
+      await configureTenant(database.knex, secretBox, { tenantId });
+      await measureAll(buildApp, database, secretBox, await scenarios(database.knex));
+      return;
+    }
     const baseline = values.baseline && path.resolve(values.baseline, 'services/sync-service');
     if (baseline) {
       const { migrations } = await import(path.join(baseline, 'migrations/index.ts'));
@@ -283,6 +324,15 @@ async function benchOne(kind: 'embedded' | 'postgresql') {
   } finally {
     await database.close();
   }
+}
+
+/** A fresh database (dropped at the end unless --keep), or the one --reuse names. */
+async function openBenchDatabase(): Promise<Database> {
+  if (values.reuse) return openDatabase({ url: values.reuse, dataDir: 'unused', poolMax: 10 });
+  if (!values.keep || !process.env.DATABASE_URL) return openTestDatabase({ migrated: false });
+  const created = await createServerDatabase(process.env.DATABASE_URL, 'adsync_bench');
+  console.log(`kept database: ${created.url}`);
+  return openDatabase({ url: created.url, dataDir: 'unused', poolMax: 10 });
 }
 
 async function main() {
