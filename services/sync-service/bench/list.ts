@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { Knex } from 'knex';
@@ -225,6 +226,8 @@ type BuildApp = typeof buildApp;
  * without a plan.
  */
 async function explainScenario(db: Knex, url: string, cookie: string, scenario: Scenario) {
+  // The requests of the scenario measured before may still be answered: they are not this one's.
+  await setTimeout(1_000);
   const statements: Array<{ sql: string; bindings: readonly unknown[] }> = [];
   const record = (query: { sql: string; bindings?: readonly unknown[] }) =>
     statements.push({ sql: query.sql, bindings: query.bindings ?? [] });
