@@ -1,3 +1,4 @@
+import { interruptStaleRuns } from '../../src/features/sync/runs/run-repository';
 import { insertUser } from '../../src/features/users/repository';
 import { deltaClient } from './delta-client';
 import { runUntilEnd, type SyncTestbed, startSyncTestbed } from './sync-testbed';
@@ -49,6 +50,8 @@ describe('whole-directory sync', () => {
     // The 280 directory users that were never imported stay out of the reporting server.
     expect(await bed.t.app.db('users').count<{ count: string }[]>({ count: '*' })).toEqual(usersBefore);
     expect(await client.storedLink()).toMatch(/deltatoken/);
+    // The round's rows, one a user it met, go with the run's end.
+    expect(await bed.t.app.db('sync_run_directory_users').where({ run_id: run.id })).toEqual([]);
   });
 
   it('then reads only the changes: modified, soft- and hard-deleted, and ignores non-imported users', async () => {
@@ -162,5 +165,24 @@ describe('whole-directory sync', () => {
     const real = await client.syncWholeDirectory();
     expect(real).toMatchObject({ counts: { modified: 1 } });
     expect((await user(9)).last_name).toBe('Dry');
+  });
+
+  it('drops the staging of a run found interrupted: staging has no foreign key to cascade from its run', async () => {
+    const db = bed.t.app.db;
+    const [stale] = await db('sync_runs')
+      .insert({
+        status: 'running',
+        selection: JSON.stringify({ kind: 'wholeDirectory' }),
+        requested_by: JSON.stringify({ kind: 'test' }),
+        heartbeat_at: db.raw("now() - interval '1 hour'"),
+      })
+      .returning('id');
+    await db('sync_run_directory_users').insert(
+      ids.slice(0, 3).map((userId) => ({ run_id: stale.id, user_id: userId, state: 'decided' })),
+    );
+    // The service's own sweep may find it first; either way the run ends interrupted with no staging left.
+    await interruptStaleRuns(db, 60);
+    expect((await db('sync_runs').where({ id: stale.id }).first()).status).toBe('interrupted');
+    expect(await db('sync_run_directory_users').where({ run_id: stale.id })).toEqual([]);
   });
 });
