@@ -10,7 +10,7 @@ import {
   type Seeder,
   seedInChild,
 } from './bench-database';
-import { machineCpuSeconds, mb, processCpuSeconds, ServiceProcess } from './service-process';
+import { mb, processorTimeMeter, ServiceProcess } from './service-process';
 import {
   rerunTrustingSimulatorCa,
   type SimProcess,
@@ -77,22 +77,16 @@ export async function measuredRoundRun(
   await useGraphLimits(sim, limits);
   const loadBefore = loadAverage();
   service.resetPeakRss();
-  const cpuBefore = { service: service.cpuSeconds(), sim: processCpuSeconds(sim.child.pid as number) };
-  const machineBefore = machineCpuSeconds();
+  const processorTime = processorTimeMeter(service, sim.child.pid as number);
   const { run, seconds } = await service.sync({ wholeDirectory: fullPass ? { fullPass } : {} });
-  const cpu = {
-    service: service.cpuSeconds() - cpuBefore.service,
-    sim: processCpuSeconds(sim.child.pid as number) - cpuBefore.sim,
-  };
-  const machine = machineCpuSeconds();
-  const busy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
+  const cpu = processorTime();
   const load = loadAverage();
   const peakRss = service.peakRss();
   const graph = await simGraphStats(sim);
   return [
     `  ${label} (${run.selection.pass} pass): ${run.status}${run.error ? ` (${run.error})` : ''}  ${JSON.stringify(run.counts)}${run.groupCounts ? ` ${JSON.stringify(run.groupCounts)}` : ''}, processed ${run.progress.processed}`,
     `    time:            ${seconds.toFixed(1)} s (POST /api/sync to the run's end)  [before: ${loadBefore}; after: ${load}]`,
-    `    processor time:  service ${cpu.service.toFixed(1)} s, simulator ${cpu.sim.toFixed(1)} s; the machine's ${os.cpus().length} cores ${(busy * 100).toFixed(0)} % busy (the database and anything else running)`,
+    `    processor time:  ${cpu}`,
     `    Graph requests:  ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)})  [${load}]`,
     `    resource units:  ${graph.resourceUnits} (${graph.throttled} throttled)  [${load}]`,
     `    peak RSS:        ${mb(peakRss)} (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; the simulator runs apart)  [${load}]`,

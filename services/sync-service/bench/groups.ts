@@ -28,7 +28,7 @@ import { GROUP_SELECT } from '../src/infra/directory/directory-group';
 import { userReading } from '../src/infra/directory/directory-user';
 import { insertUnnested, type Seeder } from './bench-database';
 import { type Benchmark, loadAverage, measuredRoundRun, runBenchmark } from './benchmark';
-import { machineCpuSeconds, mb, processCpuSeconds } from './service-process';
+import { mb, processorTimeMeter } from './service-process';
 import {
   graphLimitOptions,
   graphLimitsOf,
@@ -281,8 +281,7 @@ runBenchmark(
     const loadBefore = loadAverage();
     const rssBefore = service.rss();
     service.resetPeakRss();
-    const cpuBefore = { service: service.cpuSeconds(), sim: processCpuSeconds(sim.child.pid as number) };
-    const machineBefore = machineCpuSeconds();
+    const processorTime = processorTimeMeter(service, sim.child.pid as number);
     const progress: number[] = [];
     const { run, seconds } = await service.sync(
       { allMatchingGroups: { search: '' } },
@@ -291,12 +290,7 @@ runBenchmark(
       },
     );
     const peakRss = service.peakRss();
-    const cpu = {
-      service: service.cpuSeconds() - cpuBefore.service,
-      sim: processCpuSeconds(sim.child.pid as number) - cpuBefore.sim,
-    };
-    const machine = machineCpuSeconds();
-    const busy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total);
+    const cpu = processorTime();
     const loadAfter = loadAverage();
     const graph = await simGraphStats(sim);
     const groupRu = memberPages * 4 + Math.ceil(groupCount / 15);
@@ -324,7 +318,7 @@ runBenchmark(
       `  Graph requests:    ${graph.requests} HTTP (${JSON.stringify(graph.byRoute)}), batch items ${JSON.stringify(graph.batchItems)}`,
       `  resource units:    ${graph.resourceUnits} (${graph.throttled} throttled); floor of these reads ${groupRu} (groups 15 per $filter at 1, ${memberPages} transitive member pages at 4), at least ${throttleFloor(groupRu).toFixed(1)} s of throttle`,
       `  peak RSS:          ${mb(peakRss)} during the run, ${mb(rssBefore)} before it (the service process${database.kind === 'embedded' ? ' with its embedded database' : ''}; target 300 MB)`,
-      `  processor time:    service ${cpu.service.toFixed(1)} s, simulator ${cpu.sim.toFixed(1)} s during the run; the machine's ${os.cpus().length} cores ${(busy * 100).toFixed(0)} % busy (the database and anything else running)`,
+      `  processor time:    ${cpu} (during the run)`,
       `  load:              before the run: ${loadBefore}; after it: ${loadAfter} (1, 5, 15 min; ${os.cpus().length} cores)`,
       `  per-group read:    ${sampleSize} groups in ${sampleSeconds.toFixed(1)} s unthrottled -> ${perGroupTotal.toFixed(0)} s for ${groupCount.toLocaleString('en')} groups; ${perGroupRu} RU, at least ${throttleFloor(perGroupRu).toFixed(1)} s of throttle  [${sampleLoad}]`,
     ];

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { BenchDatabase } from './bench-database';
 import type { SimProcess } from './simulator-process';
@@ -179,8 +180,25 @@ export function processCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Starts measuring the processor time of the service and of the simulator (process `simPid`) and how busy the
+ * machine is; the function it answers tells it since the start, as a line of a bench's report.
+ */
+export function processorTimeMeter(service: ServiceProcess, simPid: number): () => string {
+  const before = {
+    service: service.cpuSeconds(),
+    sim: processCpuSeconds(simPid),
+    machine: machineCpuSeconds(),
+  };
+  return () => {
+    const machine = machineCpuSeconds();
+    const busy = (machine.busy - before.machine.busy) / (machine.total - before.machine.total);
+    return `service ${(service.cpuSeconds() - before.service).toFixed(1)} s, simulator ${(processCpuSeconds(simPid) - before.sim).toFixed(1)} s; the machine's ${os.cpus().length} cores ${(busy * 100).toFixed(0)} % busy (the database and anything else running)`;
+  };
+}
+
 /** The whole machine's processor time so far, busy and in all, in seconds of one core (from /proc/stat). */
-export function machineCpuSeconds(): { busy: number; total: number } {
+function machineCpuSeconds(): { busy: number; total: number } {
   const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
   const busy = user + nice + system + irq + softirq + steal;
