@@ -225,10 +225,12 @@ describe('synchronizing imported groups', () => {
 
     expect(await search('emea')).toEqual([renamed.id]);
     expect(await search('TREASURY')).toEqual([renamed.id]);
+    expect(await search('  emea ')).toEqual([renamed.id]);
     expect(await search('100%')).toEqual([kept.id]);
     expect(await search('%')).toEqual([kept.id]);
     expect(await search('_')).toEqual([]);
     expect((await search('')).sort()).toEqual([renamed.id, kept.id].sort());
+    expect((await search('   ')).sort()).toEqual([renamed.id, kept.id].sort());
   });
 
   it('calls a group renamed to another group’s name duplicated and changes nothing of it', async () => {

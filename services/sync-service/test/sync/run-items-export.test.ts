@@ -129,6 +129,8 @@ describe('the items of a run', () => {
     expect(ada.map((item) => item.username)).toEqual(['Ada.Lovelace', 'ada_2']);
     const byEmail = await allItems(`/api/sync/runs/${runId}/items?search=hopper`);
     expect(byEmail.map((item) => item.username)).toEqual(['grace']);
+    const spaced = await allItems(`/api/sync/runs/${runId}/items?search=${encodeURIComponent('  hopper ')}`);
+    expect(spaced.map((item) => item.username)).toEqual(['grace']);
     // `_` is a LIKE wildcard: taken literally it matches only ada_2.
     const literal = await allItems(`/api/sync/runs/${runId}/items?search=a_`);
     expect(literal.map((item) => item.username)).toEqual(['ada_2']);

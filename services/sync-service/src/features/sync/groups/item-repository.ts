@@ -72,7 +72,8 @@ export async function listGroupItems(
     .where({ run_id: runId })
     .modify((builder) => {
       if (query.outcomes && query.outcomes.length > 0) builder.whereIn('outcome', query.outcomes);
-      const search = query.search;
+      // Spaces around the text are ignored, as in the run's user items.
+      const search = query.search?.trim();
       if (search) {
         // The name the group had, or the one the run gave it.
         const [renamedTo, pattern] = contains("lower(change->>'after')", search);
