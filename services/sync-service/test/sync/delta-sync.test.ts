@@ -12,6 +12,13 @@ let ids: string[];
 const client = deltaClient(() => bed);
 const user = (index: number) => bed.t.app.db('users').where({ id: ids[index] }).first();
 const upstreamId = (index: number) => bed.sim.tenant().userId(index);
+const longAgo = new Date('2020-01-01T00:00:00Z');
+/** Each imported user's lastSyncedAt, in the order of `ids` (undefined: the user was deleted). */
+const stamps = async (): Promise<Array<Date | undefined>> => {
+  const rows = await bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).select('user_id', 'synced_at');
+  const byUser = new Map(rows.map((row) => [row.user_id, new Date(row.synced_at)]));
+  return ids.map((id) => byUser.get(id));
+};
 
 beforeAll(async () => {
   bed = await startSyncTestbed();
@@ -35,6 +42,7 @@ describe('whole-directory sync', () => {
     });
     tenant.updateUser(upstreamId(1), { mail: 'HOLDER@local.example' });
     const usersBefore = await bed.t.app.db('users').count<{ count: string }[]>({ count: '*' });
+    await bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).update({ synced_at: longAgo });
 
     const run = await client.syncWholeDirectory();
 
@@ -52,6 +60,12 @@ describe('whole-directory sync', () => {
     expect(await client.storedLink()).toMatch(/deltatoken/);
     // The round's rows, one a user it met, go with the run's end.
     expect(await bed.t.app.db('sync_run_directory_users').where({ run_id: run.id })).toEqual([]);
+    // Stamped by the run's end: the modified user and the 18 found unchanged (stamped beside the pages that
+    // judged them), not the one refused as a duplicate.
+    const startedAt = new Date(run.startedAt).getTime();
+    const stamped = (await stamps()).map((at) => (at?.getTime() ?? 0) >= startedAt);
+    expect(stamped).toEqual(ids.map((_, index) => index !== 1));
+    expect((await stamps())[1]).toEqual(longAgo);
   });
 
   it('then reads only the changes: modified, soft- and hard-deleted, and ignores non-imported users', async () => {
@@ -155,10 +169,16 @@ describe('whole-directory sync', () => {
     const tenant = bed.sim.tenant();
     tenant.updateUser(upstreamId(9), { surname: 'Dry' });
     const linkBefore = await client.storedLink();
+    await bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).update({ synced_at: longAgo });
 
-    const dry = await client.syncWholeDirectory({ dryRun: true });
+    const dry = await client.syncWholeDirectory({ dryRun: true, fullPass: true });
 
     expect(dry).toMatchObject({ status: 'succeeded', dryRun: true, counts: { modified: 1 } });
+    // A dry run stamps nobody, not even the users its full pass found unchanged.
+    expect(dry.counts.unchanged).toBeGreaterThan(0);
+    const kept = (await stamps()).filter((at) => at !== undefined);
+    expect(kept.length).toBeGreaterThan(10);
+    expect(kept).toEqual(kept.map(() => longAgo));
     expect((await user(9)).last_name).not.toBe('Dry');
     expect(await client.storedLink()).toBe(linkBefore);
 

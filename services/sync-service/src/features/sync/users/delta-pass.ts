@@ -25,6 +25,7 @@ import {
 import { enabledUpstream, missingUniqueField, type Upstream } from './outcomes';
 import { type CommitUsers, readUsersByIdChunks, upstreamOf, upstreamOfRead } from './read-by-id';
 import { countSelected } from './selection';
+import type { SyncedStamps } from './synced-stamps';
 
 type WholeDirectory = Extract<StoredSelection, { kind: 'wholeDirectory' }>;
 
@@ -43,6 +44,7 @@ export async function readWholeDirectory(
   context: RunContext,
   commit: CommitUsers,
   selection: WholeDirectory,
+  stamps: SyncedStamps,
 ): Promise<{ selected: number; deltaLink: string }> {
   const { db, run, log, directory } = context.execution;
   const { tenantId } = directory;
@@ -60,13 +62,13 @@ export async function readWholeDirectory(
   await startPass(pass);
   let deltaLink: string;
   try {
-    deltaLink = await followRound(context, commit, storedLink);
+    deltaLink = await followRound(context, commit, stamps, storedLink);
   } catch (error) {
     if (!storedLink || !isExpiredLink(error)) throw error;
     log.info({ runId: run.id, tenantId }, 'stored delta link expired; reading the whole directory again');
     pass = 'full';
     await startPass(pass);
-    deltaLink = await followRound(context, commit, null);
+    deltaLink = await followRound(context, commit, stamps, null);
   }
 
   await retry(() => analyzeRound(db));
@@ -77,9 +79,14 @@ export async function readWholeDirectory(
 }
 
 /** Follows one round page by page; returns its deltaLink. */
-function followRound(context: RunContext, commit: CommitUsers, deltaLink: string | null): Promise<string> {
+function followRound(
+  context: RunContext,
+  commit: CommitUsers,
+  stamps: SyncedStamps,
+  deltaLink: string | null,
+): Promise<string> {
   const pages = context.execution.directory.client.readUsersDelta(deltaLink, context.signal);
-  return followDeltaRound(context, pages, (page) => applyPage(context, commit, page));
+  return followDeltaRound(context, pages, (page) => applyPage(context, commit, stamps, page));
 }
 
 /**
@@ -99,7 +106,12 @@ async function readImportedById(context: RunContext, objectIds: string[]): Promi
   return new Map([...lookups].map(([objectId, lookup]) => [objectId.toLowerCase(), lookup]));
 }
 
-async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPage): Promise<void> {
+async function applyPage(
+  context: RunContext,
+  commit: CommitUsers,
+  stamps: SyncedStamps,
+  page: DeltaPage,
+): Promise<void> {
   const { db, run, directory, chunkSize } = context.execution;
   const { tenantId } = directory;
   const round = { runId: run.id, tenantId };
@@ -124,6 +136,9 @@ async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPa
   }
 
   const unchanged = await judgeUnchanged(context, present);
+  // Their stamps land while the rest of the page and the next one are written; once add() returns, no
+  // earlier page's stamp is in flight, so the replays this page commits never wait on one.
+  await stamps.add(context.execution.run.dry_run ? [] : [...unchanged.values()]);
   // The others are judged chunk by chunk as the page orders them, so the users a chunk judges together (an
   // exchange of emails, for one) are the same whether or not unchanged users sat between them.
   const rest = [...present.keys()].filter((id) => !unchanged.has(id));
@@ -155,14 +170,17 @@ async function applyPage(context: RunContext, commit: CommitUsers, page: DeltaPa
 
 /**
  * Judges, in one transaction, the page's users that are imported, met for the first time in the round and
- * equal to Azure AD: `unchanged` (counted, stamped) without a statement of their own. Answers their
- * (lower-case) object ids. A run keeping unchanged users' items judges every user one by one. If the commit
- * landed as the connection dropped, no user is taken for judged here: those it marked are then judged as
- * replays, which finds them unchanged again and counts them no second time.
+ * equal to Azure AD: `unchanged` (counted) without a statement of their own. Answers their ids by
+ * (lower-case) object id; the caller stamps them. A run keeping unchanged users' items judges every user one
+ * by one. If the commit landed as the connection dropped, no user is taken for judged here: those it marked
+ * are then judged as replays, which finds them unchanged again, counts them no second time and stamps them.
  */
-async function judgeUnchanged(context: RunContext, present: ReadonlyMap<string, UserLookup>) {
+async function judgeUnchanged(
+  context: RunContext,
+  present: ReadonlyMap<string, UserLookup>,
+): Promise<Map<string, string>> {
   const { run, directory, policy } = context.execution;
-  if (policy.keepUnchangedItems || present.size === 0) return new Set<string>();
+  if (policy.keepUnchangedItems || present.size === 0) return new Map();
   const users: PageUser[] = [];
   for (const [objectId, lookup] of present) {
     const upstream = lookup.kind === 'found' ? upstreamOf(lookup, directory) : null;
@@ -173,16 +191,11 @@ async function judgeUnchanged(context: RunContext, present: ReadonlyMap<string, 
       enabled: enabledUpstream(upstream, policy.accountState),
     });
   }
-  if (users.length === 0) return new Set<string>();
+  if (users.length === 0) return new Map();
   const marked = await commitTallied(context, async (trx) => {
-    const objectIds = await stageUnchangedPageUsers(
-      trx,
-      { runId: run.id, tenantId: directory.tenantId },
-      users,
-      !run.dry_run,
-    );
-    const tally = { outcomes: { ...noOutcomes(), unchanged: objectIds.length }, processed: objectIds.length };
-    return { tally, result: objectIds };
+    const judged = await stageUnchangedPageUsers(trx, { runId: run.id, tenantId: directory.tenantId }, users);
+    const tally = { outcomes: { ...noOutcomes(), unchanged: judged.length }, processed: judged.length };
+    return { tally, result: judged };
   });
-  return new Set(marked ?? []);
+  return new Map((marked ?? []).map((user) => [user.objectId, user.userId]));
 }

@@ -1,6 +1,5 @@
-import type { Knex } from 'knex';
 import { uniqueViolationField } from '../../users/duplicates';
-import { findKeyHolders, lockImportedUsers, markSynced } from '../../users/repository';
+import { findKeyHolders, lockImportedUsers } from '../../users/repository';
 import { hasUnreadUsers } from '../runs/item-repository';
 import { recordSelectedCount, type UserSelection } from '../runs/run-repository';
 import type { SynchronizerFactory } from '../runs/synchronizer';
@@ -20,6 +19,7 @@ import {
 } from './plan';
 import { readUsersByIdChunks } from './read-by-id';
 import { countSelected, selectedChunk } from './selection';
+import { SyncedStamps } from './synced-stamps';
 
 /**
  * Imported users, kept in step with Azure AD: the first synchronizer. Reading differs by selection (chosen
@@ -48,7 +48,7 @@ export const usersSynchronizer: SynchronizerFactory<UsersChunk, StoredUsers, Dec
     objects: 'users',
     async read(commit) {
       if (selection.kind === 'wholeDirectory') {
-        const read = await readWholeDirectory(context, commit, selection);
+        const read = await readWholeDirectory(context, commit, selection, stamps);
         deltaLink = read.deltaLink;
         return read.selected;
       }
@@ -120,29 +120,3 @@ export const usersSynchronizer: SynchronizerFactory<UsersChunk, StoredUsers, Dec
     },
   };
 };
-
-/**
- * Stamps lastSyncedAt of unchanged users beside the chunks' transactions: one chunk's stamp runs while the
- * next chunk is read and written, and a chunk waits for the stamp before it, so stamps never pile up in
- * memory when the database is the slower side.
- */
-class SyncedStamps {
-  private inFlight: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly db: Knex,
-    private readonly retry: <T>(step: () => Promise<T>) => Promise<T>,
-  ) {}
-
-  async add(userIds: string[]): Promise<void> {
-    if (userIds.length === 0) return;
-    await this.inFlight;
-    this.inFlight = this.retry(() => markSynced(this.db, userIds));
-    // Reported by the next add() or settled(); until then it must not surface as an unhandled rejection.
-    this.inFlight.catch(() => undefined);
-  }
-
-  settled(): Promise<void> {
-    return this.inFlight;
-  }
-}

@@ -43,15 +43,15 @@ export interface PageUser {
 /**
  * Stages as judged the page's users that are imported users of the tenant, not yet met in the round, and
  * equal to what the page carries: every profile field the same, and no change of state (not disabled
- * upstream while active here, not enabled upstream while deactivated by sync); `stamp` stamps them as
- * synchronized now in the same statement. Answers their object ids.
+ * upstream while active here, not enabled upstream while deactivated by sync). Answers their ids and object
+ * ids. Their stamps are not touched here: stamping rewrites a row and two index entries a user, the larger
+ * part of this statement's cost when it did both, and a stamp can land beside the next page (SyncedStamps).
  */
 export async function stageUnchangedPageUsers(
   db: Queryable,
   round: DirectoryRound,
   users: ReadonlyArray<PageUser>,
-  stamp: boolean,
-): Promise<string[]> {
+): Promise<Array<{ userId: string; objectId: string }>> {
   if (users.length === 0) return [];
   const page = JSON.stringify(
     users.map((user) => ({
@@ -61,11 +61,6 @@ export async function stageUnchangedPageUsers(
     })),
   );
   const equal = profileColumnNames.map((column) => `u.${column} is not distinct from p.${column}`);
-  const stamped = stamp
-    ? `, stamped as (
-         update user_sync_stamps set synced_at = now() where user_id in (select user_id from marked)
-       )`
-    : '';
   const result = await db.raw(
     `with page as (
        select * from jsonb_to_recordset(?::jsonb)
@@ -83,9 +78,12 @@ export async function stageUnchangedPageUsers(
        select ?, id, 'decided' from unchanged
        on conflict (run_id, user_id) do nothing
        returning user_id
-     )${stamped}
-     select u.object_id from marked m join users u on u.id = m.user_id`,
+     )
+     select m.user_id, u.object_id from marked m join users u on u.id = m.user_id`,
     [page, round.tenantId, round.runId],
   );
-  return (result.rows as Array<{ object_id: string }>).map((row) => row.object_id);
+  return (result.rows as Array<{ user_id: string; object_id: string }>).map((row) => ({
+    userId: row.user_id,
+    objectId: row.object_id,
+  }));
 }
