@@ -19,6 +19,8 @@ const stamps = async (): Promise<Array<Date | undefined>> => {
   const byUser = new Map(rows.map((row) => [row.user_id, new Date(row.synced_at)]));
   return ids.map((id) => byUser.get(id));
 };
+const stampAllLongAgo = () =>
+  bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).update({ synced_at: longAgo });
 
 beforeAll(async () => {
   bed = await startSyncTestbed();
@@ -42,7 +44,7 @@ describe('whole-directory sync', () => {
     });
     tenant.updateUser(upstreamId(1), { mail: 'HOLDER@local.example' });
     const usersBefore = await bed.t.app.db('users').count<{ count: string }[]>({ count: '*' });
-    await bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).update({ synced_at: longAgo });
+    await stampAllLongAgo();
 
     const run = await client.syncWholeDirectory();
 
@@ -63,9 +65,9 @@ describe('whole-directory sync', () => {
     // Stamped by the run's end: the modified user and the 18 found unchanged (stamped beside the pages that
     // judged them), not the one refused as a duplicate.
     const startedAt = new Date(run.startedAt).getTime();
-    const stamped = (await stamps()).map((at) => (at?.getTime() ?? 0) >= startedAt);
-    expect(stamped).toEqual(ids.map((_, index) => index !== 1));
-    expect((await stamps())[1]).toEqual(longAgo);
+    const after = await stamps();
+    expect(after.map((at) => (at?.getTime() ?? 0) >= startedAt)).toEqual(ids.map((_, index) => index !== 1));
+    expect(after[1]).toEqual(longAgo);
   });
 
   it('then reads only the changes: modified, soft- and hard-deleted, and ignores non-imported users', async () => {
@@ -169,7 +171,7 @@ describe('whole-directory sync', () => {
     const tenant = bed.sim.tenant();
     tenant.updateUser(upstreamId(9), { surname: 'Dry' });
     const linkBefore = await client.storedLink();
-    await bed.t.app.db('user_sync_stamps').whereIn('user_id', ids).update({ synced_at: longAgo });
+    await stampAllLongAgo();
 
     const dry = await client.syncWholeDirectory({ dryRun: true, fullPass: true });
 

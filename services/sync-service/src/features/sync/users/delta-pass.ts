@@ -138,7 +138,7 @@ async function applyPage(
   const unchanged = await judgeUnchanged(context, present);
   // Their stamps land while the rest of the page and the next one are written; once add() returns, no
   // earlier page's stamp is in flight, so the replays this page commits never wait on one.
-  await stamps.add(context.execution.run.dry_run ? [] : [...unchanged.values()]);
+  await stamps.add(run.dry_run ? [] : [...unchanged.values()]);
   // The others are judged chunk by chunk as the page orders them, so the users a chunk judges together (an
   // exchange of emails, for one) are the same whether or not unchanged users sat between them.
   const rest = [...present.keys()].filter((id) => !unchanged.has(id));

@@ -16,10 +16,10 @@ export class SyncedStamps {
     private readonly retry: <T>(step: () => Promise<T>) => Promise<T>,
   ) {}
 
-  async add(userIds: readonly string[]): Promise<void> {
+  async add(userIds: string[]): Promise<void> {
     await this.inFlight;
     if (userIds.length === 0) return;
-    this.inFlight = this.retry(() => markSynced(this.db, [...userIds]));
+    this.inFlight = this.retry(() => markSynced(this.db, userIds));
     // Reported by the next add() or settled(); until then it must not surface as an unhandled rejection.
     this.inFlight.catch(() => undefined);
   }
