@@ -10,8 +10,9 @@
  *   --throttle RU    resource units per 10 s (default 8000, Graph's limit for tenants over 500 users)
  *   --changed P      percent of the imported users changed upstream before the incremental pass (default 1)
  *   --baseline DIR   the package directory of another build of the service (a checkout before a change, built):
- *                    after the first run, a full pass of that build and one of this build over the same data
- *                    (in place of the full pass again)
+ *                    after the first run, a full pass of that build and its incremental pass after the users
+ *                    changed, then a full pass of this build over the same data (in place of the full pass
+ *                    again) and its incremental pass after the same users changed again
  * Before the runs it follows the same round with Graph alone (pages read, nothing written): the floor of a
  * full pass. Every figure carries the machine's load average (1, 5, 15 min) when it was taken.
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
@@ -115,12 +116,22 @@ runBenchmark(__filename, userCount, seed, async (bench) => {
     ...(await graphOnlyRound(sim)),
   ];
   await measure('first run');
+  /** Changes the same users' surname upstream, through the simulator's admin API, unthrottled and without latency. */
+  const changeUpstream = async (surname: string) => {
+    await useGraphLimits(sim, { latencyMs: 0, throttle: 10_000_000, fresh: false });
+    await inParallel(toChange, 50, (objectId) =>
+      simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}/users/${objectId}`, { surname }),
+    );
+  };
+  const changed = `after ${toChange.length} users changed`;
   if (values.baseline) {
     // The other build over the same data, then this one again: a change measured against the hour's speed.
     await service.stop();
     const baseline = await ServiceProcess.start(sim, database, values.baseline);
     try {
       await measure(`baseline build ${values.baseline}`, true, baseline);
+      await changeUpstream('Changed');
+      await measure(`baseline build, ${changed}`, false, baseline);
     } finally {
       await baseline.stop();
     }
@@ -132,12 +143,9 @@ runBenchmark(__filename, userCount, seed, async (bench) => {
   }
 
   try {
-    // The changes are made through the simulator's admin API, unthrottled and without latency.
-    await useGraphLimits(sim, { latencyMs: 0, throttle: 10_000_000, fresh: false });
-    await inParallel(toChange, 50, (objectId) =>
-      simAdmin(sim, 'PATCH', `/tenants/${sim.tenantId}/users/${objectId}`, { surname: 'Changed' }),
-    );
-    await measure(`after ${toChange.length} users changed`);
+    // With a baseline, the same users change again: this build's incremental pass has the same work.
+    await changeUpstream(values.baseline ? 'Changed again' : 'Changed');
+    await measure(changed);
   } finally {
     // The frame stops the service it started; one started here is stopped here.
     if (service !== bench.service) await service.stop();

@@ -72,9 +72,14 @@ export const usersSynchronizer: SynchronizerFactory<UsersChunk, StoredUsers, Dec
       const deferred = new Set(
         chunk.phase === 'replay' ? await pendingAmong(trx, run.id, 'collision', userIds) : [],
       );
+      // A user keeping its email and username exactly holds them (the unique indexes): nobody else can, so a
+      // run looks up only the keys that change. A dry run's stored rows are not what it planned: it looks up all.
       const wanted = rows.flatMap((row) => {
         const upstream = chunk.upstream.get(row.id) as Upstream;
-        return upstream.kind === 'found' ? [upstream.profile] : [];
+        if (upstream.kind !== 'found') return [];
+        const { email, username } = upstream.profile;
+        const keepsKeys = row.email === email && row.username === username;
+        return keepsKeys && !settings.dryRun ? [] : [upstream.profile];
       });
       const found = await findKeyHolders(trx, tenantId, wanted);
       const holders = settings.dryRun ? await withPlannedKeys(trx, run.id, found, wanted) : found;

@@ -5,7 +5,7 @@ import { configuredTenant } from '../../settings/connection-repository';
 import { profileFieldTable, type SortableField, sortableFields } from '../profile-fields';
 import type { UserRow } from '../user';
 import { joinedUserColumns, stampOfUser } from './columns';
-import { importedUsersMatching, type TenantRef } from './imported-users';
+import { importedCount, importedUsersMatching, type TenantRef } from './imported-users';
 
 /** The imported users' listing: pages by keyset in any sort, searches, and their totals. */
 
@@ -48,10 +48,7 @@ function cappedTotal(tenantId: string | null, total: number) {
 /** The total of a listing without a search, exact from the trigger-kept counter, with its tenant. */
 export async function countImportedUsers(db: Queryable) {
   const row: { tenant_id: string | null; total: number | null } = await db
-    .select({
-      tenant_id: configuredTenant(db),
-      total: db('tenant_user_counts').select('imported_count').where('tenant_id', configuredTenant(db)),
-    })
+    .select({ tenant_id: configuredTenant(db), total: importedCount(db, configuredTenant(db)) })
     .first();
   return cappedTotal(row.tenant_id, Number(row.total ?? 0));
 }

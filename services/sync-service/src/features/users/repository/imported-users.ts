@@ -24,6 +24,16 @@ export function importedUsersMatching(
     });
 }
 
+/** How many users of a tenant are imported: the counter a trigger keeps (migration 001), one row to read. */
+export function importedCount(db: Queryable, tenantId: TenantRef): Knex.QueryBuilder {
+  return db('tenant_user_counts').select('imported_count').where('tenant_id', tenantId);
+}
+
+export async function countImported(db: Queryable, tenantId: string): Promise<number> {
+  const row: { imported_count: number } | undefined = await importedCount(db, tenantId).first();
+  return Number(row?.imported_count ?? 0);
+}
+
 /** The imported users of the tenant among these user ids. */
 export function importedUsersByIds(db: Queryable, tenantId: string, userIds: string[]): Knex.QueryBuilder {
   return db('users')
