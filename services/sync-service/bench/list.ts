@@ -13,6 +13,7 @@
  *                    this tree's service measured; both figures are printed side by side.
  *   --keep           leaves the seeded PostgreSQL database in place and prints its URL, for psql or --reuse
  *   --reuse URL      measures on a database --keep left, without seeding it again
+ *   --only TEXT      measures only the scenarios whose label contains TEXT
  *   --explain        before measuring a scenario, serves one request of it and prints every statement it ran
  *                    with its plan (`EXPLAIN (ANALYZE, BUFFERS)`, run again on the same data)
  */
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     explain: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const userCount = Number(values.users);
@@ -165,7 +167,7 @@ interface Scenario {
 
 async function scenarios(db: Knex): Promise<Scenario[]> {
   const imported = '/api/imported-users?limit=50';
-  return [
+  const all: Scenario[] = [
     { label: 'first page', path: imported },
     {
       label: 'deep page (cursor at 50%)',
@@ -190,6 +192,7 @@ async function scenarios(db: Knex): Promise<Scenario[]> {
       path: '/api/users?limit=50&source=azure_ad&search=okafor',
     },
   ];
+  return all.filter((scenario) => !values.only || scenario.label.includes(values.only));
 }
 
 interface Figures {
