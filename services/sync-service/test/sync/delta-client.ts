@@ -54,7 +54,10 @@ export function deltaClient(bed: () => SyncTestbed) {
  * Starts a whole-directory run whose second delta page is throttled once (Retry-After 1 s), and returns once
  * the first page has been served: changes made now land between the round's first and second page.
  */
-export async function startRoundPausedAfterFirstPage(bed: SyncTestbed): Promise<string> {
+export async function startRoundPausedAfterFirstPage(
+  bed: SyncTestbed,
+  options: { dryRun?: boolean } = {},
+): Promise<string> {
   bed.sim.addFault({
     route: 'users.delta',
     kind: 'throttle',
@@ -66,7 +69,7 @@ export async function startRoundPausedAfterFirstPage(bed: SyncTestbed): Promise<
   const accepted = await bed.t.http
     .post('/api/sync')
     .set('cookie', bed.t.adminCookie)
-    .send({ selection: { wholeDirectory: {} } })
+    .send({ selection: { wholeDirectory: {} }, dryRun: options.dryRun })
     .expect(202);
   await eventually(() => (bed.sim.stats().faultsInjected > faultsBefore ? true : undefined));
   return accepted.body.id;

@@ -10,6 +10,8 @@ let bed: SyncTestbed;
 let ids: string[];
 const client = deltaClient(() => bed);
 const upstreamId = (index: number) => bed.sim.tenant().userId(index);
+const emailOf = async (index: number) =>
+  (await bed.t.app.db('users').where({ id: ids[index] }).first()).email as string;
 
 beforeAll(async () => {
   bed = await startSyncTestbed();
@@ -67,8 +69,6 @@ describe('a delta round in which Graph replays users', () => {
 
   it('judges a deferred collision on the newest state a replay carries', async () => {
     const tenant = bed.sim.tenant();
-    const emailOf = async (index: number) =>
-      (await bed.t.app.db('users').where({ id: ids[index] }).first()).email as string;
     const [heldBy4, heldBy11] = [await emailOf(4), await emailOf(11)];
     // Users 3 and 10 ask for emails other imported users hold: both deferred until the round is read.
     tenant.updateUser(upstreamId(3), { mail: heldBy4 });
@@ -103,5 +103,41 @@ describe('a delta round in which Graph replays users', () => {
       }),
     ]);
     expect([await emailOf(10), await emailOf(11)]).toEqual(['ten.unique@contoso.example', heldBy11]);
+  });
+
+  it('judges a replay of a dry run against the keys the run planned, though the stored row holds them', async () => {
+    const tenant = bed.sim.tenant();
+    const heldBy6 = await emailOf(6);
+    // User 6 gives its email up and user 7 takes it; then a replay asks for it back for 6. The real run has
+    // written both before the replay, which finds 7 holding the email. A dry run writes nothing: 6's stored row
+    // still holds the email, and only the keys the run planned show 7 on it.
+    tenant.updateUser(upstreamId(6), { mail: 'six.moved@contoso.example' });
+    tenant.updateUser(upstreamId(7), { mail: heldBy6 });
+    for (const index of [0, 2, 8, 9, 11])
+      tenant.updateUser(upstreamId(index), { surname: `Fourth ${index}` });
+    const runId = await startRoundPausedAfterFirstPage(bed, { dryRun: true });
+    tenant.updateUser(upstreamId(6), { mail: heldBy6, surname: 'Back' });
+
+    const run = await runUntilEnd(bed, runId);
+
+    expect(run).toMatchObject({ status: 'succeeded', dryRun: true });
+    const items = await client.items(run.id);
+    expect(items.filter((item) => item.userId === ids[6])).toEqual([
+      expect.objectContaining({
+        outcome: 'modified',
+        changes: [expect.objectContaining({ field: 'email', after: 'six.moved@contoso.example' })],
+      }),
+      expect.objectContaining({
+        outcome: 'duplicated',
+        duplicateOf: expect.objectContaining({ userId: ids[7] }),
+      }),
+    ]);
+    expect(items.filter((item) => item.userId === ids[7])).toEqual([
+      expect.objectContaining({
+        outcome: 'modified',
+        changes: [expect.objectContaining({ after: heldBy6 })],
+      }),
+    ]);
+    expect([await emailOf(6), await emailOf(7)]).not.toContain('six.moved@contoso.example');
   });
 });
