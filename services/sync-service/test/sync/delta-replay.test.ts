@@ -113,6 +113,7 @@ describe('a delta round in which Graph replays users', () => {
     // still holds the email, and only the keys the run planned show 7 on it.
     tenant.updateUser(upstreamId(6), { mail: 'six.moved@contoso.example' });
     tenant.updateUser(upstreamId(7), { mail: heldBy6 });
+    // Five more changes: the round needs a second page to pause before.
     for (const index of [0, 2, 8, 9, 11])
       tenant.updateUser(upstreamId(index), { surname: `Fourth ${index}` });
     const runId = await startRoundPausedAfterFirstPage(bed, { dryRun: true });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../../infra/db/queryable';
-import { countImported, importedUsersByIds, importedUsersMatching } from '../../users/repository';
+import { importedUsersByIds, importedUsersMatching } from '../../users/repository';
 import type { UserSelection } from '../runs/run-repository';
 
 /**
@@ -23,7 +23,6 @@ export async function countSelected(
   tenantId: string,
   selection: UserSelection,
 ): Promise<number> {
-  if (selection.kind === 'wholeDirectory') return countImported(db, tenantId);
   const row = await selectedUsers(db, tenantId, selection).count<{ count: number }[]>({ count: '*' }).first();
   return Number(row?.count ?? 0);
 }

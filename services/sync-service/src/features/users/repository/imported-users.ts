@@ -29,6 +29,7 @@ export function importedCount(db: Queryable, tenantId: TenantRef): Knex.QueryBui
   return db('tenant_user_counts').select('imported_count').where('tenant_id', tenantId);
 }
 
+/** The number `importedCount` reads. */
 export async function countImported(db: Queryable, tenantId: string): Promise<number> {
   const row: { imported_count: number } | undefined = await importedCount(db, tenantId).first();
   return Number(row?.imported_count ?? 0);
