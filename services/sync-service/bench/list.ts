@@ -34,6 +34,7 @@ import { migrateToLatest, migratorConfigFor } from '../src/infra/db/migrate';
 import { encodeCursor } from '../src/infra/http/cursor';
 import { createServerDatabase, openTestDatabase } from '../test/support/databases';
 import { configureTenant } from '../test/support/fixtures';
+import { machineCpuSeconds } from './service-process';
 
 const { values } = parseArgs({
   options: {
@@ -200,13 +201,18 @@ interface Figures {
   p50: number;
   p99: number;
   load: number;
+  /** The whole machine's busy processor time per request served: the database's, the service's, the load's. */
+  cpuPerRequest: number;
   failures: number;
 }
 
 async function measure(url: string, cookie: string, duration = seconds): Promise<Figures> {
   // A worker thread generates the load, so it does not share the event loop with the server under test.
+  const before = machineCpuSeconds();
   const result = await autocannon({ url, connections: 10, duration, headers: { cookie }, workers: 1 });
+  const busy = machineCpuSeconds().busy - before.busy;
   return {
+    cpuPerRequest: (busy * 1000) / Math.max(1, result.requests.total),
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -218,7 +224,7 @@ async function measure(url: string, cookie: string, duration = seconds): Promise
 function describe(figures: Figures | undefined) {
   if (!figures) return '';
   const failed = figures.failures ? ` ${figures.failures} FAILED` : '';
-  return `${figures.requestsPerSecond.toFixed(0).padStart(5)} req/s p50 ${String(figures.p50).padStart(3)} p99 ${String(figures.p99).padStart(4)} ms load ${figures.load.toFixed(2)}${failed}`;
+  return `${figures.requestsPerSecond.toFixed(0).padStart(5)} req/s p50 ${String(figures.p50).padStart(3)} p99 ${String(figures.p99).padStart(4)} ms cpu ${figures.cpuPerRequest.toFixed(2)} ms/req load ${figures.load.toFixed(2)}${failed}`;
 }
 
 type BuildApp = typeof buildApp;

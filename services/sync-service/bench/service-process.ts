@@ -198,7 +198,7 @@ export function processorTimeMeter(service: ServiceProcess, simPid: number): () 
 }
 
 /** The whole machine's processor time so far, busy and in all, in seconds of one core (from /proc/stat). */
-function machineCpuSeconds(): { busy: number; total: number } {
+export function machineCpuSeconds(): { busy: number; total: number } {
   const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks.map(Number);
   const busy = user + nice + system + irq + softirq + steal;

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../infra/db/queryable';
+import { reusePlan } from '../../infra/db/reused-plan';
 import { hashToken, newToken } from './tokens';
 
 export interface AdministratorRow {
@@ -38,7 +39,7 @@ export interface SessionLookup {
 }
 
 export function findLiveSession(db: Queryable, token: string) {
-  return db('sessions as s')
+  const lookup = db('sessions as s')
     .join('administrators as a', 'a.id', 's.administrator_id')
     .where('s.token_hash', hashToken(token))
     .whereNull('s.revoked_at')
@@ -49,6 +50,8 @@ export function findLiveSession(db: Queryable, token: string) {
       'a.username',
       's.expires_at',
     );
+  // Every request of a signed-in administrator runs it: planned once per connection.
+  return reusePlan(lookup);
 }
 
 export async function revokeSession(db: Queryable, sessionId: string) {

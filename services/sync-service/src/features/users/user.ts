@@ -1,3 +1,4 @@
+import { toIso } from '../../infra/db/iso-timestamps';
 import { type ProfileColumns, profileOf, type UniqueField, type UserProfile } from './profile-fields';
 
 export { profileColumns, profileOf, type UserProfile } from './profile-fields';
@@ -9,9 +10,10 @@ export type UserRow = ProfileColumns & {
   source: 'local' | 'azure_ad';
   object_id: string | null;
   tenant_id: string | null;
-  last_synced_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
+  /** Dates, or ISO 8601 text where the statement read them so (`isoTimestampTypes`). */
+  last_synced_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
 };
 
 export type UserView = ReturnType<typeof userView>;
@@ -24,15 +26,10 @@ export function userView(row: UserRow) {
     source: row.source,
     objectId: row.object_id,
     tenantId: row.tenant_id,
-    lastSyncedAt: toIso(row.last_synced_at),
-    createdAt: toIso(row.created_at)!,
-    updatedAt: toIso(row.updated_at)!,
+    lastSyncedAt: row.last_synced_at === null ? null : toIso(row.last_synced_at),
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
   };
-}
-
-function toIso(value: Date | string | null): string | null {
-  if (value === null) return null;
-  return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
 /** A user outside a sync batch that holds one of the emails or usernames the batch wants. */

@@ -1,3 +1,4 @@
+import { isoText } from '../../../infra/db/iso-timestamps';
 import type { Queryable } from '../../../infra/db/queryable';
 import { profileColumnNames } from '../profile-fields';
 
@@ -23,11 +24,21 @@ export function userColumns(db: Queryable) {
   return [...tableColumns, db.raw(`${stampOfUser} as last_synced_at`)];
 }
 
-/** A user as read with its stamp joined (`join user_sync_stamps`): what a listing sorted by it needs. */
-export const joinedUserColumns = [
-  ...tableColumns.map((column) => `users.${column}`),
-  'user_sync_stamps.synced_at as last_synced_at',
-];
+/**
+ * A user as a listing reads it, its timestamps already as the API writes them (`isoText`); its stamp is
+ * `stamp`, the joined `user_sync_stamps.synced_at` or `stampOfUser`.
+ */
+export function listedUserColumns(db: Queryable, stamp: string) {
+  const timestamps: Record<string, string> = {
+    created_at: 'users.created_at',
+    updated_at: 'users.updated_at',
+    last_synced_at: stamp,
+  };
+  return [
+    ...tableColumns.filter((column) => !(column in timestamps)).map((column) => `users.${column}`),
+    ...Object.entries(timestamps).map(([alias, expression]) => db.raw(`${isoText(expression)} as ${alias}`)),
+  ];
+}
 
 /**
  * A user as returned by the insert that created it: an imported user is stamped by the insert itself

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../../infra/db/queryable';
+import { reusePlan } from '../../../infra/db/reused-plan';
 import { decodeCursor, encodeCursor, isTimestamp, isUuid } from '../../../infra/http/cursor';
 import { configuredTenant } from '../../settings/connection-repository';
 import { profileFieldTable, type SortableField, sortableFields } from '../profile-fields';
 import type { UserRow } from '../user';
-import { joinedUserColumns, stampOfUser } from './columns';
+import { listedUserColumns, stampOfUser } from './columns';
 import { importedCount, importedUsersMatching, type TenantRef } from './imported-users';
 
 /** The imported users' listing: pages by keyset in any sort, searches, and their totals. */
@@ -47,9 +48,9 @@ function cappedTotal(tenantId: string | null, total: number) {
 
 /** The total of a listing without a search, exact from the trigger-kept counter, with its tenant. */
 export async function countImportedUsers(db: Queryable) {
-  const row: { tenant_id: string | null; total: number | null } = await db
-    .select({ tenant_id: configuredTenant(db), total: importedCount(db, configuredTenant(db)) })
-    .first();
+  const row: { tenant_id: string | null; total: number | null } = await reusePlan(
+    db.select({ tenant_id: configuredTenant(db), total: importedCount(db, configuredTenant(db)) }).first(),
+  );
   return cappedTotal(row.tenant_id, Number(row.total ?? 0));
 }
 
@@ -80,9 +81,12 @@ function joinStamps(builder: Knex.QueryBuilder, tenantId: TenantRef, sort: Impor
 export async function listImportedUsers(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery) {
   const keyset = keysetOf(query);
   const { expression, id, cast } = sortKeys[query.sort];
-  const rows: PageRow[] = await importedUsersMatching(db, tenantId, query.search)
+  const page = importedUsersMatching(db, tenantId, query.search)
     .modify(joinStamps, tenantId, query.sort)
-    .select([...joinedUserColumns, db.raw(`(${expression})::text as sort_key`)])
+    .select([
+      ...listedUserColumns(db, 'user_sync_stamps.synced_at'),
+      db.raw(`(${expression})::text as sort_key`),
+    ])
     .modify((builder) => {
       if (keyset.cursor) {
         builder.whereRaw(`(${expression}, ${id}) ${keyset.ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
@@ -92,7 +96,9 @@ export async function listImportedUsers(db: Queryable, tenantId: TenantRef, quer
       }
     })
     .orderByRaw(`${expression} ${keyset.direction}, ${id} ${keyset.direction}`)
-    .limit(query.limit + 1);
+    .limit(query.limit + 1, { skipBinding: true });
+  // A search's plan depends on its pattern; a page without one is planned once for all of its values.
+  const rows: PageRow[] = await (query.search ? page : reusePlan(page));
   return pageOf(rows, query, keyset);
 }
 
@@ -133,7 +139,11 @@ export async function searchImportedUsers(
     .from('page')
     .join('users', 'users.id', 'page.id')
     .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
-    .select([...joinedUserColumns, db.raw(`(${expression})::text as sort_key`), 'page.sort_key as page_key']);
+    .select([
+      ...listedUserColumns(db, 'user_sync_stamps.synced_at'),
+      db.raw(`(${expression})::text as sort_key`),
+      'page.sort_key as page_key',
+    ]);
   const result: { rows: Array<PageRow & { matched: number; configured_tenant: string | null }> } =
     await db.raw(
       `with matches as ?, page as ?

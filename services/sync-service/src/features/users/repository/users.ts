@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { contains } from '../../../infra/db/contains';
 import type { Queryable } from '../../../infra/db/queryable';
+import { reusePlan } from '../../../infra/db/reused-plan';
 import { decodeCursor, encodeCursor, isUuid } from '../../../infra/http/cursor';
 import { type DuplicateOf, duplicateOf } from '../duplicates';
 import { profileColumns, type UserProfile } from '../profile-fields';
 import type { UserRow } from '../user';
-import { insertedUserColumns, userColumns } from './columns';
+import { insertedUserColumns, listedUserColumns, stampOfUser, userColumns } from './columns';
 
 /** Users of every source as the users API reads and writes them, and who already holds an email or username. */
 
@@ -22,8 +23,8 @@ export interface UserListQuery {
  */
 export async function listUsers(db: Queryable, query: UserListQuery, within?: Knex.QueryBuilder) {
   const after = decodeCursor(query.cursor, 2, ([key, id]) => typeof key === 'string' && isUuid(id));
-  const rows: UserRow[] = await db('users')
-    .select(userColumns(db))
+  const page = db('users')
+    .select(listedUserColumns(db, stampOfUser))
     .modify((builder) => {
       if (within) builder.whereIn('id', within);
       if (query.source) builder.where('source', query.source);
@@ -31,11 +32,13 @@ export async function listUsers(db: Queryable, query: UserListQuery, within?: Kn
       if (after) builder.whereRaw('(lower(username), id) > (?, ?::uuid)', after);
     })
     .orderByRaw('lower(username), id')
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+    .limit(query.limit + 1, { skipBinding: true });
+  // A search's plan depends on its pattern, a group's on its size; all users' pages are planned once.
+  const rows: UserRow[] = await (query.search || within ? page : reusePlan(page));
+  const shown = rows.slice(0, query.limit);
+  const last = shown.at(-1);
   return {
-    rows: page,
+    rows: shown,
     nextCursor:
       rows.length > query.limit && last ? encodeCursor([last.username.toLowerCase(), last.id]) : null,
   };
