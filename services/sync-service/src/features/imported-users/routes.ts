@@ -10,16 +10,13 @@ import {
 } from '../users/repository';
 import { userView } from '../users/user';
 
-/** A page with its total: a search counts in the statement that finds its page. */
+/** A page with its total, each read in the statement that finds the page. */
 async function importedUsersPage(db: Queryable, query: ImportedUserQuery) {
   const { search } = query;
   if (search) return searchImportedUsers(db, configuredTenant(db), { ...query, search });
-  // Both statements read the configured tenant themselves, so they run side by side.
-  const [page, count] = await Promise.all([
-    listImportedUsers(db, configuredTenant(db), query),
-    countImportedUsers(db),
-  ]);
-  return { ...page, ...count };
+  const { total, ...page } = await listImportedUsers(db, configuredTenant(db), query, { withTotal: true });
+  // A page with no row (no user, or past the last one) carries no total: the counter is read on its own.
+  return { ...page, ...(total ?? (await countImportedUsers(db))) };
 }
 
 export async function importedUserRoutes(app: FastifyInstance) {

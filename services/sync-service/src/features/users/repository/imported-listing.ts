@@ -77,8 +77,15 @@ function joinStamps(builder: Knex.QueryBuilder, tenantId: TenantRef, sort: Impor
 /**
  * One page by keyset: the cursor holds the sort key and id of the row a page ended on, so page 2,000
  * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
+ * `withTotal`: each row also carries the tenant's count and the tenant (read once by the statement), so a
+ * page without a search is one statement; a page with no row says nothing of them (`total` undefined).
  */
-export async function listImportedUsers(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery) {
+export async function listImportedUsers(
+  db: Queryable,
+  tenantId: TenantRef,
+  query: ImportedUserQuery,
+  { withTotal = false } = {},
+) {
   const keyset = keysetOf(query);
   const { expression, id, cast } = sortKeys[query.sort];
   const page = importedUsersMatching(db, tenantId, query.search)
@@ -87,6 +94,9 @@ export async function listImportedUsers(db: Queryable, tenantId: TenantRef, quer
       ...listedUserColumns(db, 'user_sync_stamps.synced_at'),
       db.raw(`(${expression})::text as sort_key`),
     ])
+    .modify((builder) => {
+      if (withTotal) builder.select({ page_total: importedCount(db, tenantId), page_tenant: tenantId });
+    })
     .modify((builder) => {
       if (keyset.cursor) {
         builder.whereRaw(`(${expression}, ${id}) ${keyset.ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
@@ -98,8 +108,12 @@ export async function listImportedUsers(db: Queryable, tenantId: TenantRef, quer
     .orderByRaw(`${expression} ${keyset.direction}, ${id} ${keyset.direction}`)
     .limit(query.limit + 1, { skipBinding: true });
   // A search's plan depends on its pattern; a page without one is planned once for all of its values.
-  const rows: PageRow[] = await (query.search ? page : reusePlan(page));
-  return pageOf(rows, query, keyset);
+  const rows: Array<PageRow & { page_total?: number | null; page_tenant?: string | null }> =
+    await (query.search ? page : reusePlan(page));
+  const [first] = rows;
+  const total =
+    withTotal && first ? cappedTotal(first.page_tenant ?? null, Number(first.page_total ?? 0)) : undefined;
+  return { ...pageOf(rows, query, keyset), total };
 }
 
 /**
