@@ -42,6 +42,8 @@ describe('statements a listing runs on every request', () => {
         expect(result.rows[0].username).toBe(`user.${String(page * 3).padStart(2, '0')}@contoso.com`);
         cursor = result.nextCursor ?? undefined;
       }
+      const named = await listImportedUsers(trx, 'tenant-now', { ...query, limit: 2 }, { withTotal: true });
+      expect(named.total).toEqual({ tenantId: 'tenant-now', total: 30, totalIsExact: true });
       const found = await searchImportedUsers(trx, configuredTenant(trx), { ...query, search: 'user.1' });
       expect(found.total).toBe(10);
       const rows: { rows: PreparedStatement[] } = await trx.raw(
@@ -49,9 +51,10 @@ describe('statements a listing runs on every request', () => {
       );
       return rows.rows;
     });
-    // The first page and the pages after a cursor are two statements; the search is neither.
-    expect(prepared).toHaveLength(2);
-    expect(prepared.every((row) => /limit 4$/.test(row.statement))).toBe(true);
+    // The first page, the pages after a cursor and the page with its total are three statements; the
+    // search is none of them.
+    expect(prepared).toHaveLength(3);
+    expect(prepared.every((row) => /limit [34]$/.test(row.statement))).toBe(true);
     expect(prepared.some((row) => row.statement.includes(' like '))).toBe(false);
     const after = prepared.find((row) => row.statement.includes(') > ('));
     expect(Number(after?.generic_plans) + Number(after?.custom_plans)).toBe(7);

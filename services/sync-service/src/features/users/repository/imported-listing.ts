@@ -78,7 +78,7 @@ function joinStamps(builder: Knex.QueryBuilder, tenantId: TenantRef, sort: Impor
  * One page by keyset: the cursor holds the sort key and id of the row a page ended on, so page 2,000
  * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
  * `withTotal`: each row also carries the tenant's count and the tenant (read once by the statement), so a
- * page without a search is one statement; a page with no row says nothing of them (`total` undefined).
+ * page and its total are one statement; a page with no row says nothing of them (`total` undefined).
  */
 export async function listImportedUsers(
   db: Queryable,
@@ -95,7 +95,9 @@ export async function listImportedUsers(
       db.raw(`(${expression})::text as sort_key`),
     ])
     .modify((builder) => {
-      if (withTotal) builder.select({ page_total: importedCount(db, tenantId), page_tenant: tenantId });
+      if (!withTotal) return;
+      const tenant = typeof tenantId === 'string' ? db.raw('?::text', [tenantId]) : tenantId;
+      builder.select({ page_total: importedCount(db, tenantId), page_tenant: tenant });
     })
     .modify((builder) => {
       if (keyset.cursor) {
