@@ -1,3 +1,4 @@
+import { toIso } from '../../infra/db/iso-timestamps';
 /** A group of the reporting server as stored (migration 017). */
 export interface GroupRow {
   id: string;
@@ -23,9 +24,9 @@ export function groupView(row: GroupRow) {
     objectId: row.object_id,
     tenantId: row.tenant_id,
     memberCount: Number(row.member_count),
-    lastSyncedAt: row.last_synced_at ? new Date(row.last_synced_at).toISOString() : null,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
+    lastSyncedAt: row.last_synced_at ? toIso(row.last_synced_at) : null,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
   };
 }
 

@@ -10,7 +10,7 @@ export type UserRow = ProfileColumns & {
   source: 'local' | 'azure_ad';
   object_id: string | null;
   tenant_id: string | null;
-  /** Dates, or ISO 8601 text where the statement read them so (`isoTimestampTypes`). */
+  /** Dates, or ISO 8601 text where the statement read them so (`isoText`). */
   last_synced_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;

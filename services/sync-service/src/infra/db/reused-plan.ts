@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
  * The distinct statements prepared are bounded: past `preparedLimit`, a statement goes unnamed.
  */
 const prepared = new Set<string>();
-export const preparedLimit = 200;
+const preparedLimit = 200;
 
 export function reusePlan<Builder extends Knex.QueryBuilder>(builder: Builder): Builder {
   const { sql } = builder.toSQL().toNative();

@@ -48,9 +48,9 @@ function cappedTotal(tenantId: string | null, total: number) {
 
 /** The total of a listing without a search, exact from the trigger-kept counter, with its tenant. */
 export async function countImportedUsers(db: Queryable) {
-  const row: { tenant_id: string | null; total: number | null } = await reusePlan(
-    db.select({ tenant_id: configuredTenant(db), total: importedCount(db, configuredTenant(db)) }).first(),
-  );
+  const row: { tenant_id: string | null; total: number | null } = await db
+    .select({ tenant_id: configuredTenant(db), total: importedCount(db, configuredTenant(db)) })
+    .first();
   return cappedTotal(row.tenant_id, Number(row.total ?? 0));
 }
 
@@ -95,9 +95,12 @@ export async function listImportedUsers(
       db.raw(`(${expression})::text as sort_key`),
     ])
     .modify((builder) => {
-      if (!withTotal) return;
-      const tenant = typeof tenantId === 'string' ? db.raw('?::text', [tenantId]) : tenantId;
-      builder.select({ page_total: importedCount(db, tenantId), page_tenant: tenant });
+      // The tenant as the search reads it: a value, or the configured tenant's subquery.
+      if (withTotal)
+        builder.select({
+          page_total: importedCount(db, tenantId),
+          page_tenant: db.raw('?::text', [tenantId]),
+        });
     })
     .modify((builder) => {
       if (keyset.cursor) {
