@@ -176,18 +176,22 @@ describeOnServer('three service processes on one database', () => {
       }, 30_000);
       expect(marked.finished_at).toEqual(marked.heartbeat_at);
       expect(marked.finished_at.getTime()).toBeLessThanOrEqual(killedAt);
-      const markLines = services
-        .slice(1)
-        .flatMap((service) => service.output().split('\n'))
-        .filter(
-          (line) => line.includes('marked a sync run interrupted') && line.includes(`"runId":"${runId}"`),
-        );
-      expect(markLines).toHaveLength(1);
+      // The marking process logs after its update commits, and its output crosses a pipe: wait for the line,
+      // then check that no other survivor claims the same run.
+      const markLines = () =>
+        services
+          .slice(1)
+          .flatMap((service) => service.output().split('\n'))
+          .filter(
+            (line) => line.includes('marked a sync run interrupted') && line.includes(`"runId":"${runId}"`),
+          );
+      await eventually(() => (markLines().length > 0 ? true : undefined), 10_000);
 
       for (const survivor of services.slice(1)) {
         const metrics = await (await fetch(`${survivor.url}/metrics`)).text();
         expect(metrics).toMatch(/adsync_sync_runs\{status="running"\} 0\n/);
       }
+      expect(markLines()).toHaveLength(1);
     } finally {
       sim.setLatency(0);
       await db.destroy();

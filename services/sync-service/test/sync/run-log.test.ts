@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { countPending, stagePending } from '../../src/features/sync/users/pending-repository';
 import { eventually } from '../support/eventually';
 import { type SyncTestbed, startSyncTestbed } from './sync-testbed';
 
@@ -39,19 +40,30 @@ describe('the service log', () => {
   });
 
   it('has a tick mark a run whose process died (kill -9) interrupted, ended at its last heartbeat, logged once', async () => {
-    // What a killed process leaves behind: a running run whose heartbeat went silent a minute ago.
+    // What a killed process leaves behind: a running run whose heartbeat went silent a minute ago, with
+    // deferred work staged (two deletions), which only matters while the run runs. Written in one transaction,
+    // so no tick finds the run before its staging.
+    const stagedUsers = await bed.importUsers([5, 6].map((index) => ({ index, position: index })));
     const lastHeartbeat = new Date(Date.now() - 60_000);
-    const [dead] = await bed.t.app
-      .db('sync_runs')
-      .insert({
-        status: 'running',
-        selection: JSON.stringify({ kind: 'allMatching', search: '' }),
-        requested_by: JSON.stringify({ kind: 'administrator', id: null, name: 'admin' }),
-        tenant_id: bed.tenantId,
-        started_at: new Date(lastHeartbeat.getTime() - 30_000),
-        heartbeat_at: lastHeartbeat,
-      })
-      .returning(['id']);
+    const dead = await bed.t.app.db.transaction(async (trx) => {
+      const [run] = await trx('sync_runs')
+        .insert({
+          status: 'running',
+          selection: JSON.stringify({ kind: 'allMatching', search: '' }),
+          requested_by: JSON.stringify({ kind: 'administrator', id: null, name: 'admin' }),
+          tenant_id: bed.tenantId,
+          started_at: new Date(lastHeartbeat.getTime() - 30_000),
+          heartbeat_at: lastHeartbeat,
+        })
+        .returning(['id']);
+      await stagePending(
+        trx,
+        run.id,
+        'deletion',
+        stagedUsers.map((userId) => ({ userId, target: null })),
+      );
+      return run;
+    });
     // No request is made to the service: only its scheduler tick (no schedule enabled) can notice.
     const marked = await eventually(async () => {
       const row = await bed.t.app.db('sync_runs').where({ id: dead.id }).first();
@@ -59,6 +71,7 @@ describe('the service log', () => {
     });
     expect(marked.finished_at).toEqual(lastHeartbeat);
     expect(marked.error).toMatch(/stopped \(no heartbeat for 2 s\)/);
+    expect(await countPending(bed.t.app.db, dead.id, 'deletion')).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 600)); // later ticks find nothing more to mark
     const lines = logLines.filter(
       (line) => line.msg === 'marked a sync run interrupted: its process stopped beating',

@@ -148,20 +148,24 @@ export async function markCoversGroups(db: Queryable, runId: string): Promise<vo
  * Marks runs whose process stopped beating as interrupted, ended at their last heartbeat (the last moment
  * they were known to work, so their duration is not inflated by how long nobody noticed). Their counters
  * already tell the truth: every chunk commits its users, items and counters together, so nothing needs
- * recounting. Answers the ids this call marked: under concurrent calls each run is marked by one of them.
+ * recounting. The mark and the clean-up of the run's staging rows commit together, so a process that dies
+ * between them leaves neither half. Answers the ids this call marked: under concurrent calls each run is
+ * marked by one of them.
  */
 export async function interruptStaleRuns(db: Queryable, leaseSeconds: number): Promise<string[]> {
-  const rows: Array<{ id: string }> = await db('sync_runs')
-    .whereIn('status', activeStatuses)
-    .andWhereRaw('heartbeat_at < now() - make_interval(secs => ?)', [leaseSeconds])
-    .update({
-      status: 'interrupted',
-      finished_at: db.ref('heartbeat_at'),
-      main_failure: mainFailureOfRun(db),
-      error: `The process running this sync stopped (no heartbeat for ${leaseSeconds} s). What it applied before is kept and counted.`,
-    })
-    .returning('id');
-  const ids = rows.map((row) => row.id);
-  if (ids.length > 0) await forgetRunStaging(db, ids);
-  return ids;
+  return db.transaction(async (trx) => {
+    const rows: Array<{ id: string }> = await trx('sync_runs')
+      .whereIn('status', activeStatuses)
+      .andWhereRaw('heartbeat_at < now() - make_interval(secs => ?)', [leaseSeconds])
+      .update({
+        status: 'interrupted',
+        finished_at: trx.ref('heartbeat_at'),
+        main_failure: mainFailureOfRun(trx),
+        error: `The process running this sync stopped (no heartbeat for ${leaseSeconds} s). What it applied before is kept and counted.`,
+      })
+      .returning('id');
+    const ids = rows.map((row) => row.id);
+    if (ids.length > 0) await forgetRunStaging(trx, ids);
+    return ids;
+  });
 }
