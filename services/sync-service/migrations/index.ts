@@ -22,6 +22,7 @@ import * as runsCoveringGroups from './026_runs_covering_groups';
 import * as groupMemberStaging from './027_group_member_staging';
 import * as groupNesting from './028_group_nesting';
 import * as uncheckedRunStaging from './029_unchecked_run_staging';
+import * as searchByTenant from './030_search_by_tenant';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -54,4 +55,5 @@ export const migrations: Migration[] = [
   // Numbered before 028 but written after it: it runs last on a database that has 028.
   groupMemberStaging,
   uncheckedRunStaging,
+  searchByTenant,
 ];

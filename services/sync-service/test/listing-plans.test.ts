@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { configuredTenant } from '../src/features/settings/connection-repository';
 import { listImportedUsers, searchImportedUsers } from '../src/features/users/repository';
+import { importedUsersMatching } from '../src/features/users/repository/imported-users';
 import { SecretBox } from '../src/infra/crypto/secret-box';
 import type { Database } from '../src/infra/db/database';
 import { isoText, toIso } from '../src/infra/db/iso-timestamps';
@@ -62,6 +63,41 @@ describe('statements a listing runs on every request', () => {
     // that costs no more; the embedded database plans each run (database.ts says why).
     if (database.kind === 'postgresql') expect(Number(after?.generic_plans)).toBe(2);
     else expect(Number(after?.custom_plans)).toBe(7);
+  });
+});
+
+describe('the index a search reads', () => {
+  it("finds the configured tenant's matches among its own users, not a former tenant's", async () => {
+    await seedImportedUsers(
+      db,
+      'tenant-before',
+      Array.from({ length: 30 }, (_, index) => ({
+        username: `user.${String(index).padStart(2, '0')}@before.example`,
+      })),
+    );
+    const { sql, bindings } = importedUsersMatching(db, configuredTenant(db), 'user.1').select('id').toSQL();
+    // So few rows are cheaper to read otherwise; what is asked here is whether the index alone answers for the
+    // tenant. The other indexes on users are dropped in a transaction rolled back after.
+    const trx = await db.transaction();
+    let plan: string;
+    try {
+      const others: { rows: Array<{ indexname: string }> } = await trx.raw(
+        "select indexname from pg_indexes where tablename = 'users' and indexname not in ('users_pkey', 'users_search_by_tenant')",
+      );
+      for (const { indexname } of others.rows) await trx.raw('drop index ??', [indexname]);
+      await trx.raw('set local enable_seqscan = off');
+      const explained: { rows: Array<{ 'QUERY PLAN': string }> } = await trx.raw(
+        `explain (analyze, costs off, timing off, summary off) ${sql}`,
+        bindings as Knex.RawBinding[],
+      );
+      plan = explained.rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await trx.rollback();
+    }
+    // Ten rows of the index, this tenant's ten matches: the former tenant's ten are not in what it answered.
+    expect(plan).toMatch(/Bitmap Index Scan on users_search_by_tenant \(actual rows=10(\.00)? loops=1\)/);
+    expect(plan).toMatch(/Index Cond: \(\(tenant_id = .+\) AND \(search_text ~~ '%user\.1%'::text\)\)/);
+    expect(plan).not.toMatch(/Rows Removed by (Index Recheck|Filter)/);
   });
 });
 

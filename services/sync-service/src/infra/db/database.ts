@@ -8,6 +8,7 @@ import lockfile from 'proper-lockfile';
 
 // The package types this entry point as ESM only, yet ships a CommonJS build of it.
 const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
+const { btree_gin } = require('@electric-sql/pglite/contrib/btree_gin') as { btree_gin: Extension };
 
 // Counts come back as bigint; every count here fits a JavaScript number.
 pg.types.setTypeParser(pg.types.builtins.INT8, Number);
@@ -84,7 +85,9 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
       throw error;
     }
   }
-  const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pgdata'), { extensions: { pg_trgm } });
+  const pglite = new PGlite(inMemory ? dataDir : path.join(dataDir, 'pgdata'), {
+    extensions: { pg_trgm, btree_gin },
+  });
   const db = knex({
     client: 'pg',
     connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig,
