@@ -66,6 +66,18 @@ describe('statements a listing runs on every request', () => {
   });
 });
 
+describe('session settings', () => {
+  it('has every session scan a table from its start, and the embedded one plan each statement for its values', async () => {
+    const settings: { rows: Array<{ name: string; setting: string }> } = await db.raw(
+      "select name, setting from pg_settings where name in ('synchronize_seqscans', 'plan_cache_mode') order by name",
+    );
+    expect(settings.rows).toEqual([
+      { name: 'plan_cache_mode', setting: database.kind === 'embedded' ? 'force_custom_plan' : 'auto' },
+      { name: 'synchronize_seqscans', setting: 'off' },
+    ]);
+  });
+});
+
 describe('the index a search reads', () => {
   it("finds the configured tenant's matches among its own users, not a former tenant's", async () => {
     await seedImportedUsers(

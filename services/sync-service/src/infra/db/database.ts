@@ -45,21 +45,36 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /**
- * Plans each statement for its own values on the embedded database. A generic plan cannot see how selective
- * a search pattern is: it walked the whole username index for a rare term (140 ms instead of 5 ms on the
- * embedded database, which reused prepared statements). The server plans the unnamed statements Knex sends
- * for their values anyway, and keeps `plan_cache_mode = auto` for the few statements prepared by name
- * (`reusePlan`): planned once, they are what a listing runs on every request.
+ * Settings of every session, applied when Knex opens a connection:
+ * - `synchronize_seqscans = off`: a sequential scan starts at the table's first block. PostgreSQL's default
+ *   starts it where the last scan of a table larger than a quarter of shared_buffers stopped, so a search
+ *   that stops at its count's cap began amid a former tenant's users and read through them: 240 ms instead
+ *   of 17 ms for a two-character search, four requests in ten (bench:list, docs/performance.md).
+ * - on the embedded database only, `plan_cache_mode = force_custom_plan`: each statement is planned for its
+ *   own values. A generic plan cannot see how selective a search pattern is: it walked the whole username
+ *   index for a rare term (140 ms instead of 5 ms on the embedded database, which reused prepared
+ *   statements). The server plans the unnamed statements Knex sends for their values anyway, and keeps
+ *   `auto` for the few statements prepared by name (`reusePlan`): planned once, they are what a listing runs
+ *   on every request.
  */
-function planEachQuery(connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) {
-  connection.query('set plan_cache_mode = force_custom_plan', (error) => done(error, connection));
+const sessionSettings: Record<DatabaseKind, Record<string, string>> = {
+  postgresql: { synchronize_seqscans: 'off' },
+  embedded: { synchronize_seqscans: 'off', plan_cache_mode: 'force_custom_plan' },
+};
+
+function applySessionSettings(kind: DatabaseKind) {
+  const settings = Object.entries(sessionSettings[kind]);
+  const sql = `select ${settings.map((_, index) => `set_config($${2 * index + 1}, $${2 * index + 2}, false)`).join(', ')}`;
+  return (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) => {
+    connection.query(sql, settings.flat(), (error) => done(error, connection));
+  };
 }
 
 async function openServerDatabase(url: string, poolMax: number): Promise<Database> {
   const db = knex({
     client: 'pg',
     connection: url,
-    pool: { min: 0, max: poolMax },
+    pool: { min: 0, max: poolMax, afterCreate: applySessionSettings('postgresql') },
   });
   await db.raw('select 1');
   return { knex: db, kind: 'postgresql', close: () => db.destroy() };
@@ -91,7 +106,7 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   const db = knex({
     client: 'pg',
     connection: () => createPgConfig(pglite) as unknown as Knex.PgConnectionConfig,
-    pool: { min: 1, max: 1, afterCreate: planEachQuery },
+    pool: { min: 1, max: 1, afterCreate: applySessionSettings('embedded') },
   });
   try {
     // Starting PGlite (compiling it, and initdb for a new database) took over 30 s on a loaded machine,
