@@ -57,16 +57,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
  *   `auto` for the few statements prepared by name (`reusePlan`): planned once, they are what a listing runs
  *   on every request.
  */
+const everySession = { synchronize_seqscans: 'off' };
 const sessionSettings: Record<DatabaseKind, Record<string, string>> = {
-  postgresql: { synchronize_seqscans: 'off' },
-  embedded: { synchronize_seqscans: 'off', plan_cache_mode: 'force_custom_plan' },
+  postgresql: everySession,
+  embedded: { ...everySession, plan_cache_mode: 'force_custom_plan' },
 };
 
 function applySessionSettings(kind: DatabaseKind) {
-  const settings = Object.entries(sessionSettings[kind]);
-  const sql = `select ${settings.map((_, index) => `set_config($${2 * index + 1}, $${2 * index + 2}, false)`).join(', ')}`;
+  const settings = sessionSettings[kind];
   return (connection: pg.Client, done: (error: Error | null, connection: pg.Client) => void) => {
-    connection.query(sql, settings.flat(), (error) => done(error, connection));
+    connection.query(
+      'select set_config(name, setting, false) from unnest($1::text[], $2::text[]) as settings(name, setting)',
+      [Object.keys(settings), Object.values(settings)],
+      (error) => done(error, connection),
+    );
   };
 }
 
