@@ -18,12 +18,11 @@
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
 import { parseArgs } from 'node:util';
-import { profileFieldTable } from '../src/features/users/profile-fields';
-import { userReading } from '../src/infra/directory/directory-user';
 import { importDirectory, type Seeder } from './bench-database';
 import { loadAverage, measuredRoundRun, runBenchmark } from './benchmark';
 import { ServiceProcess } from './service-process';
 import {
+  graphAloneRound,
   graphLimitOptions,
   graphLimitsOf,
   graphToken,
@@ -31,6 +30,7 @@ import {
   type SimProcess,
   simAdmin,
   useGraphLimits,
+  usersDeltaPath,
 } from './simulator-process';
 
 const { values } = parseArgs({
@@ -73,26 +73,9 @@ const seed: Seeder<string[]> = async (db, sim) => {
  */
 async function graphOnlyRound(sim: SimProcess): Promise<string[]> {
   await useGraphLimits(sim, { latencyMs, throttle });
-  const properties = Object.values(profileFieldTable).flatMap((field) => [...field.graph]);
-  const { select } = userReading([...new Set(properties)]);
-  const token = await graphToken(sim);
-  const started = performance.now();
-  let url: string | undefined = `${sim.url}/v1.0/users/delta?$select=${select}`;
-  let pages = 0;
-  let users = 0;
-  while (url) {
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${token}`, prefer: 'odata.maxpagesize=999' },
-    });
-    if (!response.ok) throw new Error(`GET /users/delta: ${response.status} ${await response.text()}`);
-    const page = (await response.json()) as { value: unknown[]; '@odata.nextLink'?: string };
-    pages += 1;
-    users += page.value.length;
-    url = page['@odata.nextLink'];
-  }
-  const seconds = (performance.now() - started) / 1000;
+  const round = await graphAloneRound(sim, await graphToken(sim), usersDeltaPath());
   return [
-    `  Graph alone (the same full round, pages read and parsed, nothing written): ${seconds.toFixed(1)} s, ${pages} pages, ${users} users  [${loadAverage()}]`,
+    `  Graph alone (the same full round, pages read and parsed, nothing written): ${round.seconds.toFixed(1)} s, ${round.pages} pages, ${round.items} users  [${loadAverage()}]`,
   ];
 }
 

@@ -16,7 +16,8 @@
  *   --throttle RU     resource units per 10 s (default 8000, Graph's limit for tenants over 500 users)
  *   --sample N        groups read the per-group way (default 100)
  *   --round           instead: the whole-directory round over the same tenant, a full pass and then an
- *                     incremental pass after the changes (time, requests, resource units, peak RSS)
+ *                     incremental pass after the changes (time, requests, resource units, peak RSS), after
+ *                     both full rounds read with Graph alone (the full pass's floor)
  * With DATABASE_URL the service uses a fresh database on that server, else the embedded one.
  */
 import os from 'node:os';
@@ -26,10 +27,12 @@ import { defaultMapping, mapProfile, mappableProperties } from '../src/features/
 import { profileColumns } from '../src/features/users/user';
 import { GROUP_SELECT } from '../src/infra/directory/directory-group';
 import { userReading } from '../src/infra/directory/directory-user';
+import { GROUPS_DELTA_ROUND } from '../src/infra/directory/read-groups-delta';
 import { insertUnnested, type Seeder } from './bench-database';
 import { type Benchmark, loadAverage, measuredRoundRun, runBenchmark } from './benchmark';
 import { mb, processorTimeMeter } from './service-process';
 import {
+  graphAloneRound,
   graphLimitOptions,
   graphLimitsOf,
   graphToken,
@@ -39,6 +42,7 @@ import {
   simAdmin,
   simGraphStats,
   useGraphLimits,
+  usersDeltaPath,
 } from './simulator-process';
 
 const { values } = parseArgs({
@@ -251,11 +255,26 @@ const upstreamChangesLine = ({ changes, renamed }: Seeded) => {
   return `  upstream changes:  ${adds} members added, ${changes.length - adds} removed, ${renamed.length} groups renamed`;
 };
 
+/**
+ * The floor of a full pass: the users' round, then the groups' round with members, read as the service asks
+ * for them (one page after another, pages of up to 999), each page parsed and nothing else done.
+ */
+async function graphOnlyRound(sim: SimProcess): Promise<string[]> {
+  await useGraphLimits(sim, { latencyMs, throttle });
+  const token = await graphToken(sim);
+  const users = await graphAloneRound(sim, token, usersDeltaPath());
+  const groups = await graphAloneRound(sim, token, GROUPS_DELTA_ROUND);
+  return [
+    `  Graph alone (the same full rounds, pages read and parsed, nothing written): ${(users.seconds + groups.seconds).toFixed(1)} s: users ${users.seconds.toFixed(1)} s (${users.pages} pages), groups ${groups.seconds.toFixed(1)} s (${groups.pages} pages, ${groups.items} entries)  [${loadAverage()}]`,
+  ];
+}
+
 /** The whole-directory round over the same tenant: a full pass, then an incremental one after the changes. */
 async function wholeDirectoryRound(bench: Benchmark<Seeded>): Promise<void> {
   const { sim, database, seeded } = bench;
   const lines = [
     `whole-directory round: ${userCount.toLocaleString('en')} users, ${groupCount.toLocaleString('en')} groups (${seeded.memberships.toLocaleString('en')} memberships), all imported, ${database.kind} database, latency ${latencyMs} ms, throttle ${throttle} RU / 10 s`,
+    ...(await graphOnlyRound(sim)),
     ...(await measuredRoundRun(bench, { latencyMs, throttle }, 'first run')),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

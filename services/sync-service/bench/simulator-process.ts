@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { profileFieldTable } from '../src/features/users/profile-fields';
+import { userReading } from '../src/infra/directory/directory-user';
 
 const simCli = path.resolve(__dirname, '..', '..', 'tenant-sim', 'src', 'cli.ts');
 
@@ -137,4 +139,37 @@ export const graphLimitOptions = {
 /** Graph's limits as `graphLimitOptions` parsed them. */
 export function graphLimitsOf(values: { latency: string; throttle: string }) {
   return { latencyMs: Number(values.latency), throttle: Number(values.throttle) };
+}
+
+/**
+ * One delta round with Graph alone, as the service asks for it (pages of up to 999, one after another),
+ * each page parsed and nothing else done: the floor of a whole-directory round. `firstPath` is the round's
+ * first request under /v1.0 (`usersDeltaPath()`, `/groups/delta?$select=…`).
+ */
+export async function graphAloneRound(
+  sim: SimEndpoint,
+  token: string,
+  firstPath: string,
+): Promise<{ seconds: number; pages: number; items: number }> {
+  const started = performance.now();
+  let url: string | undefined = `${sim.url}/v1.0${firstPath}`;
+  let pages = 0;
+  let items = 0;
+  while (url) {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, prefer: 'odata.maxpagesize=999' },
+    });
+    if (!response.ok) throw new Error(`GET ${firstPath}: ${response.status} ${await response.text()}`);
+    const page = (await response.json()) as { value: unknown[]; '@odata.nextLink'?: string };
+    pages += 1;
+    items += page.value.length;
+    url = page['@odata.nextLink'];
+  }
+  return { seconds: (performance.now() - started) / 1000, pages, items };
+}
+
+/** The first request of a full `/users/delta` round as the service makes it: every profile field's properties. */
+export function usersDeltaPath(): string {
+  const properties = Object.values(profileFieldTable).flatMap((field) => [...field.graph]);
+  return `/users/delta?$select=${userReading([...new Set(properties)]).select}`;
 }

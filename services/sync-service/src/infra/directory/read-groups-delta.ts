@@ -3,6 +3,9 @@ import { isObjectId } from './directory-user';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
+/** A full round's first request: every group with its name, description and members. */
+export const GROUPS_DELTA_ROUND = '/groups/delta?$select=displayName,description,members';
+
 /** Delta pages can only be read one after another, so each should be as large as Graph allows. */
 const PAGE_SIZE_PREFERENCE = { Prefer: 'odata.maxpagesize=999' };
 
@@ -48,7 +51,7 @@ export async function* readGroupsDelta(
   deltaLink: string | null,
   signal?: AbortSignal,
 ): AsyncGenerator<GroupDeltaPage> {
-  const firstUrl = deltaLink ?? '/groups/delta?$select=displayName,description,members';
+  const firstUrl = deltaLink ?? GROUPS_DELTA_ROUND;
   try {
     for await (const page of followPages(session, firstUrl, PAGE_SIZE_PREFERENCE, signal)) {
       const groups: GroupDeltaEntry[] = [];
