@@ -143,7 +143,7 @@ export async function searchImportedUsers(
   const firstMatches = db
     .from('matches')
     .select('id', 'sort_key')
-    .whereRaw('(select count(*) from matches) <= ?', [countCap])
+    .whereRaw('(select matched from tally) <= ?', [countCap])
     .modify((builder) => {
       if (keyset.cursor) {
         builder.whereRaw(`(sort_key, id) ${keyset.ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
@@ -165,9 +165,9 @@ export async function searchImportedUsers(
     ]);
   const result: { rows: Array<PageRow & { matched: number; configured_tenant: string | null }> } =
     await db.raw(
-      `with matches as ?, page as ?
+      `with matches as ?, tally as (select count(*)::int as matched from matches), page as ?
        select counted.matched, counted.configured_tenant, paged.*
-       from (select (select count(*) from matches)::int as matched, ?::text as configured_tenant) as counted
+       from (select (select matched from tally) as matched, ?::text as configured_tenant) as counted
          left join lateral ? as paged on true
        order by paged.page_key ${keyset.direction}, paged.id ${keyset.direction}`,
       [matches, firstMatches, tenantId, pageRows],
