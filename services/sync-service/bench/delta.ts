@@ -22,10 +22,9 @@ import { importDirectory, type Seeder } from './bench-database';
 import { loadAverage, measuredRoundRun, runBenchmark } from './benchmark';
 import { ServiceProcess } from './service-process';
 import {
-  graphAloneRound,
+  graphAloneRounds,
   graphLimitOptions,
   graphLimitsOf,
-  graphToken,
   inParallel,
   type SimProcess,
   simAdmin,
@@ -72,8 +71,7 @@ const seed: Seeder<string[]> = async (db, sim) => {
  * $select, pages of up to 999), parsed, and nothing else done.
  */
 async function graphOnlyRound(sim: SimProcess): Promise<string[]> {
-  await useGraphLimits(sim, { latencyMs, throttle });
-  const round = await graphAloneRound(sim, await graphToken(sim), usersDeltaPath());
+  const [round] = await graphAloneRounds(sim, { latencyMs, throttle }, [usersDeltaPath()]);
   return [
     `  Graph alone (the same full round, pages read and parsed, nothing written): ${round.seconds.toFixed(1)} s, ${round.pages} pages, ${round.items} users  [${loadAverage()}]`,
   ];

@@ -32,7 +32,7 @@ import { insertUnnested, type Seeder } from './bench-database';
 import { type Benchmark, loadAverage, measuredRoundRun, runBenchmark } from './benchmark';
 import { mb, processorTimeMeter } from './service-process';
 import {
-  graphAloneRound,
+  graphAloneRounds,
   graphLimitOptions,
   graphLimitsOf,
   graphToken,
@@ -260,10 +260,10 @@ const upstreamChangesLine = ({ changes, renamed }: Seeded) => {
  * for them (one page after another, pages of up to 999), each page parsed and nothing else done.
  */
 async function graphOnlyRound(sim: SimProcess): Promise<string[]> {
-  await useGraphLimits(sim, { latencyMs, throttle });
-  const token = await graphToken(sim);
-  const users = await graphAloneRound(sim, token, usersDeltaPath());
-  const groups = await graphAloneRound(sim, token, GROUPS_DELTA_ROUND);
+  const [users, groups] = await graphAloneRounds(sim, { latencyMs, throttle }, [
+    usersDeltaPath(),
+    GROUPS_DELTA_ROUND,
+  ]);
   return [
     `  Graph alone (the same full rounds, pages read and parsed, nothing written): ${(users.seconds + groups.seconds).toFixed(1)} s: users ${users.seconds.toFixed(1)} s (${users.pages} pages), groups ${groups.seconds.toFixed(1)} s (${groups.pages} pages, ${groups.items} entries)  [${loadAverage()}]`,
   ];

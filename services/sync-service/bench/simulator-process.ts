@@ -4,8 +4,9 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { profileFieldTable } from '../src/features/users/profile-fields';
+import { mappableProperties } from '../src/features/users/profile-fields';
 import { userReading } from '../src/infra/directory/directory-user';
+import { usersDeltaRound } from '../src/infra/directory/read-users-delta';
 
 const simCli = path.resolve(__dirname, '..', '..', 'tenant-sim', 'src', 'cli.ts');
 
@@ -142,11 +143,24 @@ export function graphLimitsOf(values: { latency: string; throttle: string }) {
 }
 
 /**
- * One delta round with Graph alone, as the service asks for it (pages of up to 999, one after another),
- * each page parsed and nothing else done: the floor of a whole-directory round. `firstPath` is the round's
- * first request under /v1.0 (`usersDeltaPath()`, `/groups/delta?$select=…`).
+ * Full delta rounds with Graph alone, one after the other, under Graph's limits: each read as the service
+ * asks for it (pages of up to 999, one after another), each page parsed and nothing else done, the floor of
+ * a whole-directory run. `firstPaths`: each round's first request under /v1.0 (`usersDeltaPath()`,
+ * `GROUPS_DELTA_ROUND`).
  */
-export async function graphAloneRound(
+export async function graphAloneRounds(
+  sim: SimProcess,
+  limits: { latencyMs: number; throttle: number },
+  firstPaths: string[],
+): Promise<Array<{ seconds: number; pages: number; items: number }>> {
+  await useGraphLimits(sim, limits);
+  const token = await graphToken(sim);
+  const rounds = [];
+  for (const firstPath of firstPaths) rounds.push(await graphAloneRound(sim, token, firstPath));
+  return rounds;
+}
+
+async function graphAloneRound(
   sim: SimEndpoint,
   token: string,
   firstPath: string,
@@ -168,8 +182,5 @@ export async function graphAloneRound(
   return { seconds: (performance.now() - started) / 1000, pages, items };
 }
 
-/** The first request of a full `/users/delta` round as the service makes it: every profile field's properties. */
-export function usersDeltaPath(): string {
-  const properties = Object.values(profileFieldTable).flatMap((field) => [...field.graph]);
-  return `/users/delta?$select=${userReading([...new Set(properties)]).select}`;
-}
+/** The first request of a full `/users/delta` round as the service makes it (app.ts reads every mappable property). */
+export const usersDeltaPath = () => usersDeltaRound(userReading(mappableProperties).select);

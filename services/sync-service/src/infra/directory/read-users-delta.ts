@@ -3,6 +3,9 @@ import { isObjectId } from './directory-user';
 import { followPages } from './graph-pages';
 import type { GraphSession } from './graph-session';
 
+/** A full round's first request: every user, with the properties `select` names. */
+export const usersDeltaRound = (select: string) => `/users/delta?$select=${select}`;
+
 /** Delta pages can only be read one after another, so each should be as large as Graph allows. */
 const PAGE_SIZE_PREFERENCE = { Prefer: 'odata.maxpagesize=999' };
 
@@ -17,7 +20,7 @@ export async function* readUsersDelta(
   deltaLink: string | null,
   signal?: AbortSignal,
 ): AsyncGenerator<DeltaPage> {
-  const firstUrl = deltaLink ?? `/users/delta?$select=${session.users.select}`;
+  const firstUrl = deltaLink ?? usersDeltaRound(session.users.select);
   for await (const page of followPages(session, firstUrl, PAGE_SIZE_PREFERENCE, signal)) {
     const users: DeltaPage['users'] = [];
     const refused: DeltaPage['refused'] = [];

@@ -167,7 +167,7 @@ export async function searchImportedUsers(
     await db.raw(
       `with matches as ?, tally as (select count(*)::int as matched from matches), page as ?
        select counted.matched, counted.configured_tenant, paged.*
-       from (select (select matched from tally) as matched, ?::text as configured_tenant) as counted
+       from (select matched, ?::text as configured_tenant from tally) as counted
          left join lateral ? as paged on true
        order by paged.page_key ${keyset.direction}, paged.id ${keyset.direction}`,
       [matches, firstMatches, tenantId, pageRows],
