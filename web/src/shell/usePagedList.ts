@@ -28,9 +28,13 @@ export function usePagedList<Row, Page extends CursorPage<Row> = CursorPage<Row>
   const lastRowNumber = computed(() => trail.pageIndex.value * pageSize() + rows.value.length);
 
   async function load(): Promise<void> {
-    const answer = await track(() => fetchPage(trail.cursor.value));
-    page.value = answer;
-    trail.nextCursor.value = answer.nextCursor;
+    await track(
+      () => fetchPage(trail.cursor.value),
+      (answer) => {
+        page.value = answer;
+        trail.nextCursor.value = answer.nextCursor;
+      },
+    );
   }
 
   const { firstPage, nextPage, previousPage } = cursorPages(trail, load);

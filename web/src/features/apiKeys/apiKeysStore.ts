@@ -24,7 +24,12 @@ export const useApiKeysStore = defineStore('apiKeys', () => {
   const newKey = ref<{ apiKey: ApiKey; key: string } | null>(null);
 
   async function load(): Promise<void> {
-    apiKeys.value = (await track(() => call(api.GET('/api/api-keys')))).items;
+    await track(
+      () => call(api.GET('/api/api-keys')),
+      (answer) => {
+        apiKeys.value = answer.items;
+      },
+    );
   }
 
   async function create(name: string, scopes: Scope[]): Promise<void> {
