@@ -12,7 +12,8 @@
  *                    the same data under the migrations it knows, then this tree's migrations are applied and
  *                    this tree's service measured; both figures are printed side by side.
  *   --keep           leaves the seeded PostgreSQL database in place and prints its URL, for psql or --reuse
- *   --reuse URL      measures on a database --keep left, without seeding it again
+ *   --reuse URL      measures on a database --keep left, without seeding it again (this tree's migrations
+ *                    that it lacks are applied first)
  *   --only TEXT      measures only the scenarios whose label contains TEXT
  *   --explain        before measuring a scenario, serves one request of it and prints every statement it ran
  *                    with its plan (`EXPLAIN (ANALYZE, BUFFERS)`, run again on the same data)
@@ -292,6 +293,8 @@ async function benchOne(kind: 'embedded' | 'postgresql') {
   const secretBox = new SecretBox(randomBytes(32));
   try {
     if (values.reuse) {
+      const applied = await migrateToLatest(database);
+      if (applied.length > 0) console.log(`applied ${applied.join(', ')}`);
       await database.knex('azure_ad_connection').del();
       await configureTenant(database.knex, secretBox, { tenantId });
       await measureAll(buildApp, database, secretBox, await scenarios(database.knex));

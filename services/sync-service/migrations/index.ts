@@ -23,6 +23,7 @@ import * as groupMemberStaging from './027_group_member_staging';
 import * as groupNesting from './028_group_nesting';
 import * as uncheckedRunStaging from './029_unchecked_run_staging';
 import * as searchByTenant from './030_search_by_tenant';
+import * as listingRevisions from './031_listing_revisions';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   groupMemberStaging,
   uncheckedRunStaging,
   searchByTenant,
+  listingRevisions,
 ];

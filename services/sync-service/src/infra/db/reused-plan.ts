@@ -15,12 +15,12 @@ import type { Knex } from 'knex';
 const prepared = new Set<string>();
 const preparedLimit = 200;
 
-export function reusePlan<Builder extends Knex.QueryBuilder>(builder: Builder): Builder {
-  const { sql } = builder.toSQL().toNative();
+export function reusePlan<Statement extends Knex.QueryBuilder | Knex.Raw>(statement: Statement): Statement {
+  const { sql } = statement.toSQL().toNative();
   const name = `adsync_${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}`;
   if (!prepared.has(name)) {
-    if (prepared.size >= preparedLimit) return builder;
+    if (prepared.size >= preparedLimit) return statement;
     prepared.add(name);
   }
-  return builder.options({ name }) as Builder;
+  return statement.options({ name }) as Statement;
 }

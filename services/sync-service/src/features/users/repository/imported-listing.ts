@@ -7,6 +7,7 @@ import { profileFieldTable, type SortableField, sortableFields } from '../profil
 import type { UserRow } from '../user';
 import { listedUserColumns, stampOfUser } from './columns';
 import { importedCount, importedUsersMatching, type TenantRef } from './imported-users';
+import { type ReadSearch, readSearchesOf } from './read-searches';
 
 /** The imported users' listing: pages by keyset in any sort, searches, and their totals. */
 
@@ -122,24 +123,149 @@ export async function listImportedUsers(
 }
 
 /**
- * A page of a search with its total and tenant, in one statement. The matches, up to one past the cap,
- * are read once through the trigram index and serve both the count and, when they are all there, the page:
- * its rows are the first of the matches in the sort's order. A broad search, with more matches than the
- * cap, takes its page from a walk of the sort's index instead, where matches come often enough to fill a
- * page soon; its total is the cap.
+ * A page of a search with its total and tenant. A search sorted by a name is read once, all its matches (up
+ * to the cap) in the sort's order with the revision of the tenant's imported users they were read at; its
+ * pages and repeats are then taken from what was read, each a statement that fetches the page's users by id
+ * and checks that the revision is still the same. A search sorted by last sync (whose stamps every sync
+ * renews), or one inside a transaction, is answered in one statement each time (`searchInOneStatement`).
  */
 export async function searchImportedUsers(
   db: Queryable,
   tenantId: TenantRef,
   query: ImportedUserQuery & { search: string },
 ) {
-  const keyset = keysetOf(query);
-  const { expression, cast } = sortKeys[query.sort];
+  const searches = query.sort === 'lastSyncedAt' ? undefined : readSearchesOf(db);
+  if (!searches) return searchInOneStatement(db, tenantId, query);
+  const key = JSON.stringify([typeof tenantId === 'string' ? tenantId : null, query.sort, query.search]);
+  const known = searches.get(key);
+  const page = known && (await pageOfReadSearch(db, tenantId, query, known));
+  if (page) return page;
+  const read = await readSearch(db, tenantId, query);
+  if (read.matched > countCap) {
+    return { ...(await listImportedUsers(db, tenantId, query)), ...cappedTotal(read.tenantId, read.matched) };
+  }
+  searches.set(key, read);
+  // A write between the two statements: the page is read the way that needs no revision.
+  return (await pageOfReadSearch(db, tenantId, query, read)) ?? searchInOneStatement(db, tenantId, query);
+}
+
+/** The matches of a search, up to one past the cap, each with its sort key, as the sort orders them. */
+function searchMatches(db: Queryable, tenantId: TenantRef, query: ImportedUserQuery & { search: string }) {
   // A match's stamp is looked up by its user's id: joined, the planner may read every tenant's stamps.
-  const matchKey = query.sort === 'lastSyncedAt' ? stampOfUser : expression;
-  const matches = importedUsersMatching(db, tenantId, query.search)
+  const matchKey = query.sort === 'lastSyncedAt' ? stampOfUser : sortKeys[query.sort].expression;
+  return importedUsersMatching(db, tenantId, query.search)
     .select('users.id', db.raw(`${matchKey} as sort_key`))
     .limit(countCap + 1);
+}
+
+/** The tenant a statement reads and the revision of its imported users (migration 031), as text. */
+function tenantRevision(db: Queryable, tenantId: TenantRef) {
+  return {
+    tenant: db.raw('?::text', [tenantId]),
+    revision: db('tenant_user_counts').select(db.raw('revision::text')).where('tenant_id', tenantId),
+  };
+}
+
+/**
+ * All the matches of a search in its sort's order, when there are no more than the cap, with their count,
+ * tenant and revision, read in one statement. Past the cap only the count is read.
+ */
+async function readSearch(
+  db: Queryable,
+  tenantId: TenantRef,
+  query: ImportedUserQuery & { search: string },
+): Promise<ReadSearch & { matched: number }> {
+  const result: {
+    rows: Array<{
+      matched: number;
+      tenant: string | null;
+      revision: string | null;
+      matches: Array<[string, string]> | null;
+    }>;
+  } = await db.raw(
+    `with matches as ?, tally as (select count(*)::int as matched from matches)
+     select tally.matched, counted.*,
+       case when tally.matched <= ? then
+         (select json_agg(json_build_array(id, sort_key) order by sort_key, id) from matches)
+       end as matches
+     from tally, ? as counted`,
+    [searchMatches(db, tenantId, query), countCap, db.select(tenantRevision(db, tenantId))],
+  );
+  const [{ matched, tenant, revision, matches }] = result.rows;
+  return { matched, tenantId: tenant, revision, matches: matches ?? [] };
+}
+
+/**
+ * The page a cursor asks for, taken from a search read before, with the page's users as they are now; none
+ * when the tenant or its revision is no longer the one the search was read at, or when the cursor's row is
+ * not among the matches (it was read before a change the search has since been read again after).
+ */
+async function pageOfReadSearch(
+  db: Queryable,
+  tenantId: TenantRef,
+  query: ImportedUserQuery & { search: string },
+  read: ReadSearch,
+) {
+  const keyset = keysetOf(query);
+  const slice = sliceOf(read.matches, keyset, query.limit + 1);
+  if (!slice) return undefined;
+  const ids = slice.map(([id]) => id);
+  const users = importedUsersMatching(db, tenantId)
+    .join('user_sync_stamps', 'user_sync_stamps.user_id', 'users.id')
+    .whereRaw('users.id = any(?::uuid[])', [ids])
+    .select([
+      ...listedUserColumns(db, 'user_sync_stamps.synced_at'),
+      db.raw(`(${sortKeys[query.sort].expression})::text as sort_key`),
+    ]);
+  const result: { rows: Array<PageRow & { tenant: string | null; revision: string | null }> } =
+    await reusePlan(
+      db.raw('select state.*, listed.* from ? as state left join lateral ? as listed on true', [
+        db.select(tenantRevision(db, tenantId)),
+        users,
+      ]),
+    );
+  const { rows } = result;
+  const [state] = rows;
+  if (state.tenant !== read.tenantId || state.revision !== read.revision) return undefined;
+  const byId = new Map(rows.filter((row) => row.id !== null).map((row) => [row.id, row]));
+  const page = ids.map((id) => byId.get(id));
+  if (page.some((row) => row === undefined)) return undefined;
+  return { ...pageOf(page as PageRow[], query, keyset), ...cappedTotal(read.tenantId, read.matches.length) };
+}
+
+/**
+ * Up to `size` matches after the cursor's in the walk's direction (the first ones without a cursor); none
+ * when the cursor's row, with the key it was listed with, is not among the matches.
+ */
+function sliceOf(matches: ReadSearch['matches'], { cursor, ascending }: Keyset, size: number) {
+  let at: number | undefined;
+  if (cursor) {
+    const [, , key, id] = cursor;
+    at = matches.findIndex(([matchId, matchKey]) => matchId === id && matchKey === key);
+    if (at < 0) return undefined;
+  }
+  if (ascending) {
+    const start = at === undefined ? 0 : at + 1;
+    return matches.slice(start, start + size);
+  }
+  const end = at ?? matches.length;
+  return matches.slice(Math.max(0, end - size), end).reverse();
+}
+
+/**
+ * A page of a search with its total and tenant, in one statement. The matches, up to one past the cap,
+ * are read once through the trigram index and serve both the count and, when they are all there, the page:
+ * its rows are the first of the matches in the sort's order. A broad search, with more matches than the
+ * cap, takes its page from a walk of the sort's index instead, where matches come often enough to fill a
+ * page soon; its total is the cap.
+ */
+async function searchInOneStatement(
+  db: Queryable,
+  tenantId: TenantRef,
+  query: ImportedUserQuery & { search: string },
+) {
+  const keyset = keysetOf(query);
+  const { expression, cast } = sortKeys[query.sort];
   const firstMatches = db
     .from('matches')
     .select('id', 'sort_key')
@@ -170,7 +296,7 @@ export async function searchImportedUsers(
        from (select matched, ?::text as configured_tenant from tally) as counted
          left join lateral ? as paged on true
        order by paged.page_key ${keyset.direction}, paged.id ${keyset.direction}`,
-      [matches, firstMatches, tenantId, pageRows],
+      [searchMatches(db, tenantId, query), firstMatches, tenantId, pageRows],
     );
   const [{ matched, configured_tenant }] = result.rows;
   const count = cappedTotal(configured_tenant, matched);
