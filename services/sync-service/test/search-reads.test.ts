@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countCap } from '../src/features/users/repository';
 import { ReadSearches } from '../src/features/users/repository/read-searches';
 import { configureTenant, seedImportedUsers } from './support/fixtures';
 import { startTestApp, type TestApp } from './support/harness';
@@ -220,6 +221,32 @@ describe('a search read once', () => {
     expect(usernames(afterGone)).toEqual(['okafor.emeka']);
   });
 
+  it('keeps only the count of a search past the cap, and walks the index for each page', async () => {
+    const bulk = Array.from({ length: countCap + 1 }, (_, index) => ({
+      username: `bulk.${String(index).padStart(5, '0')}@contoso.com`,
+    }));
+    await seedImportedUsers(db, 'tenant-now', bulk);
+    try {
+      const first = await list('?search=bulk.&limit=3');
+      const second = await list(`?search=bulk.&limit=3&cursor=${first.nextCursor}`);
+      const last = await list('?search=bulk.&limit=2&order=desc');
+      expect(searchesRead).toBe(1);
+      expect(first).toMatchObject({ total: countCap, totalIsExact: false });
+      expect([first, second, last].map(usernames)).toEqual([
+        ['bulk.00000', 'bulk.00001', 'bulk.00002'],
+        ['bulk.00003', 'bulk.00004', 'bulk.00005'],
+        ['bulk.10000', 'bulk.09999'],
+      ]);
+      await db('users').where({ username: 'bulk.10000@contoso.com' }).delete();
+      const exact = await list('?search=bulk.&limit=2&order=desc');
+      expect(searchesRead).toBe(2);
+      expect(exact).toMatchObject({ total: countCap, totalIsExact: true });
+      expect(usernames(exact)).toEqual(['bulk.09999', 'bulk.09998']);
+    } finally {
+      await db('users').whereLike('username', 'bulk.%').delete();
+    }
+  });
+
   it('answers for the tenant configured now, not for the one the search was read for', async () => {
     expect((await list('?search=okafor&limit=10')).tenantId).toBe('tenant-now');
     await configureTenant(db, t.app.directoryAccess.secretBox, { tenantId: 'tenant-before' });
@@ -237,6 +264,7 @@ describe('the searches a process keeps', () => {
   const search = (size: number) => ({
     tenantId: 't',
     revision: '1',
+    matched: size,
     matches: Array.from({ length: size }, (_, index) => [`id-${index}`, `key-${index}`] as const),
   });
 
@@ -255,5 +283,10 @@ describe('the searches a process keeps', () => {
     searches.set('huge', search(11));
     expect(searches.get('huge')).toBeUndefined();
     expect(searches.size).toBe(3);
+    // A search past the cap keeps its count only, and counts as one match.
+    for (let index = 0; index < 10; index += 1)
+      searches.set(`broad ${index}`, { ...search(0), matched: countCap + 1 });
+    expect(searches.size).toBe(10);
+    expect(searches.get('d')).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { configuredTenant } from '../../settings/connection-repository';
 import { profileFieldTable, type SortableField, sortableFields } from '../profile-fields';
 import type { UserRow } from '../user';
 import { listedUserColumns, stampOfUser } from './columns';
-import { importedCount, importedUsersMatching, type TenantRef } from './imported-users';
+import { importedCount, importedRevision, importedUsersMatching, type TenantRef } from './imported-users';
 import { type ReadSearch, readSearchesOf } from './read-searches';
 
 /** The imported users' listing: pages by keyset in any sort, searches, and their totals. */
@@ -80,12 +80,13 @@ function joinStamps(builder: Knex.QueryBuilder, tenantId: TenantRef, sort: Impor
  * costs what page 1 does. A `prev` cursor walks backwards and the page is turned round again.
  * `withTotal`: each row also carries the tenant's count and the tenant (read once by the statement), so a
  * page and its total are one statement; a page with no row says nothing of them (`total` undefined).
+ * `withRevision`: likewise the tenant and the revision of its imported users (`state`).
  */
 export async function listImportedUsers(
   db: Queryable,
   tenantId: TenantRef,
   query: ImportedUserQuery,
-  { withTotal = false } = {},
+  { withTotal = false, withRevision = false } = {},
 ) {
   const keyset = keysetOf(query);
   const { expression, id, cast } = sortKeys[query.sort];
@@ -96,12 +97,10 @@ export async function listImportedUsers(
       db.raw(`(${expression})::text as sort_key`),
     ])
     .modify((builder) => {
+      if (withTotal) builder.select({ page_total: importedCount(db, tenantId) });
+      if (withRevision) builder.select({ page_revision: importedRevision(db, tenantId) });
       // The tenant as the search reads it: a value, or the configured tenant's subquery.
-      if (withTotal)
-        builder.select({
-          page_total: importedCount(db, tenantId),
-          page_tenant: db.raw('?::text', [tenantId]),
-        });
+      if (withTotal || withRevision) builder.select({ page_tenant: db.raw('?::text', [tenantId]) });
     })
     .modify((builder) => {
       if (keyset.cursor) {
@@ -114,12 +113,17 @@ export async function listImportedUsers(
     .orderByRaw(`${expression} ${keyset.direction}, ${id} ${keyset.direction}`)
     .limit(query.limit + 1, { skipBinding: true });
   // A search's plan depends on its pattern; a page without one is planned once for all of its values.
-  const rows: Array<PageRow & { page_total?: number | null; page_tenant?: string | null }> =
-    await (query.search ? page : reusePlan(page));
+  const rows: Array<
+    PageRow & { page_total?: number | null; page_tenant?: string | null; page_revision?: string | null }
+  > = await (query.search ? page : reusePlan(page));
   const [first] = rows;
   const total =
     withTotal && first ? cappedTotal(first.page_tenant ?? null, Number(first.page_total ?? 0)) : undefined;
-  return { ...pageOf(rows, query, keyset), total };
+  const state =
+    withRevision && first
+      ? { tenantId: first.page_tenant ?? null, revision: first.page_revision ?? null }
+      : undefined;
+  return { ...pageOf(rows, query, keyset), total, state };
 }
 
 /**
@@ -141,10 +145,10 @@ export async function searchImportedUsers(
   const page = known && (await pageOfReadSearch(db, tenantId, query, known));
   if (page) return page;
   const read = await readSearch(db, tenantId, query);
+  searches.set(key, read);
   if (read.matched > countCap) {
     return { ...(await listImportedUsers(db, tenantId, query)), ...cappedTotal(read.tenantId, read.matched) };
   }
-  searches.set(key, read);
   // A write between the two statements: the page is read the way that needs no revision.
   return (await pageOfReadSearch(db, tenantId, query, read)) ?? searchInOneStatement(db, tenantId, query);
 }
@@ -162,7 +166,7 @@ function searchMatches(db: Queryable, tenantId: TenantRef, query: ImportedUserQu
 function tenantRevision(db: Queryable, tenantId: TenantRef) {
   return {
     tenant: db.raw('?::text', [tenantId]),
-    revision: db('tenant_user_counts').select(db.raw('revision::text')).where('tenant_id', tenantId),
+    revision: importedRevision(db, tenantId),
   };
 }
 
@@ -174,7 +178,7 @@ async function readSearch(
   db: Queryable,
   tenantId: TenantRef,
   query: ImportedUserQuery & { search: string },
-): Promise<ReadSearch & { matched: number }> {
+): Promise<ReadSearch> {
   const result: {
     rows: Array<{
       matched: number;
@@ -206,6 +210,7 @@ async function pageOfReadSearch(
   query: ImportedUserQuery & { search: string },
   read: ReadSearch,
 ) {
+  if (read.matched > countCap) return pageOfBroadSearch(db, tenantId, query, read);
   const keyset = keysetOf(query);
   const slice = sliceOf(read.matches, keyset, query.limit + 1);
   if (!slice) return undefined;
@@ -230,7 +235,23 @@ async function pageOfReadSearch(
   const byId = new Map(rows.filter((row) => row.id !== null).map((row) => [row.id, row]));
   const page = ids.map((id) => byId.get(id));
   if (page.some((row) => row === undefined)) return undefined;
-  return { ...pageOf(page as PageRow[], query, keyset), ...cappedTotal(read.tenantId, read.matches.length) };
+  return { ...pageOf(page as PageRow[], query, keyset), ...cappedTotal(read.tenantId, read.matched) };
+}
+
+/**
+ * A page of a search read before with more matches than the cap (none of them kept): the walk of the sort's
+ * index, with the tenant and its revision read by the same statement; none when they moved, or when the
+ * page has no row to carry them.
+ */
+async function pageOfBroadSearch(
+  db: Queryable,
+  tenantId: TenantRef,
+  query: ImportedUserQuery & { search: string },
+  read: ReadSearch,
+) {
+  const { state, ...page } = await listImportedUsers(db, tenantId, query, { withRevision: true });
+  if (state?.tenantId !== read.tenantId || state.revision !== read.revision) return undefined;
+  return { ...page, ...cappedTotal(read.tenantId, read.matched) };
 }
 
 /**

@@ -29,6 +29,14 @@ export function importedCount(db: Queryable, tenantId: TenantRef): Knex.QueryBui
   return db('tenant_user_counts').select('imported_count').where('tenant_id', tenantId);
 }
 
+/**
+ * The revision of a tenant's imported users as text: renewed by every statement that changes what a search
+ * or a sort by name may see of them (migration 031).
+ */
+export function importedRevision(db: Queryable, tenantId: TenantRef): Knex.QueryBuilder {
+  return db('tenant_user_counts').select(db.raw('revision::text')).where('tenant_id', tenantId);
+}
+
 /** The number `importedCount` reads. */
 export async function countImported(db: Queryable, tenantId: string): Promise<number> {
   const row: { imported_count: number } | undefined = await importedCount(db, tenantId).first();

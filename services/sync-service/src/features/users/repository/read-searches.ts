@@ -1,20 +1,22 @@
 import type { Queryable } from '../../../infra/db/queryable';
 
 /**
- * A search's matches as read once, in its sort's order (ascending by sort key, then id), with the tenant and
- * the revision of that tenant's imported users they were read at (migration 031): good for as long as a
- * request finds that tenant and that revision.
+ * A search's matches as read once, in its sort's order (ascending by sort key, then id), with their count and
+ * the tenant and revision of that tenant's imported users they were read at (migration 031): good for as
+ * long as a request finds that tenant and that revision. Past the cap only the count is kept (`matched`
+ * is then the cap plus one, and `matches` empty).
  */
 export interface ReadSearch {
   tenantId: string | null;
   revision: string | null;
+  matched: number;
   matches: ReadonlyArray<readonly [id: string, sortKey: string]>;
 }
 
 /**
  * The searches read last, least recently used out first, holding at most `budget` matches in all (a match is
- * two short strings, about 150 bytes: 100,000 of them about 15 MB). A search with more matches than the
- * budget is not kept.
+ * two short strings, about 150 bytes: 100,000 of them about 15 MB), a search with none kept counted as one.
+ * A search with more matches than the budget is not kept.
  */
 export class ReadSearches {
   private readonly searches = new Map<string, ReadSearch>();
@@ -35,7 +37,7 @@ export class ReadSearches {
     this.delete(key);
     if (search.matches.length > this.budget) return;
     this.searches.set(key, search);
-    this.held += search.matches.length;
+    this.held += weightOf(search);
     for (const [oldest] of this.searches) {
       if (this.held <= this.budget) break;
       this.delete(oldest);
@@ -50,9 +52,11 @@ export class ReadSearches {
     const search = this.searches.get(key);
     if (!search) return;
     this.searches.delete(key);
-    this.held -= search.matches.length;
+    this.held -= weightOf(search);
   }
 }
+
+const weightOf = (search: ReadSearch) => Math.max(1, search.matches.length);
 
 const byDatabase = new WeakMap<object, ReadSearches>();
 
