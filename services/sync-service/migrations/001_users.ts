@@ -53,6 +53,20 @@ export async function up(knex: Knex): Promise<void> {
       tenant_id text primary key,
       imported_count bigint not null default 0
     )`);
+  await countImportedUsersByRow(knex);
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.raw('drop table if exists tenant_user_counts');
+  await knex.raw('drop table if exists users');
+  await knex.raw('drop function if exists count_imported_users()');
+}
+
+/**
+ * The count of each tenant's imported users, kept by a trigger for each row written; since migration 032 the
+ * statement-level triggers of migration 031 keep it, and this is what 032's `down` brings back.
+ */
+export async function countImportedUsersByRow(knex: Knex): Promise<void> {
   await knex.raw(`
     create function count_imported_users() returns trigger language plpgsql as $$
     begin
@@ -69,10 +83,4 @@ export async function up(knex: Knex): Promise<void> {
     create trigger users_count_imported
       after insert or delete or update of source, tenant_id on users
       for each row execute function count_imported_users()`);
-}
-
-export async function down(knex: Knex): Promise<void> {
-  await knex.raw('drop table if exists tenant_user_counts');
-  await knex.raw('drop table if exists users');
-  await knex.raw('drop function if exists count_imported_users()');
 }

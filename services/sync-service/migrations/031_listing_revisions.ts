@@ -21,36 +21,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     "alter table tenant_user_counts add column revision bigint not null default nextval('imported_user_revisions')",
   );
-  await knex.raw(`
-    create function renew_imported_user_revisions(tenants text[]) returns void language sql as $$
-      insert into tenant_user_counts as c (tenant_id)
-        select distinct tenant from unnest(tenants) as tenant where tenant is not null order by tenant
-      on conflict (tenant_id) do update set revision = nextval('imported_user_revisions')
-    $$`);
-  await knex.raw(`
-    create function imported_users_changed() returns trigger language plpgsql as $$
-    begin
-      if tg_op = 'TRUNCATE' then
-        update tenant_user_counts set revision = nextval('imported_user_revisions');
-      elsif tg_op = 'INSERT' then
-        perform renew_imported_user_revisions(array(
-          select distinct tenant_id from new_rows where source = 'azure_ad'));
-      elsif tg_op = 'DELETE' then
-        perform renew_imported_user_revisions(array(
-          select distinct tenant_id from old_rows where source = 'azure_ad'));
-      else
-        perform renew_imported_user_revisions(array(
-          select distinct tenant
-          from old_rows as o
-            join new_rows as n on n.id = o.id
-            cross join lateral (values
-              (case when o.source = 'azure_ad' then o.tenant_id end),
-              (case when n.source = 'azure_ad' then n.tenant_id end)) as side(tenant)
-          where (o.tenant_id, o.source, o.username, o.first_name, o.last_name, o.email)
-            is distinct from (n.tenant_id, n.source, n.username, n.first_name, n.last_name, n.email)));
-      end if;
-      return null;
-    end $$`);
+  await renewRevisionsByStatement(knex);
   await knex.raw(`
     create trigger users_inserted_revision after insert on users
       referencing new table as new_rows for each statement execute function imported_users_changed()`);
@@ -73,4 +44,38 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop function renew_imported_user_revisions(text[])');
   await knex.raw('alter table tenant_user_counts drop column revision');
   await knex.raw('drop sequence imported_user_revisions');
+}
+
+/** The functions the triggers run; since migration 032 they keep the counts too, and 032's `down` brings these back. */
+export async function renewRevisionsByStatement(knex: Knex): Promise<void> {
+  await knex.raw(`
+    create or replace function renew_imported_user_revisions(tenants text[]) returns void language sql as $$
+      insert into tenant_user_counts as c (tenant_id)
+        select distinct tenant from unnest(tenants) as tenant where tenant is not null order by tenant
+      on conflict (tenant_id) do update set revision = nextval('imported_user_revisions')
+    $$`);
+  await knex.raw(`
+    create or replace function imported_users_changed() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'TRUNCATE' then
+        update tenant_user_counts set revision = nextval('imported_user_revisions');
+      elsif tg_op = 'INSERT' then
+        perform renew_imported_user_revisions(array(
+          select distinct tenant_id from new_rows where source = 'azure_ad'));
+      elsif tg_op = 'DELETE' then
+        perform renew_imported_user_revisions(array(
+          select distinct tenant_id from old_rows where source = 'azure_ad'));
+      else
+        perform renew_imported_user_revisions(array(
+          select distinct tenant
+          from old_rows as o
+            join new_rows as n on n.id = o.id
+            cross join lateral (values
+              (case when o.source = 'azure_ad' then o.tenant_id end),
+              (case when n.source = 'azure_ad' then n.tenant_id end)) as side(tenant)
+          where (o.tenant_id, o.source, o.username, o.first_name, o.last_name, o.email)
+            is distinct from (n.tenant_id, n.source, n.username, n.first_name, n.last_name, n.email)));
+      end if;
+      return null;
+    end $$`);
 }

@@ -24,6 +24,7 @@ import * as groupNesting from './028_group_nesting';
 import * as uncheckedRunStaging from './029_unchecked_run_staging';
 import * as searchByTenant from './030_search_by_tenant';
 import * as listingRevisions from './031_listing_revisions';
+import * as countsByStatement from './032_counts_by_statement';
 
 export interface Migration extends Knex.Migration {
   name: string;
@@ -58,4 +59,5 @@ export const migrations: Migration[] = [
   uncheckedRunStaging,
   searchByTenant,
   listingRevisions,
+  countsByStatement,
 ];

@@ -132,6 +132,37 @@ describe('migrations', () => {
     expect(await storedPolicy()).toBeUndefined();
   });
 
+  it('keep the counts by statement from 032, read them again from the users, and by row after a rollback', async () => {
+    const db = database.knex;
+    const kept = async () =>
+      Number(
+        (await db('tenant_user_counts').where({ tenant_id: 'tc' }).first('imported_count'))?.imported_count,
+      );
+    const imported = (name: string) => ({
+      username: name,
+      email: `${name}@x`,
+      source: 'azure_ad',
+      object_id: name,
+      tenant_id: 'tc',
+    });
+    await migrateToLatest(database);
+    await rollBackTo(db, '031_listing_revisions');
+    await db('users').insert([imported('tc1'), imported('tc2')]);
+    expect(await kept()).toBe(2);
+    // A count gone wrong under the trigger for each row (a TRUNCATE it never saw, say) is read again.
+    await db('tenant_user_counts').where({ tenant_id: 'tc' }).update({ imported_count: 40 });
+    expect(await migrateToLatest(database)).toEqual(['032_counts_by_statement']);
+    expect(await kept()).toBe(2);
+    await db('users').insert([imported('tc3'), imported('tc4')]);
+    expect(await kept()).toBe(4);
+
+    await rollBackTo(db, '031_listing_revisions');
+    await db('users').where({ username: 'tc1' }).delete();
+    expect(await kept()).toBe(3);
+    await db('users').where('username', 'like', 'tc%').delete();
+    expect(await kept()).toBe(0);
+  });
+
   it('roll back whole and apply again', async () => {
     await migrateToLatest(database);
     expect(await rollbackAll(database)).toHaveLength(migrations.length);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { profileFieldTable, sortableFields } from '../src/features/users/profile-fields';
 import { countCap } from '../src/features/users/repository';
 import { ReadSearches } from '../src/features/users/repository/read-searches';
 import { configureTenant, seedImportedUsers } from './support/fixtures';
@@ -96,6 +97,17 @@ describe("a tenant's revision of its imported users", () => {
         .where({ username: 'okafor.ada@contoso.com' })
         .update({ first_name: 'ada', last_name: 'okafor' });
     expect(await renewals(back)).toEqual({ now: true, before: false });
+  });
+
+  it.each(sortableFields)('is renewed by a change of %s, a field the listing sorts by', async (field) => {
+    const { column } = profileFieldTable[field];
+    const { id } = await db('users').where('username', 'like', 'vance.fay%').first('id');
+    const edit = (value: string) => () =>
+      db('users')
+        .where({ id })
+        .update({ [column]: db.raw(value) });
+    expect(await renewals(edit(`${column} || '.'`))).toEqual({ now: true, before: false });
+    expect(await renewals(edit(`rtrim(${column}, '.')`))).toEqual({ now: true, before: false });
   });
 
   it('is not renewed by what neither a search nor a sort by name reads', async () => {
