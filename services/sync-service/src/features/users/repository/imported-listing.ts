@@ -103,11 +103,14 @@ export async function listImportedUsers(
       if (withTotal || withRevision) builder.select({ page_tenant: db.raw('?::text', [tenantId]) });
     })
     .modify((builder) => {
+      // The cursor's values are read by the statement (an InitPlan each), as the tenant is: planned for
+      // them, a page after a cursor near the start looked cheaper than the plan for any cursor, and each
+      // run of the prepared page was planned again (0.3–0.7 ms); now the two plans are the same one.
       if (keyset.cursor) {
-        builder.whereRaw(`(${expression}, ${id}) ${keyset.ascending ? '>' : '<'} (?::${cast}, ?::uuid)`, [
-          keyset.cursor[2],
-          keyset.cursor[3],
-        ]);
+        builder.whereRaw(
+          `(${expression}, ${id}) ${keyset.ascending ? '>' : '<'} ((select ?::${cast}), (select ?::uuid))`,
+          [keyset.cursor[2], keyset.cursor[3]],
+        );
       }
     })
     .orderByRaw(`${expression} ${keyset.direction}, ${id} ${keyset.direction}`)
