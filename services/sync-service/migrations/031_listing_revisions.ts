@@ -46,7 +46,10 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop sequence imported_user_revisions');
 }
 
-/** The functions the triggers run; since migration 032 they keep the counts too, and 032's `down` brings these back. */
+/**
+ * The functions the triggers run, as this migration wrote them: migration 032 replaces them with ones that keep
+ * the counts too, and its `down` brings these back.
+ */
 export async function renewRevisionsByStatement(knex: Knex): Promise<void> {
   await knex.raw(`
     create or replace function renew_imported_user_revisions(tenants text[]) returns void language sql as $$

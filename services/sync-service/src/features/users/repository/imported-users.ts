@@ -20,7 +20,8 @@ export function importedUsersMatching(
     db('users')
       .where('users.tenant_id', tenantId)
       // Written into the text, not bound: a prepared page's generic plan then knows which source it reads
-      // (planned for "source = $n", one user in two here, it looked dearer and each run was planned again).
+      // (planned for "source = $n", one user in two where the table holds both sources, it looked dearer
+      // than the plan for 'azure_ad', and each run was planned again).
       .whereRaw("users.source = 'azure_ad'")
       .modify((builder) => {
         if (search) builder.whereRaw(...contains('search_text', search));
@@ -28,7 +29,10 @@ export function importedUsersMatching(
   );
 }
 
-/** How many users of a tenant are imported: the counter a trigger keeps (migration 001), one row to read. */
+/**
+ * How many users of a tenant are imported: the counter the statement-level triggers keep (migrations 001, 032),
+ * one row to read.
+ */
 export function importedCount(db: Queryable, tenantId: TenantRef): Knex.QueryBuilder {
   return db('tenant_user_counts').select('imported_count').where('tenant_id', tenantId);
 }
