@@ -67,10 +67,10 @@ describe('statements a listing runs on every request', () => {
 });
 
 describe('a deep page among users of several tenants and sources', () => {
-  // Planned for the generic values, "source = $n" counted one user in two here (two sources in the table),
-  // so the plan for any value looked dearer than the one for the cursor's, and each request was planned
-  // again: the source is written into the text, and the generic plan is kept.
-  // The embedded database plans each run (database.ts says why).
+  // Planned for its values, a page after a cursor near the start looked cheaper than the plan for any
+  // cursor (which also counted "source = $n" as one user in two), so each request was planned again. The
+  // cursor's values are read by the statement and the source is written into the text: the generic plan is
+  // kept. The embedded database plans each run (database.ts says why).
   const onServer = process.env.DATABASE_URL ? it : it.skip;
   onServer('keeps its generic plan after the five planned for their values', async () => {
     await seedImportedUsers(
